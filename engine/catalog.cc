@@ -1,0 +1,174 @@
+#include "engine/catalog.h"
+
+#include <bit>
+
+namespace orderd {
+namespace {
+
+std::size_t hash_product(ProductId id) {
+  // Fibonacci hashing spreads dense ids (1, 2, 3 ...) over the table.
+  return static_cast<std::size_t>(id * 0x9E3779B97F4A7C15ULL);
+}
+
+}  // namespace
+
+Catalog::Catalog(std::size_t capacity)
+    : max_products_(capacity),
+      mask_(std::bit_ceil(capacity * 2 + 1) - 1),
+      table_(new std::atomic<Product*>[mask_ + 1]) {
+  for (std::size_t i = 0; i <= mask_; ++i) table_[i].store(nullptr, std::memory_order_relaxed);
+}
+
+Catalog::~Catalog() = default;
+
+Catalog::Product* Catalog::find(ProductId id) const {
+  for (std::size_t i = hash_product(id) & mask_;; i = (i + 1) & mask_) {
+    Product* p = table_[i].load(std::memory_order_acquire);
+    if (p == nullptr) return nullptr;
+    if (p->id == id) return p;
+  }
+}
+
+AddProductResult Catalog::add(ProductId id, std::string name, Cents price, std::int64_t stock) {
+  if (price < 0 || price > kMaxPrice || stock < 0 || stock > kMaxStock) {
+    return AddProductResult::kInvalid;
+  }
+  std::lock_guard guard(insert_mutex_);
+  if (find(id) != nullptr) return AddProductResult::kAlreadyExists;
+  if (owned_.size() >= max_products_) return AddProductResult::kCatalogFull;
+  auto product = std::make_unique<Product>();
+  product->id = id;
+  product->name = std::move(name);
+  product->price.store(price, std::memory_order_relaxed);
+  product->available = stock;
+  product->initial = stock;
+  Product* raw = product.get();
+  owned_.push_back(std::move(product));
+  by_id_.emplace(id, raw);
+  std::size_t i = hash_product(id) & mask_;
+  while (table_[i].load(std::memory_order_relaxed) != nullptr) i = (i + 1) & mask_;
+  table_[i].store(raw, std::memory_order_release);
+  count_.fetch_add(1, std::memory_order_release);
+  return AddProductResult::kAdded;
+}
+
+RestockResult Catalog::restock(ProductId id, std::int64_t quantity) {
+  if (quantity <= 0 || quantity > kMaxStock) return RestockResult::kInvalid;
+  Product* p = find(id);
+  if (p == nullptr) return RestockResult::kUnknownProduct;
+  std::lock_guard guard(p->lock);
+  if (p->available + quantity > kMaxStock) return RestockResult::kInvalid;
+  p->available += quantity;
+  p->restocked += quantity;
+  return RestockResult::kRestocked;
+}
+
+ProductInfo Catalog::info_of(const Product& p) const {
+  ProductInfo info;
+  info.id = p.id;
+  info.name = p.name;
+  info.price = p.price.load(std::memory_order_relaxed);
+  std::lock_guard guard(p.lock);
+  info.available = p.available;
+  info.initial = p.initial;
+  info.restocked = p.restocked;
+  info.held = p.held;
+  info.consumed = p.consumed;
+  return info;
+}
+
+std::optional<ProductInfo> Catalog::get(ProductId id) const {
+  const Product* p = find(id);
+  if (p == nullptr) return std::nullopt;
+  return info_of(*p);
+}
+
+std::vector<ProductInfo> Catalog::list(ProductId after, std::size_t limit) const {
+  std::vector<ProductInfo> out;
+  std::lock_guard guard(insert_mutex_);
+  for (auto it = by_id_.upper_bound(after); it != by_id_.end() && out.size() < limit; ++it) {
+    out.push_back(info_of(*it->second));
+  }
+  return out;
+}
+
+std::size_t Catalog::out_of_stock_count() const {
+  std::size_t n = 0;
+  std::lock_guard guard(insert_mutex_);
+  for (const auto& p : owned_) {
+    std::lock_guard product_guard(p->lock);
+    if (p->available == 0) ++n;
+  }
+  return n;
+}
+
+bool Catalog::reserve(std::span<const OrderItem> items, std::vector<StockIssue>* issues) {
+  // Locks are taken in ascending product id order (the items' order), so two
+  // orders never wait on each other in a cycle.
+  constexpr std::size_t kStackItems = 32;
+  Product* stack_products[kStackItems];
+  std::vector<Product*> heap_products;
+  Product** products = stack_products;
+  if (items.size() > kStackItems) {
+    heap_products.resize(items.size());
+    products = heap_products.data();
+  }
+
+  bool all_known = true;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    products[i] = find(items[i].product_id);
+    if (products[i] == nullptr) {
+      all_known = false;
+      if (issues) {
+        issues->push_back({items[i].product_id, items[i].quantity, 0, /*unknown_product=*/true});
+      }
+    }
+  }
+  if (!all_known) return false;
+
+  for (std::size_t i = 0; i < items.size(); ++i) products[i]->lock.lock();
+  bool enough = true;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (products[i]->available < static_cast<std::int64_t>(items[i].quantity)) {
+      enough = false;
+      if (issues) {
+        issues->push_back({items[i].product_id, items[i].quantity, products[i]->available, false});
+      }
+    }
+  }
+  if (enough) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      products[i]->available -= items[i].quantity;
+      products[i]->held += items[i].quantity;
+    }
+  }
+  for (std::size_t i = items.size(); i-- > 0;) products[i]->lock.unlock();
+  return enough;
+}
+
+void Catalog::release(std::span<const OrderItem> items) {
+  for (const auto& item : items) {
+    Product* p = find(item.product_id);
+    std::lock_guard guard(p->lock);
+    p->held -= item.quantity;
+    p->available += item.quantity;
+  }
+}
+
+void Catalog::consume(std::span<const OrderItem> items) {
+  for (const auto& item : items) {
+    Product* p = find(item.product_id);
+    std::lock_guard guard(p->lock);
+    p->held -= item.quantity;
+    p->consumed += item.quantity;
+  }
+}
+
+void Catalog::fill_prices(std::span<OrderItem> items) const {
+  for (auto& item : items) {
+    const Product* p = find(item.product_id);
+    item.unit_price = p->price.load(std::memory_order_relaxed);
+  }
+}
+
+}  // namespace orderd

@@ -1,0 +1,113 @@
+// The product catalog and its stock: a fixed-capacity, insert-only hash table
+// whose lookups take no lock, and one small lock per product for its stock.
+//
+// Stock accounting, per product, always holds (each field changes only under
+// the product's lock):
+//   initial + restocked == available + held + consumed
+// where `held` is reserved by live (Pending/Processing) orders and `consumed`
+// by completed ones.
+//
+// Thread safety: every method may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/order.h"
+#include "engine/spin_lock.h"
+#include "engine/types.h"
+
+namespace orderd {
+
+struct ProductInfo {
+  ProductId id = 0;
+  std::string name;
+  Cents price = 0;
+  std::int64_t available = 0;
+  std::int64_t initial = 0;
+  std::int64_t restocked = 0;
+  std::int64_t held = 0;
+  std::int64_t consumed = 0;
+};
+
+// One product whose stock could not cover an order.
+struct StockIssue {
+  ProductId product_id = 0;
+  std::int64_t requested = 0;
+  std::int64_t available = 0;
+  bool unknown_product = false;
+};
+
+enum class AddProductResult { kAdded, kAlreadyExists, kCatalogFull, kInvalid };
+enum class RestockResult { kRestocked, kUnknownProduct, kInvalid };
+
+class Catalog {
+ public:
+  // Stock and price limits that keep every sum far from overflow.
+  static constexpr std::int64_t kMaxStock = std::int64_t{1} << 48;
+  static constexpr Cents kMaxPrice = Cents{1} << 40;
+
+  // `capacity` is the most products the catalog will ever hold.
+  explicit Catalog(std::size_t capacity = 1 << 16);
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  std::size_t capacity() const { return max_products_; }
+  std::size_t size() const { return count_.load(std::memory_order_acquire); }
+
+  AddProductResult add(ProductId id, std::string name, Cents price, std::int64_t stock);
+  RestockResult restock(ProductId id, std::int64_t quantity);
+  std::optional<ProductInfo> get(ProductId id) const;
+  bool contains(ProductId id) const { return find(id) != nullptr; }
+
+  // Products with id > `after`, ascending, at most `limit`.
+  std::vector<ProductInfo> list(ProductId after, std::size_t limit) const;
+  std::size_t out_of_stock_count() const;
+
+  // All or nothing: reserves every item (product ids strictly ascending)
+  // or none. On failure appends one StockIssue per short product to `issues`.
+  // Allocates nothing on success.
+  bool reserve(std::span<const OrderItem> items, std::vector<StockIssue>* issues);
+
+  // Returns a live order's held stock to `available` (cancel / reject).
+  void release(std::span<const OrderItem> items);
+  // Moves a completing order's held stock to `consumed`.
+  void consume(std::span<const OrderItem> items);
+  // Fills each item's unit_price with the current catalog price.
+  void fill_prices(std::span<OrderItem> items) const;
+
+ private:
+  struct Product {
+    ProductId id = 0;
+    std::string name;
+    std::atomic<Cents> price{0};
+    mutable SpinLock lock;
+    std::int64_t available = 0;
+    std::int64_t initial = 0;
+    std::int64_t restocked = 0;
+    std::int64_t held = 0;
+    std::int64_t consumed = 0;
+  };
+
+  Product* find(ProductId id) const;
+  ProductInfo info_of(const Product& p) const;
+
+  std::size_t max_products_;
+  std::size_t mask_;  // table size - 1; the table is at least twice `capacity`
+  std::unique_ptr<std::atomic<Product*>[]> table_;
+  std::atomic<std::size_t> count_{0};
+
+  mutable std::mutex insert_mutex_;              // serializes inserts; lookups never take it
+  std::map<ProductId, Product*> by_id_;          // ordered index for paging, under insert_mutex_
+  std::vector<std::unique_ptr<Product>> owned_;  // under insert_mutex_
+};
+
+}  // namespace orderd

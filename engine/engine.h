@@ -1,0 +1,191 @@
+// The order engine: accepts orders, reserves their stock, and drives them
+// through the lifecycle on a pool of worker threads.
+//
+//   submit() ── validate ── reserve stock ── store ── queue ──> workers
+//                                                    Pending → Processing
+//                                          (simulated delay: timer heap)
+//                                                 → Completed / Rejected
+//
+// Thread safety: every public method may be called from any thread, except
+// start()/stop(), which the owner calls once each. The engine knows nothing
+// of HTTP or files.
+#pragma once
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/order.h"
+#include "engine/order_store.h"
+#include "engine/processing_delay.h"
+#include "engine/striped_counter.h"
+
+namespace orderd {
+
+struct EngineConfig {
+  unsigned workers = 0;                // 0: one per hardware thread
+  std::size_t capacity = 1'000'000;    // most orders Pending or Processing at once
+  ProcessingDelay processing_delay{};  // simulated time in Processing
+  std::size_t max_products = 1 << 16;  // catalog capacity
+  std::size_t max_items_per_order = 1000;
+  std::size_t max_client_id_length = 128;
+  Cents max_order_total = 0;  // > 0: priced orders above it are Rejected
+  std::size_t order_shards = 256;
+};
+
+// Per product and order, after merging repeated ids.
+inline constexpr std::uint32_t kMaxQuantityPerItem = 1'000'000;
+inline constexpr Cents kMaxClientTotal = Cents{1} << 50;
+
+struct ItemRequest {
+  ProductId product_id = 0;
+  std::uint32_t quantity = 1;
+};
+
+struct OrderRequest {
+  std::string_view client_id;
+  UserId user_id = 0;
+  std::span<const ItemRequest> items;  // repeated product ids add up
+  Cents client_total = 0;
+};
+
+enum class SubmitError {
+  kNone,
+  kInvalid,     // the request itself is malformed
+  kDuplicate,   // the client id is taken
+  kStock,       // unknown product or not enough stock; see stock_issues
+  kAtCapacity,  // too many orders in flight; retry later
+  kStopped,     // the engine is not running
+};
+
+struct SubmitResult {
+  SubmitError error = SubmitError::kNone;
+  std::string message;  // why, when error != kNone
+  std::vector<StockIssue> stock_issues;
+  OrderSeq seq = 0;
+  Micros created_at = 0;
+
+  bool ok() const { return error == SubmitError::kNone; }
+};
+
+enum class CancelError { kNone, kNotFound, kIllegalTransition };
+
+struct CancelResult {
+  CancelError error = CancelError::kNone;
+  OrderStatus status = OrderStatus::kPending;  // the order's status afterwards
+};
+
+struct EngineCounters {
+  std::int64_t accepted = 0;
+  std::int64_t completed = 0;
+  std::int64_t rejected = 0;
+  std::int64_t cancelled = 0;
+  // Submissions refused before an order existed, by reason.
+  std::int64_t refused_invalid = 0;
+  std::int64_t refused_duplicate = 0;
+  std::int64_t refused_stock = 0;
+  std::int64_t refused_capacity = 0;
+  std::array<std::int64_t, kOrderStatusCount> by_status{};
+  std::int64_t in_flight = 0;
+  std::int64_t queued = 0;  // accepted but not yet taken by a worker (approximate)
+  // Sums over Completed orders, for averages.
+  Micros processing_micros_sum = 0;     // processing started → completed
+  Micros from_creation_micros_sum = 0;  // created → completed
+
+  std::int64_t count(OrderStatus s) const { return by_status[status_index(s)]; }
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config = {});
+  ~Engine();  // stops the workers if still running
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void start();
+  // Stops the workers; orders still Pending or Processing stay so in memory.
+  void stop();
+  bool running() const { return running_.load(std::memory_order_acquire); }
+
+  const EngineConfig& config() const { return config_; }
+  Catalog& catalog() { return catalog_; }
+  const Catalog& catalog() const { return catalog_; }
+
+  // A submitting thread that keeps one Producer gets the queue's fastest
+  // path. A Producer must not outlive its engine nor be shared by threads.
+  class Producer {
+   public:
+    ~Producer();
+    Producer(Producer&&) noexcept;
+    Producer& operator=(Producer&&) noexcept;
+
+   private:
+    friend class Engine;
+    struct Token;
+    explicit Producer(std::unique_ptr<Token> token);
+    std::unique_ptr<Token> token_;
+  };
+  Producer make_producer();
+
+  // Accepts the order (Pending, stock reserved) or refuses it, leaving
+  // nothing behind. Never blocks on a full engine: kAtCapacity instead.
+  SubmitResult submit(const OrderRequest& request, Producer* producer = nullptr);
+
+  std::optional<OrderSnapshot> get(std::string_view client_id) const;
+
+  // Cancels a Pending or Processing order and releases its stock.
+  CancelResult cancel(std::string_view client_id, std::string_view reason);
+
+  EngineCounters counters() const;
+
+  // Visits every order; fn returns false to stop. See OrderStore::for_each.
+  void for_each_order(const std::function<bool(const Order&)>& fn) const;
+
+  // Workers finish the batch in hand and then wait; returns once all wait.
+  // For tests and maintenance; submit keeps accepting up to capacity.
+  void pause_workers();
+  void resume_workers();
+
+ private:
+  struct Queue;
+  struct Worker;
+  enum Counter : std::size_t;
+
+  void run_worker(unsigned index);
+  // Both run with order.lock held.
+  bool begin_processing_locked(Order& order, Micros now);
+  void finish_processing_locked(Order& order);
+  void leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now);
+  SubmitResult refuse(SubmitError error, std::string message);
+
+  EngineConfig config_;
+  Catalog catalog_;
+  OrderStore orders_;
+  std::unique_ptr<Queue> queue_;
+  std::atomic<std::uint64_t> next_seq_{1};
+  alignas(64) std::atomic<std::int64_t> in_flight_{0};
+  StripedCounters<16> counters_;
+
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> workers_;
+
+  std::mutex pause_mutex_;
+  std::condition_variable pause_cv_;
+  std::atomic<bool> paused_{false};
+  unsigned parked_workers_ = 0;  // under pause_mutex_
+};
+
+std::string_view submit_error_name(SubmitError e);
+
+}  // namespace orderd

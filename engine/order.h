@@ -1,0 +1,76 @@
+// The order record and the immutable snapshot the engine hands out.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/order_status.h"
+#include "engine/spin_lock.h"
+#include "engine/types.h"
+
+namespace orderd {
+
+struct OrderItem {
+  ProductId product_id = 0;
+  std::uint32_t quantity = 0;
+  Cents unit_price = 0;  // catalog price, fixed when the order is priced
+
+  friend bool operator==(const OrderItem&, const OrderItem&) = default;
+};
+
+// Instants an order may pass through; 0 means "not reached".
+enum class OrderTimestamp : std::uint8_t {
+  kCreated,
+  kProcessingStarted,
+  kCompleted,
+  kRejected,
+  kCancelled,
+};
+inline constexpr std::size_t kOrderTimestampCount = 5;
+
+// A consistent copy of one order, safe to keep and read from any thread.
+struct OrderSnapshot {
+  OrderSeq seq = 0;
+  std::string client_id;
+  UserId user_id = 0;
+  std::vector<OrderItem> items;  // product ids ascending, one entry per product
+  Cents client_total = 0;        // the amount the client sent, kept as sent
+  Cents catalog_subtotal = 0;    // sum of unit_price * quantity (0 until priced)
+  Cents discount = 0;
+  OrderStatus status = OrderStatus::kPending;
+  std::array<Micros, kOrderTimestampCount> at{};
+  std::string reason;  // why it was rejected or cancelled
+
+  Micros timestamp(OrderTimestamp t) const { return at[static_cast<std::size_t>(t)]; }
+  Cents catalog_total() const { return catalog_subtotal - discount; }
+  std::uint64_t unit_count() const {
+    std::uint64_t n = 0;
+    for (const auto& item : items) n += item.quantity;
+    return n;
+  }
+};
+
+// The live order. `client_id`, `seq`, `user_id` and the item product ids and
+// quantities never change after acceptance; everything else is written only
+// under `lock`. `status` is also readable without the lock (for counting).
+struct Order {
+  OrderSeq seq = 0;
+  std::string client_id;
+  UserId user_id = 0;
+  Cents client_total = 0;
+  std::vector<OrderItem> items;
+
+  mutable SpinLock lock;
+  std::atomic<OrderStatus> status{OrderStatus::kPending};
+  Cents catalog_subtotal = 0;
+  Cents discount = 0;
+  std::array<Micros, kOrderTimestampCount> at{};
+  std::string reason;
+
+  OrderSnapshot snapshot() const;
+};
+
+}  // namespace orderd

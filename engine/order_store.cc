@@ -1,0 +1,111 @@
+#include "engine/order_store.h"
+
+#include <bit>
+#include <mutex>
+#include <vector>
+
+namespace orderd {
+
+// Each shard is an open-addressing table of (hash, order) slots with linear
+// probing: a lookup touches the slot array and, only on a hash match, the
+// order itself, with no per-entry node allocation.
+struct alignas(64) OrderStore::Shard {
+  struct Slot {
+    std::uint64_t hash = 0;
+    Order* order = nullptr;  // owned; nullptr = empty
+  };
+
+  mutable std::shared_mutex mutex;
+  std::vector<Slot> slots = std::vector<Slot>(16);
+  std::size_t count = 0;
+
+  ~Shard() {
+    for (const Slot& s : slots) delete s.order;
+  }
+
+  // The slot holding `client_id`, or the empty slot where it would go.
+  Slot& probe(std::uint64_t hash, std::string_view client_id) {
+    std::size_t mask = slots.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& s = slots[i];
+      if (s.order == nullptr || (s.hash == hash && s.order->client_id == client_id)) return s;
+    }
+  }
+  const Slot& probe(std::uint64_t hash, std::string_view client_id) const {
+    return const_cast<Shard*>(this)->probe(hash, client_id);
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots.size() * 2);
+    old.swap(slots);
+    std::size_t mask = slots.size() - 1;
+    for (const Slot& s : old) {
+      if (s.order == nullptr) continue;
+      std::size_t i = s.hash & mask;
+      while (slots[i].order != nullptr) i = (i + 1) & mask;
+      slots[i] = s;
+    }
+  }
+};
+
+OrderStore::OrderStore(std::size_t shard_count)
+    : mask_(std::bit_ceil(shard_count == 0 ? 1 : shard_count) - 1), shards_(new Shard[mask_ + 1]) {}
+
+OrderStore::~OrderStore() = default;
+
+std::uint64_t OrderStore::hash_id(std::string_view client_id) {
+  // std::hash, then a finalizer so that the shard (high bits) and the slot
+  // (low bits) come from independent parts of the hash.
+  std::uint64_t h = std::hash<std::string_view>{}(client_id);
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  return h;
+}
+
+OrderStore::Shard& OrderStore::shard_for(std::uint64_t hash) const {
+  return shards_[(hash >> 48) & mask_];
+}
+
+Order* OrderStore::insert(std::unique_ptr<Order> order) {
+  std::uint64_t hash = hash_id(order->client_id);
+  Shard& shard = shard_for(hash);
+  std::unique_lock guard(shard.mutex);
+  Shard::Slot* slot = &shard.probe(hash, order->client_id);
+  if (slot->order != nullptr) return nullptr;
+  if ((shard.count + 1) * 2 > shard.slots.size()) {  // keep the load under 1/2
+    shard.grow();
+    slot = &shard.probe(hash, order->client_id);
+  }
+  slot->hash = hash;
+  slot->order = order.release();
+  ++shard.count;
+  return slot->order;
+}
+
+Order* OrderStore::find(std::string_view client_id) const {
+  std::uint64_t hash = hash_id(client_id);
+  const Shard& shard = shard_for(hash);
+  std::shared_lock guard(shard.mutex);
+  return shard.probe(hash, client_id).order;
+}
+
+std::size_t OrderStore::size() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i <= mask_; ++i) {
+    std::shared_lock guard(shards_[i].mutex);
+    n += shards_[i].count;
+  }
+  return n;
+}
+
+void OrderStore::for_each(const std::function<bool(const Order&)>& fn) const {
+  for (std::size_t i = 0; i <= mask_; ++i) {
+    std::shared_lock guard(shards_[i].mutex);
+    for (const auto& slot : shards_[i].slots) {
+      if (slot.order != nullptr && !fn(*slot.order)) return;
+    }
+  }
+}
+
+}  // namespace orderd

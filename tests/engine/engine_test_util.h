@@ -1,0 +1,44 @@
+// Helpers shared by the engine tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "engine/engine.h"
+
+namespace orderd::testing {
+
+// Waits until pred() holds or `timeout` passes; returns pred().
+template <typename Pred>
+bool wait_for(Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return pred();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// initial + restocked == available + held + consumed, and nothing negative.
+inline void expect_stock_invariant(const Catalog& catalog) {
+  for (const auto& p : catalog.list(0, catalog.capacity())) {
+    EXPECT_EQ(p.initial + p.restocked, p.available + p.held + p.consumed) << "product " << p.id;
+    EXPECT_GE(p.available, 0) << "product " << p.id;
+    EXPECT_GE(p.held, 0) << "product " << p.id;
+  }
+}
+
+// Every accepted order is in exactly one status and the gauges agree.
+inline void expect_counters_add_up(const EngineCounters& c) {
+  std::int64_t by_status = 0;
+  for (auto n : c.by_status) by_status += n;
+  EXPECT_EQ(by_status, c.accepted);
+  EXPECT_EQ(c.count(OrderStatus::kCompleted), c.completed);
+  EXPECT_EQ(c.count(OrderStatus::kCancelled), c.cancelled);
+  EXPECT_EQ(c.count(OrderStatus::kRejected), c.rejected);
+  EXPECT_EQ(c.in_flight, c.count(OrderStatus::kPending) + c.count(OrderStatus::kProcessing));
+}
+
+}  // namespace orderd::testing
