@@ -1,0 +1,42 @@
+#include "metrics/process_stats.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <vector>
+
+namespace orderd::metrics {
+namespace {
+
+TEST(ProcessStatsTest, ReadsPlausibleValues) {
+  ProcessStats s = read_process_stats();
+  EXPECT_GT(s.resident_bytes, 0);
+  EXPECT_GE(s.virtual_bytes, s.resident_bytes);
+  EXPECT_GE(s.open_fds, 3);  // stdin, stdout, stderr at least
+  EXPECT_GT(s.max_fds, 0);
+  EXPECT_GE(s.cpu_seconds, 0);
+  double now = static_cast<double>(std::time(nullptr));
+  EXPECT_LE(s.start_time_seconds, now + 2);
+  EXPECT_GT(s.start_time_seconds, now - 24 * 3600);  // started within a day
+}
+
+TEST(ProcessStatsTest, CountsNewlyOpenedDescriptors) {
+  auto before = read_process_stats().open_fds;
+  int fd = open("/dev/null", O_RDONLY);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(read_process_stats().open_fds, before + 1);
+  close(fd);
+}
+
+TEST(ProcessStatsTest, CpuTimeGrowsWithWork) {
+  double before = read_process_stats().cpu_seconds;
+  volatile double x = 0;
+  auto start = std::clock();
+  while (std::clock() - start < CLOCKS_PER_SEC / 5) x = x + 1;
+  EXPECT_GT(read_process_stats().cpu_seconds, before + 0.1);
+}
+
+}  // namespace
+}  // namespace orderd::metrics
