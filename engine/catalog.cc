@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "engine/event_sink.h"
+
 namespace orderd {
 namespace {
 
@@ -42,14 +44,41 @@ AddProductResult Catalog::add(ProductId id, std::string name, Cents price, std::
   product->price.store(price, std::memory_order_relaxed);
   product->available = stock;
   product->initial = stock;
+  // Reported before the product is visible, so that its record precedes the
+  // record of any order that reserves it.
+  if (EventSink* sink = sink_.load(std::memory_order_acquire)) {
+    sink->product_added(info_of(*product));
+  }
+  publish_locked(std::move(product));
+  return AddProductResult::kAdded;
+}
+
+AddProductResult Catalog::restore(const ProductInfo& info) {
+  if (info.price < 0 || info.price > kMaxPrice) return AddProductResult::kInvalid;
+  std::lock_guard guard(insert_mutex_);
+  if (find(info.id) != nullptr) return AddProductResult::kAlreadyExists;
+  if (owned_.size() >= max_products_) return AddProductResult::kCatalogFull;
+  auto product = std::make_unique<Product>();
+  product->id = info.id;
+  product->name = info.name;
+  product->price.store(info.price, std::memory_order_relaxed);
+  product->available = info.available;
+  product->initial = info.initial;
+  product->restocked = info.restocked;
+  product->held = info.held;
+  product->consumed = info.consumed;
+  publish_locked(std::move(product));
+  return AddProductResult::kAdded;
+}
+
+void Catalog::publish_locked(std::unique_ptr<Product> product) {
   Product* raw = product.get();
   owned_.push_back(std::move(product));
-  by_id_.emplace(id, raw);
-  std::size_t i = hash_product(id) & mask_;
+  by_id_.emplace(raw->id, raw);
+  std::size_t i = hash_product(raw->id) & mask_;
   while (table_[i].load(std::memory_order_relaxed) != nullptr) i = (i + 1) & mask_;
   table_[i].store(raw, std::memory_order_release);
   count_.fetch_add(1, std::memory_order_release);
-  return AddProductResult::kAdded;
 }
 
 RestockResult Catalog::restock(ProductId id, std::int64_t quantity) {
@@ -60,7 +89,32 @@ RestockResult Catalog::restock(ProductId id, std::int64_t quantity) {
   if (p->available + quantity > kMaxStock) return RestockResult::kInvalid;
   p->available += quantity;
   p->restocked += quantity;
+  if (EventSink* sink = sink_.load(std::memory_order_acquire)) {
+    sink->product_restocked(id, quantity, p->restocked);
+  }
   return RestockResult::kRestocked;
+}
+
+RestoreResult Catalog::restore_restock(ProductId id, std::int64_t quantity,
+                                       std::int64_t restocked_total) {
+  if (quantity <= 0) return RestoreResult::kInvalid;
+  Product* p = find(id);
+  if (p == nullptr) return RestoreResult::kUnknownProduct;
+  std::lock_guard guard(p->lock);
+  if (p->restocked >= restocked_total) return RestoreResult::kAlreadyApplied;
+  if (p->restocked + quantity != restocked_total) return RestoreResult::kInconsistent;
+  p->available += quantity;
+  p->restocked += quantity;
+  return RestoreResult::kApplied;
+}
+
+void Catalog::take(std::span<const OrderItem> items) {
+  for (const auto& item : items) {
+    Product* p = find(item.product_id);
+    std::lock_guard guard(p->lock);
+    p->available -= item.quantity;
+    p->held += item.quantity;
+  }
 }
 
 ProductInfo Catalog::info_of(const Product& p) const {

@@ -21,10 +21,13 @@
 #include <vector>
 
 #include "engine/order.h"
+#include "engine/restore_result.h"
 #include "engine/spin_lock.h"
 #include "engine/types.h"
 
 namespace orderd {
+
+class EventSink;
 
 struct ProductInfo {
   ProductId id = 0;
@@ -84,6 +87,21 @@ class Catalog {
   // Fills each item's unit_price with the current catalog price.
   void fill_prices(std::span<OrderItem> items) const;
 
+  // Reports every later add and restock to `sink` (nullptr: to nobody). Set
+  // it while no other thread changes the catalog; `sink` must outlive its use.
+  void set_event_sink(EventSink* sink) { sink_.store(sink, std::memory_order_release); }
+
+  // --- Recovery only: these bypass the event sink and the stock checks. ---
+
+  // Inserts a product with every stock field exactly as given.
+  AddProductResult restore(const ProductInfo& product);
+  // Replays a restock that left the product's restocked total at
+  // `restocked_total`; kAlreadyApplied if the total is already there.
+  RestoreResult restore_restock(ProductId id, std::int64_t quantity, std::int64_t restocked_total);
+  // Moves the items' quantities from available to held without checking
+  // availability: a recovered order's reservation. Products must exist.
+  void take(std::span<const OrderItem> items);
+
  private:
   struct Product {
     ProductId id = 0;
@@ -99,11 +117,14 @@ class Catalog {
 
   Product* find(ProductId id) const;
   ProductInfo info_of(const Product& p) const;
+  // Publishes a new product; insert_mutex_ held, capacity checked.
+  void publish_locked(std::unique_ptr<Product> product);
 
   std::size_t max_products_;
   std::size_t mask_;  // table size - 1; the table is at least twice `capacity`
   std::unique_ptr<std::atomic<Product*>[]> table_;
   std::atomic<std::size_t> count_{0};
+  std::atomic<EventSink*> sink_{nullptr};
 
   mutable std::mutex insert_mutex_;              // serializes inserts; lookups never take it
   std::map<ProductId, Product*> by_id_;          // ordered index for paging, under insert_mutex_

@@ -6,6 +6,7 @@
 #include <queue>
 
 #include "engine/pricing.h"
+#include "engine/state_digest.h"
 
 namespace orderd {
 
@@ -141,7 +142,7 @@ SubmitResult Engine::refuse(SubmitError error, std::string message) {
               : error == SubmitError::kDuplicate ? kRefusedDuplicate
               : error == SubmitError::kStock     ? kRefusedStock
                                                  : kRefusedCapacity;
-  if (error != SubmitError::kStopped) counters_.add(c, 1);
+  if (error != SubmitError::kStopped && error != SubmitError::kUnavailable) counters_.add(c, 1);
   SubmitResult r;
   r.error = error;
   r.message = std::move(message);
@@ -150,6 +151,7 @@ SubmitResult Engine::refuse(SubmitError error, std::string message) {
 
 SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
   if (!running()) return refuse(SubmitError::kStopped, "the engine is not running");
+  if (refusing_writes()) return refuse(SubmitError::kUnavailable, write_refusal_reason());
   if (auto problem = validate(request, config_); !problem.empty()) {
     return refuse(SubmitError::kInvalid, std::string(problem));
   }
@@ -189,11 +191,20 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
   Micros now = wall_clock_micros();
   order->at[static_cast<std::size_t>(OrderTimestamp::kCreated)] = now;
 
+  // With a sink, the order is locked before it becomes visible, so that a
+  // racing cancel cannot be reported before its acceptance. If the insert
+  // fails the order is destroyed still locked, which a SpinLock allows.
+  EventSink* sink = sink_.load(std::memory_order_acquire);
+  if (sink != nullptr) order->lock.lock();
   Order* stored = orders_.insert(std::move(order));
   if (stored == nullptr) {
     catalog_.release(scratch.items);
     in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     return duplicate();
+  }
+  if (sink != nullptr) {
+    result.durable_token = sink->order_accepted(*stored);
+    stored->lock.unlock();
   }
   counters_.add(kAccepted, 1);
   counters_.add(kStatusBase + status_index(OrderStatus::kPending), 1);
@@ -233,6 +244,7 @@ void Engine::leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros
 }
 
 CancelResult Engine::cancel(std::string_view client_id, std::string_view reason) {
+  if (refusing_writes()) return {CancelError::kUnavailable, OrderStatus::kPending};
   Order* order = orders_.find(client_id);
   if (order == nullptr) return {CancelError::kNotFound, OrderStatus::kPending};
   std::lock_guard guard(order->lock);
@@ -245,7 +257,12 @@ CancelResult Engine::cancel(std::string_view client_id, std::string_view reason)
   order->at[static_cast<std::size_t>(OrderTimestamp::kCancelled)] = now;
   order->reason.assign(reason.empty() ? std::string_view("cancelled") : reason);
   leave_flight(from, OrderStatus::kCancelled, *order, now);
-  return {CancelError::kNone, OrderStatus::kCancelled};
+  return {CancelError::kNone, OrderStatus::kCancelled, report_status_change(*order, from)};
+}
+
+DurableToken Engine::report_status_change(const Order& order, OrderStatus from) {
+  EventSink* sink = sink_.load(std::memory_order_acquire);
+  return sink != nullptr ? sink->order_status_changed(order, from) : 0;
 }
 
 bool Engine::begin_processing_locked(Order& order, Micros now) {
@@ -254,6 +271,7 @@ bool Engine::begin_processing_locked(Order& order, Micros now) {
   order.status.store(OrderStatus::kProcessing, std::memory_order_release);
   counters_.add(kStatusBase + status_index(OrderStatus::kPending), -1);
   counters_.add(kStatusBase + status_index(OrderStatus::kProcessing), 1);
+  report_status_change(order, OrderStatus::kPending);
   return true;
 }
 
@@ -269,11 +287,13 @@ void Engine::finish_processing_locked(Order& order) {
     order.at[static_cast<std::size_t>(OrderTimestamp::kRejected)] = now;
     order.reason = "order total exceeds the limit per order";
     leave_flight(OrderStatus::kProcessing, OrderStatus::kRejected, order, now);
+    report_status_change(order, OrderStatus::kProcessing);
     return;
   }
   catalog_.consume(order.items);
   order.at[static_cast<std::size_t>(OrderTimestamp::kCompleted)] = now;
   leave_flight(OrderStatus::kProcessing, OrderStatus::kCompleted, order, now);
+  report_status_change(order, OrderStatus::kProcessing);
 }
 
 void Engine::run_worker(unsigned index) {
@@ -301,7 +321,13 @@ void Engine::run_worker(unsigned index) {
     for (std::size_t i = 0; i < n; ++i) {
       Order& order = *batch[i];
       std::lock_guard guard(order.lock);
-      if (!begin_processing_locked(order, wall_clock_micros())) continue;  // cancelled meanwhile
+      // A queued order is Pending, or Cancelled meanwhile, or Processing when
+      // recovery resumed it (restore_order): then only its finish is left.
+      OrderStatus status = order.status.load(std::memory_order_relaxed);
+      if (status != OrderStatus::kProcessing &&
+          !begin_processing_locked(order, wall_clock_micros())) {
+        continue;
+      }
       if (delay.none()) {
         finish_processing_locked(order);
       } else {
@@ -372,8 +398,160 @@ std::string_view submit_error_name(SubmitError e) {
       return "capacity";
     case SubmitError::kStopped:
       return "stopped";
+    case SubmitError::kUnavailable:
+      return "unavailable";
   }
   return "unknown";
+}
+
+void Engine::set_event_sink(EventSink* sink) {
+  sink_.store(sink, std::memory_order_release);
+  catalog_.set_event_sink(sink);
+}
+
+void Engine::refuse_writes(std::string reason) {
+  {
+    std::lock_guard guard(refusal_mutex_);
+    if (refusing_writes_.load(std::memory_order_relaxed)) return;  // the first reason stays
+    refusal_reason_ = std::move(reason);
+  }
+  refusing_writes_.store(true, std::memory_order_release);
+}
+
+std::string Engine::write_refusal_reason() const {
+  std::lock_guard guard(refusal_mutex_);
+  return refusal_reason_;
+}
+
+RestoreResult Engine::restore_product(const ProductInfo& product) {
+  switch (catalog_.restore(product)) {
+    case AddProductResult::kAdded:
+      return RestoreResult::kApplied;
+    case AddProductResult::kAlreadyExists:
+      return RestoreResult::kAlreadyApplied;
+    case AddProductResult::kCatalogFull:
+    case AddProductResult::kInvalid:
+      break;
+  }
+  return RestoreResult::kInvalid;
+}
+
+RestoreResult Engine::restore_restock(ProductId id, std::int64_t quantity,
+                                      std::int64_t restocked_total) {
+  return catalog_.restore_restock(id, quantity, restocked_total);
+}
+
+namespace {
+
+constexpr std::size_t reached_index(OrderStatus s) {
+  return timestamp_index(reached_at(s));
+}
+
+}  // namespace
+
+RestoreResult Engine::restore_order(OrderSnapshot s) {
+  if (s.client_id.empty() || s.items.empty()) return RestoreResult::kInvalid;
+  for (std::size_t i = 0; i < s.items.size(); ++i) {
+    // Ascending ids are the stock lock order every later release relies on.
+    if (i > 0 && s.items[i - 1].product_id >= s.items[i].product_id) return RestoreResult::kInvalid;
+    if (!catalog_.contains(s.items[i].product_id)) return RestoreResult::kUnknownProduct;
+  }
+  auto order = std::make_unique<Order>();
+  order->seq = s.seq;
+  order->client_id = std::move(s.client_id);
+  order->user_id = s.user_id;
+  order->client_total = s.client_total;
+  order->items = std::move(s.items);
+  order->status.store(s.status, std::memory_order_relaxed);
+  order->catalog_subtotal = s.catalog_subtotal;
+  order->discount = s.discount;
+  order->at = s.at;
+  order->reason = std::move(s.reason);
+  Order* stored = orders_.insert(std::move(order));
+  if (stored == nullptr) return RestoreResult::kAlreadyApplied;
+
+  std::lock_guard guard(stored->lock);
+  const OrderStatus status = s.status;
+  if (is_in_flight(status) || status == OrderStatus::kCompleted) catalog_.take(stored->items);
+  if (status == OrderStatus::kCompleted) catalog_.consume(stored->items);
+  OrderSeq next = next_seq_.load(std::memory_order_relaxed);
+  while (next <= s.seq && !next_seq_.compare_exchange_weak(next, s.seq + 1)) {
+  }
+  counters_.add(kAccepted, 1);
+  counters_.add(kStatusBase + status_index(status), 1);
+  if (is_in_flight(status)) {
+    in_flight_.fetch_add(1, std::memory_order_acq_rel);
+    queue_->orders.enqueue(stored);  // counted as dequeued when a worker takes it
+    return RestoreResult::kApplied;
+  }
+  counters_.add(kDequeued, 1);  // never queued in this process: not waiting either
+  if (status == OrderStatus::kCompleted) {
+    Micros done = stored->at[reached_index(OrderStatus::kCompleted)];
+    counters_.add(kCompleted, 1);
+    counters_.add(kProcessingMicros, done - stored->at[reached_index(OrderStatus::kProcessing)]);
+    counters_.add(kFromCreationMicros, done - stored->at[reached_index(OrderStatus::kPending)]);
+  } else if (status == OrderStatus::kRejected) {
+    counters_.add(kRejected, 1);
+  } else if (status == OrderStatus::kCancelled) {
+    counters_.add(kCancelled, 1);
+  }
+  return RestoreResult::kApplied;
+}
+
+RestoreResult Engine::restore_transition(const OrderTransition& t) {
+  if (t.to == OrderStatus::kPending) return RestoreResult::kInvalid;
+  Order* order = orders_.find(t.client_id);
+  if (order == nullptr) return RestoreResult::kUnknownOrder;
+  std::lock_guard guard(order->lock);
+  // Each timestamp is set exactly once, when its state is reached: a set one
+  // means this change was applied already (when it matches) or contradicts it.
+  Micros& at = order->at[reached_index(t.to)];
+  if (at != 0) return at == t.at ? RestoreResult::kAlreadyApplied : RestoreResult::kInconsistent;
+  const OrderStatus from = order->status.load(std::memory_order_relaxed);
+  if (!is_legal_transition(from, t.to)) return RestoreResult::kInconsistent;
+  if (t.priced) {
+    if (t.unit_prices.size() != order->items.size()) return RestoreResult::kInconsistent;
+    for (std::size_t i = 0; i < order->items.size(); ++i) {
+      order->items[i].unit_price = t.unit_prices[i];
+    }
+    order->catalog_subtotal = t.catalog_subtotal;
+    order->discount = t.discount;
+  }
+  at = t.at;
+  if (t.to == OrderStatus::kProcessing) {
+    order->status.store(OrderStatus::kProcessing, std::memory_order_release);
+    counters_.add(kStatusBase + status_index(from), -1);
+    counters_.add(kStatusBase + status_index(OrderStatus::kProcessing), 1);
+    return RestoreResult::kApplied;
+  }
+  if (t.to == OrderStatus::kCompleted) {
+    catalog_.consume(order->items);
+  } else {
+    catalog_.release(order->items);
+    order->reason.assign(t.reason);
+  }
+  leave_flight(from, t.to, *order, t.at);
+  return RestoreResult::kApplied;
+}
+
+std::uint64_t Engine::state_digest() const {
+  std::uint64_t orders = 0;
+  orders_.for_each([&](const Order& order) {
+    orders += digest_of(order.snapshot());  // a sum: independent of visiting order
+    return true;
+  });
+  std::uint64_t products = 0;
+  for (const auto& p : catalog_.list(0, catalog_.capacity())) products += digest_of(p);
+  EngineCounters c = counters();
+  StateHasher h;
+  h.add(orders);
+  h.add(products);
+  for (std::int64_t v : {c.accepted, c.completed, c.rejected, c.cancelled, c.in_flight,
+                         c.processing_micros_sum, c.from_creation_micros_sum}) {
+    h.add(static_cast<std::uint64_t>(v));
+  }
+  for (std::int64_t v : c.by_status) h.add(static_cast<std::uint64_t>(v));
+  return h.value();
 }
 
 }  // namespace orderd

@@ -25,9 +25,11 @@
 #include <vector>
 
 #include "engine/catalog.h"
+#include "engine/event_sink.h"
 #include "engine/order.h"
 #include "engine/order_store.h"
 #include "engine/processing_delay.h"
+#include "engine/restore_result.h"
 #include "engine/striped_counter.h"
 
 namespace orderd {
@@ -66,6 +68,8 @@ enum class SubmitError {
   kStock,       // unknown product or not enough stock; see stock_issues
   kAtCapacity,  // too many orders in flight; retry later
   kStopped,     // the engine is not running
+  // Writes are refused (Engine::refuse_writes: durable storage failed).
+  kUnavailable,
 };
 
 struct SubmitResult {
@@ -74,15 +78,31 @@ struct SubmitResult {
   std::vector<StockIssue> stock_issues;
   OrderSeq seq = 0;
   Micros created_at = 0;
+  // The event sink's position of the acceptance record (0 without a sink):
+  // acknowledge the order only once the sink reports this position durable.
+  DurableToken durable_token = 0;
 
   bool ok() const { return error == SubmitError::kNone; }
 };
 
-enum class CancelError { kNone, kNotFound, kIllegalTransition };
+enum class CancelError { kNone, kNotFound, kIllegalTransition, kUnavailable };
 
 struct CancelResult {
   CancelError error = CancelError::kNone;
   OrderStatus status = OrderStatus::kPending;  // the order's status afterwards
+  DurableToken durable_token = 0;              // the cancellation record's position
+};
+
+// A recorded status change, as recovery replays it.
+struct OrderTransition {
+  std::string_view client_id;
+  OrderStatus to = OrderStatus::kProcessing;
+  Micros at = 0;            // when the order reached `to`
+  std::string_view reason;  // Rejected and Cancelled
+  bool priced = false;      // set when the prices below were fixed (Completed, Rejected)
+  Cents catalog_subtotal = 0;
+  Cents discount = 0;
+  std::span<const Cents> unit_prices;  // one per item, in the order's item order
 };
 
 struct EngineCounters {
@@ -156,17 +176,60 @@ class Engine {
   void pause_workers();
   void resume_workers();
 
+  // --- Durability hooks -----------------------------------------------------
+
+  // Reports every later state change to `sink` (see event_sink.h); nullptr
+  // detaches. Call while no other thread uses the engine (before start(), or
+  // after stop() with requests drained); `sink` must outlive its use.
+  void set_event_sink(EventSink* sink);
+
+  // From now on submit() and cancel() fail with kUnavailable and `reason` as
+  // the message, while reads keep working. Sticky. Thread-safe; the
+  // durability layer calls it once it can no longer persist changes.
+  void refuse_writes(std::string reason);
+  bool refusing_writes() const { return refusing_writes_.load(std::memory_order_acquire); }
+  std::string write_refusal_reason() const;
+
+  // --- Recovery: call only before start(); these bypass the event sink. -----
+  // Reads (get, counters) may run meanwhile and see the state grow.
+
+  // Inserts a product with every stock field as given. kAlreadyApplied if
+  // the id exists; kInvalid if out of range or the catalog is full.
+  RestoreResult restore_product(const ProductInfo& product);
+  // See Catalog::restore_restock.
+  RestoreResult restore_restock(ProductId id, std::int64_t quantity, std::int64_t restocked_total);
+  // Inserts an order in its recorded state with its original timestamps and
+  // prices, applies its stock effect (held while Pending or Processing,
+  // consumed once Completed) and counts it. kAlreadyApplied if the client id
+  // exists. Pending and Processing orders are queued, so start() resumes
+  // them: a Pending order is processed as usual; a Processing one completes
+  // after a fresh processing delay and keeps its original start time.
+  RestoreResult restore_order(OrderSnapshot order);
+  // Applies a recorded status change with its stock effect. kAlreadyApplied
+  // if the order already went through it (same timestamp); kInconsistent if
+  // the lifecycle does not allow it from the order's status.
+  RestoreResult restore_transition(const OrderTransition& transition);
+
+  // A 64-bit digest of the state a restart must preserve: every order (all
+  // fields), every product's stock accounting and the counters derived from
+  // them (not refusals, which are not persisted). Independent of shard layout
+  // and iteration order. Meaningful while the state is quiet (workers paused
+  // or stopped); takes each order's lock in turn.
+  std::uint64_t state_digest() const;
+
  private:
   struct Queue;
   struct Worker;
   enum Counter : std::size_t;
 
   void run_worker(unsigned index);
-  // Both run with order.lock held.
+  // Both run with order.lock held and report to the sink.
   bool begin_processing_locked(Order& order, Micros now);
   void finish_processing_locked(Order& order);
   void leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now);
   SubmitResult refuse(SubmitError error, std::string message);
+  // Tells the sink, if any, that `order` (locked) left `from`.
+  DurableToken report_status_change(const Order& order, OrderStatus from);
 
   EngineConfig config_;
   Catalog catalog_;
@@ -175,6 +238,11 @@ class Engine {
   std::atomic<std::uint64_t> next_seq_{1};
   alignas(64) std::atomic<std::int64_t> in_flight_{0};
   StripedCounters<16> counters_;
+
+  std::atomic<EventSink*> sink_{nullptr};
+  std::atomic<bool> refusing_writes_{false};
+  mutable std::mutex refusal_mutex_;
+  std::string refusal_reason_;  // under refusal_mutex_
 
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};

@@ -31,6 +31,26 @@ enum class OrderTimestamp : std::uint8_t {
 };
 inline constexpr std::size_t kOrderTimestampCount = 5;
 
+// The instant recorded when an order reaches `s` (kCreated for Pending).
+inline constexpr OrderTimestamp reached_at(OrderStatus s) {
+  switch (s) {
+    case OrderStatus::kPending:
+      return OrderTimestamp::kCreated;
+    case OrderStatus::kProcessing:
+      return OrderTimestamp::kProcessingStarted;
+    case OrderStatus::kCompleted:
+      return OrderTimestamp::kCompleted;
+    case OrderStatus::kRejected:
+      return OrderTimestamp::kRejected;
+    case OrderStatus::kCancelled:
+      return OrderTimestamp::kCancelled;
+  }
+  return OrderTimestamp::kCreated;
+}
+inline constexpr std::size_t timestamp_index(OrderTimestamp t) {
+  return static_cast<std::size_t>(t);
+}
+
 // A consistent copy of one order, safe to keep and read from any thread.
 struct OrderSnapshot {
   OrderSeq seq = 0;

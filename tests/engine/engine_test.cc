@@ -217,18 +217,21 @@ TEST_F(EngineTest, SimulatedDelayOverlapsInsteadOfQueueing) {
     ASSERT_TRUE(engine->submit({"T" + std::to_string(i), 1, {&item, 1}, 100}, &producer).ok());
   }
   auto accepted = std::chrono::steady_clock::now() - begin;
-  EXPECT_LT(accepted, std::chrono::seconds(2)) << "accepting must not wait for processing";
-  EXPECT_EQ(engine->counters().in_flight, kOrders);
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == kOrders; }));
+  // Generous bounds: the machine may be loaded; sleeping workers would need
+  // orders x delay / workers = 100,000 s.
+  EXPECT_LT(accepted, std::chrono::seconds(10)) << "accepting must not wait for processing";
+  EXPECT_GT(engine->counters().in_flight, 0);
+  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == kOrders; },
+                       std::chrono::seconds(30)));
   auto elapsed = std::chrono::steady_clock::now() - begin;
   EXPECT_GE(elapsed, std::chrono::milliseconds(2000));
-  EXPECT_LT(elapsed, std::chrono::seconds(8));
+  EXPECT_LT(elapsed, std::chrono::seconds(30));
   for (int i : {0, kOrders / 2, kOrders - 1}) {
     auto s = *engine->get("T" + std::to_string(i));
     Micros processing =
         s.timestamp(OrderTimestamp::kCompleted) - s.timestamp(OrderTimestamp::kProcessingStarted);
     EXPECT_GE(processing, 1'999'000) << i;
-    EXPECT_LT(processing, 4'000'000) << i;
+    EXPECT_LT(processing, 10'000'000) << i;
   }
 }
 

@@ -1,0 +1,56 @@
+// The engine's one outward hook: every state change that must survive a
+// restart is reported to an EventSink, synchronously, on the thread that made
+// it. The journal (persistence/) implements it; the engine knows nothing of
+// files.
+//
+// Ordering: each call is made while the changed object is still locked
+// (the order's lock, the product's lock, or the catalog's insert lock), after
+// the change is applied. So for one order the calls arrive in lifecycle order
+// (accepted before processing before completed), and a sink that numbers its
+// records inside the call numbers them in that order too. Records of
+// different orders may interleave in any order.
+//
+// Contract for implementations: return quickly and never block on I/O (the
+// caller holds a spin lock and may be an engine worker); never call back into
+// the engine; may allocate. Every method may be called from many threads at
+// once.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/catalog.h"
+#include "engine/order.h"
+#include "engine/order_status.h"
+#include "engine/types.h"
+
+namespace orderd {
+
+// A position in the sink's record stream (the journal's sequence number).
+// Positions grow with every record; 0 means "no record was written".
+using DurableToken = std::uint64_t;
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+
+  // A new order, Pending, with its stock reserved. `order.lock` is held and no
+  // other thread has seen the order yet; its fields may be read freely.
+  virtual DurableToken order_accepted(const Order& order) = 0;
+
+  // The order moved from `from` to its current status (`order.status`); its
+  // timestamp, reason and, for Completed and Rejected, prices are filled in.
+  // `order.lock` is held.
+  virtual DurableToken order_status_changed(const Order& order, OrderStatus from) = 0;
+
+  // A product about to become visible, with its initial stock. The catalog's
+  // insert lock is held, so this precedes every order that reserves it.
+  virtual DurableToken product_added(const ProductInfo& product) = 0;
+
+  // `quantity` was added to the product's stock, whose restocked total is now
+  // `restocked_total`. The product's stock lock is held, so restocks of one
+  // product arrive in the order they were applied.
+  virtual DurableToken product_restocked(ProductId id, std::int64_t quantity,
+                                         std::int64_t restocked_total) = 0;
+};
+
+}  // namespace orderd

@@ -1,0 +1,69 @@
+#include "engine/state_digest.h"
+
+#include <cstring>
+
+namespace orderd {
+namespace {
+
+// The MurmurHash3 finalizer: every input bit affects every output bit.
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+void StateHasher::add(std::uint64_t value) {
+  state_ = mix(state_ + value * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL);
+}
+
+void StateHasher::add(std::string_view bytes) {
+  add(bytes.size());
+  while (!bytes.empty()) {
+    std::uint64_t word = 0;
+    std::size_t n = bytes.size() < sizeof word ? bytes.size() : sizeof word;
+    std::memcpy(&word, bytes.data(), n);
+    add(word);
+    bytes.remove_prefix(n);
+  }
+}
+
+std::uint64_t StateHasher::value() const {
+  return mix(state_ ^ 0x5BE0CD19137E2179ULL);
+}
+
+std::uint64_t digest_of(const OrderSnapshot& o) {
+  StateHasher h;
+  h.add(o.seq);
+  h.add(o.client_id);
+  h.add(o.user_id);
+  h.add(static_cast<std::uint64_t>(o.client_total));
+  h.add(o.items.size());
+  for (const auto& item : o.items) {
+    h.add(item.product_id);
+    h.add(item.quantity);
+    h.add(static_cast<std::uint64_t>(item.unit_price));
+  }
+  h.add(static_cast<std::uint64_t>(o.catalog_subtotal));
+  h.add(static_cast<std::uint64_t>(o.discount));
+  h.add(static_cast<std::uint64_t>(o.status));
+  for (Micros t : o.at) h.add(static_cast<std::uint64_t>(t));
+  h.add(o.reason);
+  return h.value();
+}
+
+std::uint64_t digest_of(const ProductInfo& p) {
+  StateHasher h;
+  h.add(p.id);
+  h.add(p.name);
+  for (std::int64_t v : {p.price, p.available, p.initial, p.restocked, p.held, p.consumed}) {
+    h.add(static_cast<std::uint64_t>(v));
+  }
+  return h.value();
+}
+
+}  // namespace orderd

@@ -1,0 +1,44 @@
+#include "persistence/journal_sink.h"
+
+#include <string>
+
+#include "persistence/record_codec.h"
+
+namespace orderd::persistence {
+namespace {
+
+// One encoding buffer per thread, reused: no allocation once it has grown.
+std::string& scratch() {
+  thread_local std::string buffer;
+  buffer.clear();
+  return buffer;
+}
+
+}  // namespace
+
+DurableToken JournalSink::order_accepted(const Order& order) {
+  std::string& payload = scratch();
+  encode_order(order, &payload);
+  return journal_.append(format::RecordType::kOrderAccepted, payload);
+}
+
+DurableToken JournalSink::order_status_changed(const Order& order, OrderStatus /*from*/) {
+  std::string& payload = scratch();
+  encode_status_change(order, &payload);
+  return journal_.append(format::RecordType::kOrderStatusChanged, payload);
+}
+
+DurableToken JournalSink::product_added(const ProductInfo& product) {
+  std::string& payload = scratch();
+  encode_product(product, &payload);
+  return journal_.append(format::RecordType::kProductAdded, payload);
+}
+
+DurableToken JournalSink::product_restocked(ProductId id, std::int64_t quantity,
+                                            std::int64_t restocked_total) {
+  std::string& payload = scratch();
+  encode_restock({id, quantity, restocked_total}, &payload);
+  return journal_.append(format::RecordType::kProductRestocked, payload);
+}
+
+}  // namespace orderd::persistence

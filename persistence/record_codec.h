@@ -1,0 +1,78 @@
+// Payloads of the journal's and snapshots' record types (see
+// journal_format.h for the framing around them). Every payload is a fixed
+// sequence of little-endian fields (coding.h); docs/journal-format.md lists
+// them field by field.
+//
+// Encoders append to `out` (which may allocate as it grows). Decoders
+// return false, without partial results worth using, on any malformed input:
+// short, overlong, or a value out of its range.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/engine.h"
+#include "engine/order.h"
+
+namespace orderd::persistence {
+
+// --- kOrderAccepted and kSnapshotOrder: an order's whole state ------------
+
+// `order.lock` must be held by the caller (the engine holds it when it calls
+// an EventSink).
+void encode_order(const Order& order, std::string* out);
+void encode_order(const OrderSnapshot& order, std::string* out);
+bool decode_order(std::string_view payload, OrderSnapshot* order);
+
+// --- kOrderStatusChanged ---------------------------------------------------
+
+// The order's move into its current status, with that status's timestamp,
+// the reason (Rejected, Cancelled) and the prices when they are set.
+// `order.lock` must be held.
+void encode_status_change(const Order& order, std::string* out);
+// Fills `transition`, whose views point into `payload` and `unit_prices`
+// (reused storage, so replay allocates nothing per record).
+bool decode_status_change(std::string_view payload, OrderTransition* transition,
+                          std::vector<Cents>* unit_prices);
+
+// --- kProductAdded and kSnapshotProduct ------------------------------------
+
+// Id, name, price, initial stock and restocked total. The other stock
+// fields follow from the orders and are not stored.
+void encode_product(const ProductInfo& product, std::string* out);
+bool decode_product(std::string_view payload, ProductInfo* product);
+
+// --- kProductRestocked -------------------------------------------------------
+
+struct RestockRecord {
+  ProductId product_id = 0;
+  std::int64_t quantity = 0;
+  std::int64_t restocked_total = 0;  // the product's restocked total after this restock
+};
+void encode_restock(const RestockRecord& restock, std::string* out);
+bool decode_restock(std::string_view payload, RestockRecord* restock);
+
+// --- kSnapshotBegin and kSnapshotEnd ------------------------------------------
+
+struct SnapshotBeginRecord {
+  std::uint64_t replay_from_seq = 0;  // every journal record before it is in the snapshot
+  Micros started_at = 0;              // wall clock
+};
+void encode_snapshot_begin(const SnapshotBeginRecord& begin, std::string* out);
+bool decode_snapshot_begin(std::string_view payload, SnapshotBeginRecord* begin);
+
+struct SnapshotEndRecord {
+  std::uint64_t orders = 0;
+  std::uint64_t products = 0;
+  // The journal position when capture ended: the snapshot may reflect
+  // records up to here, and the journal was durable through it before the
+  // snapshot was published.
+  std::uint64_t captured_through_seq = 0;
+};
+void encode_snapshot_end(const SnapshotEndRecord& end, std::string* out);
+bool decode_snapshot_end(std::string_view payload, SnapshotEndRecord* end);
+
+}  // namespace orderd::persistence

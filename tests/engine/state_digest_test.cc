@@ -1,0 +1,54 @@
+#include "engine/state_digest.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace orderd {
+namespace {
+
+TEST(StateHasherTest, OrderOfInputsMattersAndEqualInputsAgree) {
+  StateHasher a, b, c;
+  a.add(1);
+  a.add(2);
+  b.add(1);
+  b.add(2);
+  c.add(2);
+  c.add(1);
+  EXPECT_EQ(a.value(), b.value());
+  EXPECT_NE(a.value(), c.value());
+}
+
+TEST(StateHasherTest, StringsAreLengthDelimited) {
+  StateHasher a, b;
+  a.add(std::string_view("ab"));
+  a.add(std::string_view("c"));
+  b.add(std::string_view("a"));
+  b.add(std::string_view("bc"));
+  EXPECT_NE(a.value(), b.value());
+}
+
+TEST(StateHasherTest, SmallInputsGiveDistinctValues) {
+  std::set<std::uint64_t> seen;
+  for (std::uint64_t i = 0; i < 10'000; ++i) {
+    StateHasher h;
+    h.add(i);
+    seen.insert(h.value());
+  }
+  EXPECT_EQ(seen.size(), 10'000u);
+}
+
+TEST(StateDigestTest, ProductDigestCoversEveryStockField) {
+  ProductInfo p{1, "a", 100, 5, 10, 0, 3, 2};
+  const std::uint64_t reference = digest_of(p);
+  for (std::int64_t ProductInfo::*field :
+       {&ProductInfo::price, &ProductInfo::available, &ProductInfo::initial,
+        &ProductInfo::restocked, &ProductInfo::held, &ProductInfo::consumed}) {
+    ProductInfo changed = p;
+    changed.*field += 1;
+    EXPECT_NE(digest_of(changed), reference);
+  }
+}
+
+}  // namespace
+}  // namespace orderd
