@@ -1,0 +1,159 @@
+#include "app/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include "engine/processing_delay.h"
+
+namespace orderd::app {
+namespace {
+
+// "10s", "500ms": a positive fixed duration in ProcessingDelay's syntax.
+std::string parse_timeout(const std::string& text, std::chrono::milliseconds& out) {
+  std::string error;
+  auto parsed = ProcessingDelay::parse(text, &error);
+  if (!parsed || parsed->min != parsed->max || parsed->min < 1000) {
+    return "expected a duration of at least 1ms such as 500ms or 10s, got '" + text + "'";
+  }
+  out = std::chrono::milliseconds(parsed->min / 1000);
+  return {};
+}
+
+std::string format_ms(std::chrono::milliseconds ms) {
+  return ms.count() % 1000 == 0 ? std::to_string(ms.count() / 1000) + "s"
+                                : std::to_string(ms.count()) + "ms";
+}
+
+}  // namespace
+
+std::optional<int> parse_options(int argc, char** argv, Options& o) {
+  CLI::App app{
+      "orderd: an in-memory order processing engine behind an HTTP/1.1 API.\n"
+      "Every option can also be set through the environment variable shown as Env:NAME.",
+      "orderd"};
+  app.get_formatter()->column_width(40);
+
+  std::string processing_time = "0";
+  std::string read_timeout = format_ms(o.server.read_timeout);
+  std::string idle_timeout = format_ms(o.server.idle_timeout);
+  std::string shutdown_timeout = format_ms(o.shutdown_timeout);
+
+  auto* net = "HTTP server";
+  app.add_option("--port", o.server.port, "TCP port; 0 picks a free one (printed at start)")
+      ->envname("ORDERD_PORT")
+      ->capture_default_str()
+      ->group(net);
+  app.add_option("--bind", o.server.bind_address, "Address to listen on")
+      ->envname("ORDERD_BIND")
+      ->capture_default_str()
+      ->group(net);
+  app.add_option("--threads", o.server.io_threads, "I/O threads; 0 = one per CPU")
+      ->envname("ORDERD_THREADS")
+      ->capture_default_str()
+      ->group(net);
+  app.add_option("--blocking-threads", o.server.blocking_threads,
+                 "Threads for long requests (populate, order id listings)")
+      ->envname("ORDERD_BLOCKING_THREADS")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u))
+      ->group(net);
+  app.add_option("--max-body-bytes", o.server.max_body_bytes, "Largest request body (else 413)")
+      ->envname("ORDERD_MAX_BODY_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
+      ->group(net);
+  app.add_option("--max-header-bytes", o.server.max_header_bytes,
+                 "Largest request line + headers (else 431)")
+      ->envname("ORDERD_MAX_HEADER_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 20))
+      ->group(net);
+  app.add_option("--max-connections", o.server.max_connections,
+                 "Most open connections (beyond: 503 and close)")
+      ->envname("ORDERD_MAX_CONNECTIONS")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
+      ->group(net);
+  app.add_option("--read-timeout", read_timeout,
+                 "Longest time to receive one request or send one response")
+      ->envname("ORDERD_READ_TIMEOUT")
+      ->capture_default_str()
+      ->group(net);
+  app.add_option("--idle-timeout", idle_timeout, "Longest wait for a keep-alive request")
+      ->envname("ORDERD_IDLE_TIMEOUT")
+      ->capture_default_str()
+      ->group(net);
+  app.add_option("--shutdown-timeout", shutdown_timeout,
+                 "Longest wait for requests in progress at SIGINT/SIGTERM")
+      ->envname("ORDERD_SHUTDOWN_TIMEOUT")
+      ->capture_default_str()
+      ->group(net);
+
+  auto* engine = "Engine";
+  app.add_option("--workers", o.engine.workers, "Engine worker threads; 0 = one per CPU")
+      ->envname("ORDERD_WORKERS")
+      ->capture_default_str()
+      ->group(engine);
+  app.add_option("--capacity", o.engine.capacity, "Most orders Pending or Processing at once")
+      ->envname("ORDERD_CAPACITY")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32))
+      ->group(engine);
+  app.add_option("--processing-time", processing_time,
+                 "Simulated processing time: 0, a duration (250ms) or a range (3s-7s)")
+      ->envname("ORDERD_PROCESSING_TIME")
+      ->capture_default_str()
+      ->group(engine);
+  app.add_option("--data-dir", o.data_dir, "Directory for the server's data (created if missing)")
+      ->envname("ORDERD_DATA_DIR")
+      ->capture_default_str()
+      ->group(engine);
+  app.add_option("--populate-max", o.api.populate_max_entries,
+                 "Most orders one POST /orders/populate may create")
+      ->envname("ORDERD_POPULATE_MAX")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
+      ->group(engine);
+
+  auto* catalog = "Catalog";
+  app.add_option("--max-products", o.engine.max_products, "Catalog capacity")
+      ->envname("ORDERD_MAX_PRODUCTS")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
+      ->group(catalog);
+  app.add_option("--demo-products", o.demo_catalog.products,
+                 "Demo products 1..N added at start (0: none)")
+      ->envname("ORDERD_DEMO_PRODUCTS")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24))
+      ->group(catalog);
+  app.add_option("--demo-stock", o.demo_catalog.stock, "Units in stock per demo product")
+      ->envname("ORDERD_DEMO_STOCK")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, Catalog::kMaxStock))
+      ->group(catalog);
+
+  try {
+    app.parse(argc, argv);
+    auto fail = [](const std::string& option, const std::string& why) {
+      throw CLI::ValidationError(option, why);
+    };
+    std::string error;
+    auto delay = ProcessingDelay::parse(processing_time, &error);
+    if (!delay) fail("--processing-time", error);
+    o.engine.processing_delay = *delay;
+    if (auto why = parse_timeout(read_timeout, o.server.read_timeout); !why.empty()) {
+      fail("--read-timeout", why);
+    }
+    if (auto why = parse_timeout(idle_timeout, o.server.idle_timeout); !why.empty()) {
+      fail("--idle-timeout", why);
+    }
+    if (auto why = parse_timeout(shutdown_timeout, o.shutdown_timeout); !why.empty()) {
+      fail("--shutdown-timeout", why);
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return std::nullopt;
+}
+
+}  // namespace orderd::app

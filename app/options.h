@@ -1,0 +1,30 @@
+// orderd's command line: every flag, its ORDERD_* environment variable and
+// its default, gathered into the configs of the parts it starts.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "engine/engine.h"
+#include "net/api.h"
+#include "net/demo_catalog.h"
+#include "net/http_server.h"
+
+namespace orderd::app {
+
+struct Options {
+  net::ServerOptions server;
+  EngineConfig engine;
+  net::ApiLimits api;
+  net::DemoCatalogOptions demo_catalog;
+  std::string data_dir = "./data";
+  std::chrono::milliseconds shutdown_timeout{10'000};
+};
+
+// Reads argv, falling back to ORDERD_* variables and then to defaults.
+// Returns an exit code when the process should end now: 0 after --help,
+// non-zero (with a message on stderr) for a bad flag or value.
+std::optional<int> parse_options(int argc, char** argv, Options& options);
+
+}  // namespace orderd::app

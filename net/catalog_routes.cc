@@ -1,0 +1,172 @@
+#include "net/catalog_routes.h"
+
+#include <string>
+
+#include "engine/catalog.h"
+#include "net/router.h"
+
+namespace orderd::net {
+namespace {
+
+constexpr std::size_t kMaxProductNameBytes = 200;
+
+void write_product(JsonWriter& w, const ProductInfo& p) {
+  w.StartObject();
+  write_key(w, "id");
+  w.Uint64(p.id);
+  write_key(w, "name");
+  write_string(w, p.name);
+  write_key(w, "price");
+  write_money(w, p.price);
+  write_key(w, "available");
+  w.Int64(p.available);
+  write_key(w, "held");
+  w.Int64(p.held);
+  write_key(w, "consumed");
+  w.Int64(p.consumed);
+  write_key(w, "initial");
+  w.Int64(p.initial);
+  write_key(w, "restocked");
+  w.Int64(p.restocked);
+  w.EndObject();
+}
+
+void product_response(RequestContext& ctx, unsigned status, const ProductInfo& p) {
+  write_product(ctx.begin(status), p);
+  ctx.end();
+}
+
+// The {id} path segment as a product id; answers 400 if it is not one.
+bool path_product_id(RequestContext& ctx, std::string_view raw_id, ProductId& id) {
+  std::uint64_t value = 0;
+  if (!percent_decode(raw_id, ctx.text) ||
+      parse_json_uint(ctx.text, kMaxJsonInteger, &value) != IntegerError::kNone || value == 0) {
+    ctx.error(400, "the product id in the path must be a positive integer");
+    return false;
+  }
+  id = value;
+  return true;
+}
+
+void product_not_found(RequestContext& ctx) {
+  ctx.error(404, "Product not found");
+}
+
+}  // namespace
+
+void create_product(RequestContext& ctx, HttpRequest& request) {
+  if (!ctx.parse_body(request)) return;
+  std::uint64_t id = 0;
+  std::string_view name;
+  Cents price = 0;
+  std::uint64_t stock = 0;
+  if (!ctx.required_uint("id", 1, kMaxJsonInteger, id)) return;
+  if (!ctx.required_string("name", kMaxProductNameBytes, name)) return;
+  if (!ctx.required_money("price", Catalog::kMaxPrice, price)) return;
+  if (!ctx.required_uint("stock", 0, Catalog::kMaxStock, stock)) return;
+
+  Catalog& catalog = ctx.engine.catalog();
+  switch (catalog.add(id, std::string(name), price, static_cast<std::int64_t>(stock))) {
+    case AddProductResult::kAdded:
+      break;
+    case AddProductResult::kAlreadyExists:
+      ctx.message.assign("product ");
+      append_uint(ctx.message, id);
+      ctx.message.append(" already exists");
+      ctx.error(409, ctx.message);
+      return;
+    case AddProductResult::kCatalogFull:
+      ctx.message.assign("the catalog is full (");
+      append_uint(ctx.message, catalog.capacity());
+      ctx.message.append(" products)");
+      ctx.error(409, ctx.message);
+      return;
+    case AddProductResult::kInvalid:
+      ctx.error(400, "price or stock out of range");
+      return;
+  }
+  auto added = catalog.get(id);
+  if (!added) {
+    product_not_found(ctx);
+    return;
+  }
+  product_response(ctx, 201, *added);
+}
+
+void list_products(RequestContext& ctx, std::string_view query) {
+  const ApiLimits& limits = ctx.api.limits();
+  std::uint64_t after = 0;
+  if (query_param(query, "after", ctx.text) &&
+      parse_json_uint(ctx.text, UINT64_MAX, &after) != IntegerError::kNone) {
+    ctx.error(400, "after must be a non-negative integer (a product id)");
+    return;
+  }
+  std::uint64_t limit = limits.products_default_page;
+  if (query_param(query, "limit", ctx.text) &&
+      (parse_json_uint(ctx.text, limits.products_max_page, &limit) != IntegerError::kNone ||
+       limit == 0)) {
+    ctx.message.assign("limit must be an integer from 1 to ");
+    append_uint(ctx.message, limits.products_max_page);
+    ctx.error(400, ctx.message);
+    return;
+  }
+  // One extra tells whether another page follows.
+  std::vector<ProductInfo> page = ctx.engine.catalog().list(after, limit + 1);
+  const bool more = page.size() > limit;
+  if (more) page.pop_back();
+
+  JsonWriter& w = ctx.begin(200);
+  w.StartObject();
+  write_key(w, "products");
+  w.StartArray();
+  for (const auto& p : page) write_product(w, p);
+  w.EndArray();
+  write_key(w, "next_after");
+  if (more) {
+    w.Uint64(page.back().id);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  ctx.end();
+}
+
+void get_product(RequestContext& ctx, std::string_view raw_id) {
+  ProductId id = 0;
+  if (!path_product_id(ctx, raw_id, id)) return;
+  auto p = ctx.engine.catalog().get(id);
+  if (!p) {
+    product_not_found(ctx);
+    return;
+  }
+  product_response(ctx, 200, *p);
+}
+
+void restock_product(RequestContext& ctx, HttpRequest& request, std::string_view raw_id) {
+  ProductId id = 0;
+  if (!path_product_id(ctx, raw_id, id)) return;
+  if (!ctx.parse_body(request)) return;
+  std::uint64_t quantity = 0;
+  if (!ctx.required_uint("quantity", 1, Catalog::kMaxStock, quantity)) return;
+  Catalog& catalog = ctx.engine.catalog();
+  switch (catalog.restock(id, static_cast<std::int64_t>(quantity))) {
+    case RestockResult::kRestocked:
+      break;
+    case RestockResult::kUnknownProduct:
+      product_not_found(ctx);
+      return;
+    case RestockResult::kInvalid:
+      ctx.message.assign("restocking would take the product above the maximum stock of ");
+      append_uint(ctx.message, Catalog::kMaxStock);
+      ctx.error(409, ctx.message);
+      return;
+  }
+  auto p = catalog.get(id);
+  if (!p) {
+    product_not_found(ctx);
+    return;
+  }
+  product_response(ctx, 200, *p);
+}
+
+}  // namespace orderd::net

@@ -1,0 +1,414 @@
+#include "net/http_connection.h"
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <cstdio>
+#include <ctime>
+
+#include "net/time_format.h"
+
+namespace orderd::net {
+
+namespace http = boost::beast::http;
+using boost::beast::error_code;
+
+namespace {
+
+// Bytes asked of the socket per read; the flat buffer grows to hold a
+// request split over several reads, bounded by the parser's limits.
+constexpr std::size_t kReadChunk = 16 << 10;
+// Past this many bytes of unsent responses the connection stops parsing
+// pipelined requests until they are written: backpressure on fast senders.
+constexpr std::size_t kPendingHighWater = 256 << 10;
+// After a final response, how long unread request bytes are drained so the
+// client sees the response rather than a reset.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// A fixed error response built without the API layer (parse failures).
+void append_error(std::string& out, unsigned status, std::string_view message) {
+  std::string body = "{\"error\":\"";
+  body.append(message);
+  body.append("\"}");
+  HttpResponse response;
+  response.status = status;
+  response.body = body;
+  ResponseFraming framing;
+  framing.keep_alive = false;
+  append_response(out, response, framing, current_http_date());
+}
+
+}  // namespace
+
+std::string_view current_http_date() {
+  struct Cache {
+    std::time_t second = -1;
+    char text[kHttpDateChars];
+  };
+  thread_local Cache cache;
+  const std::time_t now = std::time(nullptr);
+  if (now != cache.second) {
+    format_http_date(now, cache.text);
+    cache.second = now;
+  }
+  return {cache.text, kHttpDateChars};
+}
+
+// ---- BlockingPool ---------------------------------------------------------
+
+thread_local ApiHandler* BlockingPool::current_handler_ = nullptr;
+
+BlockingPool::BlockingPool(Api& api, unsigned threads) : work_(context_.get_executor()) {
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) {
+    threads_.emplace_back([this, &api] {
+      ApiHandler handler(api);
+      current_handler_ = &handler;
+      context_.run();
+      current_handler_ = nullptr;
+    });
+  }
+}
+
+BlockingPool::~BlockingPool() {
+  join();
+}
+
+void BlockingPool::join() {
+  work_.reset();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+// ---- RequestParser --------------------------------------------------------
+
+RequestParser::RequestParser(std::string& target, std::string& body, const ServerOptions& options)
+    : target_(target), body_(body) {
+  header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  body_limit(options.max_body_bytes);
+  eager(true);
+  target_.clear();
+  body_.clear();
+}
+
+void RequestParser::on_request_impl(http::verb, string_view method, string_view target, int version,
+                                    error_code&) {
+  method_ = parse_http_method(method);
+  target_.assign(target.data(), target.size());
+  version_ = version;
+}
+
+void RequestParser::on_field_impl(http::field name, string_view, string_view value, error_code&) {
+  if (name == http::field::expect && iequals(value, "100-continue")) expects_continue_ = true;
+}
+
+void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
+  // The parser already refused lengths above the body limit.
+  if (length) body_.reserve(static_cast<std::size_t>(*length));
+}
+
+std::size_t RequestParser::on_body_impl(string_view data, error_code&) {
+  body_.append(data.data(), data.size());
+  return data.size();
+}
+
+std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view data, error_code&) {
+  body_.append(data.data(), data.size());
+  return data.size();
+}
+
+// ---- HttpConnection -------------------------------------------------------
+
+HttpConnection::HttpConnection(tcp::socket socket, IoThread& thread)
+    : socket_(std::move(socket)), timer_(thread.context), thread_(thread) {
+  next_ = thread_.connections;
+  if (next_ != nullptr) next_->prev_ = this;
+  thread_.connections = this;
+}
+
+HttpConnection::~HttpConnection() {
+  if (prev_ != nullptr) prev_->next_ = next_;
+  if (next_ != nullptr) next_->prev_ = prev_;
+  if (thread_.connections == this) thread_.connections = next_;
+  thread_.state.connections.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+void HttpConnection::start() {
+  error_code ignored;
+  socket_.set_option(tcp::no_delay(true), ignored);
+  request_deadline_ = Clock::now() + thread_.state.options.read_timeout;
+  advance();
+}
+
+void HttpConnection::drain() {
+  if (closed_) return;
+  if (reading_ && idle()) close();
+  // Otherwise advance() closes once the request in progress is answered.
+}
+
+void HttpConnection::close() {
+  if (closed_) return;
+  closed_ = true;
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  timer_.cancel();
+}
+
+ResponseFraming HttpConnection::framing() const {
+  ResponseFraming f;
+  f.keep_alive = keep_alive_;
+  f.http10 = version_ == 10;
+  f.head = method_ == HttpMethod::kHead;
+  return f;
+}
+
+void HttpConnection::advance() {
+  if (closed_) return;
+  if (!blocking_ && !close_after_write_) process_input();
+  if (!write_active_ && !pending_.empty()) start_write();
+  if (write_active_ || blocking_ || reading_ || lingering_) return;
+  if (close_after_write_) {
+    start_linger();
+  } else if (thread_.state.draining.load(std::memory_order_acquire) && idle()) {
+    close();
+  } else {
+    start_read();
+  }
+}
+
+void HttpConnection::process_input() {
+  while (!blocking_ && !close_after_write_ && pending_.size() < kPendingHighWater &&
+         input_.size() > 0) {
+    if (!parser_) {
+      parser_.emplace(target_, body_, thread_.state.options);
+      sent_continue_ = false;
+      if (!awaiting_first_request_) {
+        request_deadline_ = Clock::now() + thread_.state.options.read_timeout;
+      }
+    }
+    error_code ec;
+    const std::size_t used = parser_->put(input_.data(), ec);
+    input_.consume(used);
+    if (ec && ec != http::error::need_more) {
+      reject_malformed(ec);
+      return;
+    }
+    if (parser_->is_done()) {
+      dispatch_request();
+      continue;
+    }
+    // Incomplete: a client waiting on "Expect: 100-continue" gets its go-ahead.
+    if (parser_->is_header_done() && parser_->expects_continue() && !sent_continue_ &&
+        parser_->version() >= 11) {
+      pending_.append("HTTP/1.1 100 Continue\r\n\r\n");
+      sent_continue_ = true;
+    }
+    if (used == 0 || ec == http::error::need_more) return;
+  }
+}
+
+void HttpConnection::dispatch_request() {
+  awaiting_first_request_ = false;
+  method_ = parser_->method();
+  version_ = parser_->version();
+  keep_alive_ = parser_->keep_alive() && !thread_.state.draining.load(std::memory_order_acquire);
+  HttpRequest request;
+  request.method = method_;
+  request.target = target_;
+  request.body = std::span<char>(body_.data(), body_.size());
+  if (thread_.handler.handle(request, thread_.response) == HandleOutcome::kNeedsBlockingThread) {
+    run_blocking(request);
+    return;
+  }
+  finish_request(thread_.response);
+}
+
+void HttpConnection::finish_request(const HttpResponse& response) {
+  append_response(pending_, response, framing(), current_http_date());
+  parser_.reset();
+  if (!keep_alive_) {
+    close_after_write_ = true;
+    input_.clear();
+  }
+}
+
+void HttpConnection::run_blocking(HttpRequest request) {
+  blocking_ = true;
+  request.may_block = true;
+  // target_ and body_ stay untouched while blocking_ is set, so the views in
+  // `request` remain valid on the blocking thread.
+  thread_.state.blocking->post([self = shared_from_this(), request](ApiHandler& handler) mutable {
+    HttpResponse response;
+    handler.handle(request, response);
+    // Shutdown may have begun meanwhile; then this is the last response.
+    if (self->thread_.state.draining.load(std::memory_order_acquire)) self->keep_alive_ = false;
+    self->deferred_.clear();
+    append_response(self->deferred_, response, self->framing(), current_http_date());
+    HttpConnection* raw = self.get();
+    asio::post(raw->socket_.get_executor(), [self = std::move(self)] { self->finish_blocking(); });
+  });
+}
+
+void HttpConnection::finish_blocking() {
+  blocking_ = false;
+  if (closed_) return;
+  pending_.append(deferred_);
+  parser_.reset();
+  if (!keep_alive_) {
+    close_after_write_ = true;
+    input_.clear();
+  }
+  advance();
+}
+
+void HttpConnection::reject_malformed(error_code ec) {
+  parser_.reset();
+  input_.clear();
+  keep_alive_ = false;
+  char message[96];
+  unsigned status = 400;
+  if (ec == http::error::header_limit) {
+    status = 431;
+    std::snprintf(message, sizeof message, "request line and headers exceed %zu bytes",
+                  thread_.state.options.max_header_bytes);
+  } else if (ec == http::error::body_limit) {
+    status = 413;
+    std::snprintf(message, sizeof message, "request body exceeds %zu bytes",
+                  thread_.state.options.max_body_bytes);
+  } else if (ec == http::error::bad_version) {
+    status = 505;
+    std::snprintf(message, sizeof message, "only HTTP/1.0 and HTTP/1.1 are supported");
+  } else {
+    std::snprintf(message, sizeof message, "malformed HTTP request");
+  }
+  append_error(pending_, status, message);
+  close_after_write_ = true;
+}
+
+void HttpConnection::start_read() {
+  reading_ = true;
+  const ServerOptions& options = thread_.state.options;
+  if (idle()) {
+    set_deadline(Clock::now() + options.idle_timeout, true);
+  } else {
+    // A request is under way (or the first one is awaited): hold it to its
+    // deadline precisely, which is what stops a slowloris.
+    set_deadline(request_deadline_, true);
+  }
+  socket_.async_read_some(
+      input_.prepare(kReadChunk),
+      [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
+}
+
+void HttpConnection::on_read(error_code ec, std::size_t bytes) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) {
+    // end_of_stream or a reset: nothing to answer, whatever was buffered.
+    close();
+    return;
+  }
+  input_.commit(bytes);
+  advance();
+}
+
+void HttpConnection::start_write() {
+  writing_.swap(pending_);
+  pending_.clear();
+  write_active_ = true;
+  set_deadline(Clock::now() + thread_.state.options.read_timeout, false);
+  asio::async_write(
+      socket_, asio::buffer(writing_),
+      [self = shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+void HttpConnection::on_write(error_code ec) {
+  write_active_ = false;
+  if (closed_) return;
+  if (ec) {
+    close();
+    return;
+  }
+  writing_.clear();
+  advance();
+}
+
+void HttpConnection::start_linger() {
+  // Half-close and read what the client still sends, so that the response
+  // is not lost to a reset caused by unread data at close.
+  if (!lingering_) {
+    lingering_ = true;
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    set_deadline(Clock::now() +
+                     std::min<Clock::duration>(kLingerTimeout, thread_.state.options.read_timeout),
+                 true);
+  }
+  input_.clear();
+  socket_.async_read_some(
+      input_.prepare(kReadChunk),
+      [self = shared_from_this()](error_code ec, std::size_t) { self->on_linger_read(ec); });
+}
+
+void HttpConnection::on_linger_read(error_code ec) {
+  if (closed_) return;
+  if (ec) {
+    close();
+    return;
+  }
+  start_linger();
+}
+
+void HttpConnection::set_deadline(Clock::time_point deadline, bool precise) {
+  deadline_ = deadline;
+  // Re-arming costs a timer operation. Reads re-arm only when their deadline
+  // is earlier than the armed one, which under steady keep-alive traffic is
+  // rare (each idle deadline lies beyond the previous one). Write deadlines
+  // are lazy: checked when the armed timer fires, so a client that stops
+  // reading is cut off up to one idle timeout late, with no per-response cost.
+  if (!timer_armed_ || (precise && deadline < timer_expiry_)) arm_timer(deadline);
+}
+
+void HttpConnection::arm_timer(Clock::time_point at) {
+  timer_armed_ = true;
+  timer_expiry_ = at;
+  const std::uint64_t generation = ++timer_generation_;
+  timer_.expires_at(at);
+  timer_.async_wait(
+      [self = shared_from_this(), generation](error_code ec) { self->on_timer(generation, ec); });
+}
+
+void HttpConnection::on_timer(std::uint64_t generation, error_code) {
+  if (generation != timer_generation_ || closed_) return;
+  timer_armed_ = false;
+  // Deadlines apply only while the connection waits on the client.
+  if (!reading_ && !write_active_ && !lingering_) return;
+  if (Clock::now() < deadline_) {
+    arm_timer(deadline_);
+    return;
+  }
+  if (reading_ && !lingering_ && (parser_ || input_.size() > 0)) {
+    // Cut off mid-request: say why, without waiting on a client that may
+    // not read (a non-blocking best effort).
+    std::string response;
+    append_error(response, 408, "request not received in time");
+    error_code ignored;
+    socket_.non_blocking(true, ignored);
+    socket_.write_some(asio::buffer(response), ignored);
+  }
+  close();
+}
+
+}  // namespace orderd::net

@@ -1,0 +1,93 @@
+#include "net/http_message.h"
+
+#include <charconv>
+
+namespace orderd::net {
+
+HttpMethod parse_http_method(std::string_view token) {
+  if (token == "GET") return HttpMethod::kGet;
+  if (token == "POST") return HttpMethod::kPost;
+  if (token == "HEAD") return HttpMethod::kHead;
+  if (token == "PUT") return HttpMethod::kPut;
+  if (token == "DELETE") return HttpMethod::kDelete;
+  if (token == "PATCH") return HttpMethod::kPatch;
+  if (token == "OPTIONS") return HttpMethod::kOptions;
+  return HttpMethod::kOther;
+}
+
+std::string_view reason_phrase(unsigned status) {
+  switch (status) {
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+  }
+  return "Unknown";
+}
+
+namespace {
+
+void append_number(std::string& out, std::uint64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
+}  // namespace
+
+void append_response(std::string& out, const HttpResponse& response, const ResponseFraming& framing,
+                     std::string_view date) {
+  out.append("HTTP/1.1 ");
+  append_number(out, response.status);
+  out.push_back(' ');
+  out.append(reason_phrase(response.status));
+  out.append("\r\nServer: ");
+  out.append(kServerName);
+  out.append("\r\nDate: ");
+  out.append(date);
+  out.append("\r\nContent-Type: application/json\r\nContent-Length: ");
+  append_number(out, response.body.size());
+  if (!response.allow.empty()) {
+    out.append("\r\nAllow: ");
+    out.append(response.allow);
+  }
+  if (response.retry_after_seconds > 0) {
+    out.append("\r\nRetry-After: ");
+    append_number(out, response.retry_after_seconds);
+  }
+  if (!framing.keep_alive) {
+    out.append("\r\nConnection: close");
+  } else if (framing.http10) {
+    out.append("\r\nConnection: keep-alive");
+  }
+  out.append("\r\n\r\n");
+  if (!framing.head) out.append(response.body);
+}
+
+}  // namespace orderd::net

@@ -1,0 +1,62 @@
+// HTTP requests and responses as the API handlers see them: plain views, no
+// Beast, so handlers are testable without sockets. The connection code
+// (http_connection.cc) fills HttpRequest from the wire and writes
+// HttpResponse back with append_response().
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace orderd::net {
+
+enum class HttpMethod : std::uint8_t {
+  kGet,
+  kHead,
+  kPost,
+  kPut,
+  kDelete,
+  kPatch,
+  kOptions,
+  kOther
+};
+
+// Exact, case-sensitive method token ("GET") to HttpMethod; unknown -> kOther.
+HttpMethod parse_http_method(std::string_view token);
+
+struct HttpRequest {
+  HttpMethod method = HttpMethod::kGet;
+  std::string_view target;  // as received: origin-form path and query
+  // The body, writable (JSON is parsed in place) and followed by a '\0'.
+  std::span<char> body;
+  // False on I/O threads: a handler that would run long (populate, id
+  // listings) answers kNeedsBlockingThread instead of doing the work.
+  bool may_block = false;
+};
+
+struct HttpResponse {
+  unsigned status = 200;
+  std::string_view body;             // JSON
+  std::string_view allow;            // non-empty: an Allow header (405)
+  unsigned retry_after_seconds = 0;  // > 0: a Retry-After header (503)
+};
+
+// "OK", "Not Found", ...; "Unknown" for codes the server never sends.
+std::string_view reason_phrase(unsigned status);
+
+struct ResponseFraming {
+  bool keep_alive = true;
+  bool http10 = false;  // an HTTP/1.0 client needs keep-alive stated explicitly
+  bool head = false;    // answer to HEAD: headers only, Content-Length as for GET
+};
+
+inline constexpr std::string_view kServerName = "orderd";
+
+// Appends one complete response (status line, Server, Date, Content-Type,
+// Content-Length, Allow/Retry-After/Connection when needed, body) to `out`.
+// `date` is an IMF-fixdate (time_format.h). Allocates only when `out` grows.
+void append_response(std::string& out, const HttpResponse& response, const ResponseFraming& framing,
+                     std::string_view date);
+
+}  // namespace orderd::net

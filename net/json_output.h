@@ -1,0 +1,37 @@
+// Writing API JSON with RapidJSON's Writer: money, durations and timestamps
+// in the formats the API documents, and string_view convenience.
+//
+// Writers and buffers are the caller's (one per thread, reused); these
+// helpers only format into them and allocate nothing themselves.
+#pragma once
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string_view>
+
+#include "engine/types.h"
+
+namespace orderd::net {
+
+using JsonBuffer = rapidjson::StringBuffer;
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+inline void write_key(JsonWriter& w, std::string_view key) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+inline void write_string(JsonWriter& w, std::string_view value) {
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+// Cents as a JSON number with two decimals at most: 5999 -> 59.99, 6000 -> 60.0.
+void write_money(JsonWriter& w, Cents amount);
+
+// A duration in microseconds as seconds: 2747467 -> 2.747467.
+void write_seconds(JsonWriter& w, Micros duration);
+
+// An instant as ISO 8601 UTC with microseconds, or null when 0 (not reached).
+void write_timestamp_or_null(JsonWriter& w, Micros at);
+
+}  // namespace orderd::net

@@ -1,0 +1,124 @@
+#include "net/router.h"
+
+namespace orderd::net {
+namespace {
+
+constexpr std::string_view kGetHead = "GET, HEAD";
+constexpr std::string_view kPost = "POST";
+constexpr std::string_view kGetHeadPost = "GET, HEAD, POST";
+
+bool is_get(HttpMethod m) {
+  return m == HttpMethod::kGet || m == HttpMethod::kHead;
+}
+
+RouteMatch only(bool allowed, Route route, std::string_view allow) {
+  return {allowed ? route : Route::kMethodNotAllowed, allow, {}, {}};
+}
+
+// True if `path` starts with `prefix` and what remains is a single
+// non-empty segment (no further '/'); `segment` receives it.
+bool one_segment_after(std::string_view path, std::string_view prefix, std::string_view& segment) {
+  if (!path.starts_with(prefix) || path.size() == prefix.size()) return false;
+  segment = path.substr(prefix.size());
+  return segment.find('/') == std::string_view::npos;
+}
+
+RouteMatch match_path(HttpMethod method, std::string_view path) {
+  const bool get = is_get(method);
+  const bool post = method == HttpMethod::kPost;
+  std::string_view segment;
+
+  if (path == "/orders" || path == "/orders/") return only(post, Route::kCreateOrder, kPost);
+  if (path == "/orders/metrics") return only(get, Route::kOrderMetrics, kGetHead);
+  if (path == "/orders/populate") return only(post, Route::kPopulateOrders, kPost);
+  if (one_segment_after(path, "/orders/", segment)) {
+    RouteMatch m = only(get, Route::kGetOrder, kGetHead);
+    m.id = segment;
+    return m;
+  }
+
+  if (path == "/api/v1/products" || path == "/api/v1/products/") {
+    if (get) return {Route::kListProducts, kGetHeadPost, {}, {}};
+    if (post) return {Route::kCreateProduct, kGetHeadPost, {}, {}};
+    return {Route::kMethodNotAllowed, kGetHeadPost, {}, {}};
+  }
+  constexpr std::string_view kProducts = "/api/v1/products/";
+  if (one_segment_after(path, kProducts, segment)) {
+    RouteMatch m = only(get, Route::kGetProduct, kGetHead);
+    m.id = segment;
+    return m;
+  }
+  constexpr std::string_view kRestock = "/restock";
+  if (path.starts_with(kProducts) && path.ends_with(kRestock) &&
+      one_segment_after(path.substr(0, path.size() - kRestock.size()), kProducts, segment)) {
+    RouteMatch m = only(post, Route::kRestockProduct, kPost);
+    m.id = segment;
+    return m;
+  }
+
+  if (path == "/health") return only(get, Route::kHealth, kGetHead);
+  if (path == "/health/ready") return only(get, Route::kReady, kGetHead);
+  return {};
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+RouteMatch match_route(HttpMethod method, std::string_view target) {
+  std::string_view path = target;
+  std::string_view query;
+  if (auto q = path.find('?'); q != std::string_view::npos) {
+    query = path.substr(q + 1);
+    path = path.substr(0, q);
+  }
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (path.starts_with(scheme)) {
+      auto slash = path.find('/', scheme.size());
+      path = slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
+      break;
+    }
+  }
+  RouteMatch m = match_path(method, path);
+  m.query = query;
+  return m;
+}
+
+bool percent_decode(std::string_view text, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return false;
+    int hi = hex_value(text[i + 1]);
+    int lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return false;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return true;
+}
+
+bool query_param(std::string_view query, std::string_view name, std::string& out) {
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    auto eq = pair.find('=');
+    std::string_view key = pair.substr(0, eq);
+    if (key != name) continue;
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    return percent_decode(value, out);
+  }
+  return false;
+}
+
+}  // namespace orderd::net

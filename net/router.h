@@ -1,0 +1,48 @@
+// Maps a request's method and target to one API route: the single place
+// that knows the URL layout. Pure functions; thread-safe; no allocation
+// except percent_decode/query_param growing the caller's string.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "net/http_message.h"
+
+namespace orderd::net {
+
+enum class Route : std::uint8_t {
+  kNotFound,          // no such path
+  kMethodNotAllowed,  // the path exists; RouteMatch::allow lists its methods
+  kCreateOrder,       // POST /orders, POST /orders/
+  kGetOrder,          // GET /orders/{order_id}
+  kOrderMetrics,      // GET /orders/metrics
+  kPopulateOrders,    // POST /orders/populate
+  kCreateProduct,     // POST /api/v1/products
+  kListProducts,      // GET /api/v1/products
+  kGetProduct,        // GET /api/v1/products/{id}
+  kRestockProduct,    // POST /api/v1/products/{id}/restock
+  kHealth,            // GET /health
+  kReady,             // GET /health/ready
+};
+
+struct RouteMatch {
+  Route route = Route::kNotFound;
+  std::string_view allow;  // the path's methods, for an Allow header
+  std::string_view id;     // the {order_id} or {id} segment, still percent-encoded
+  std::string_view query;  // what follows '?', without it
+};
+
+// HEAD is accepted wherever GET is. An absolute-form target
+// ("http://host/path") is matched by its path.
+RouteMatch match_route(HttpMethod method, std::string_view target);
+
+// Decodes %XX escapes into `out` (replacing its content); '+' stays '+'.
+// Returns false on a malformed escape.
+bool percent_decode(std::string_view text, std::string& out);
+
+// Finds `name` in an a=1&b=2 query and decodes its value into `out`.
+// Returns false if absent; a malformed escape reads as absent.
+bool query_param(std::string_view query, std::string_view name, std::string& out);
+
+}  // namespace orderd::net

@@ -1,0 +1,104 @@
+// Helpers for tests that drive the API without sockets: an engine with a
+// small catalog, an Api, one ApiHandler, and call() returning the parsed
+// JSON response.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <string>
+
+#include "engine/engine.h"
+#include "net/api.h"
+#include "net/demo_catalog.h"
+#include "tests/net/wait_for.h"
+
+namespace orderd::net::testing {
+
+struct Reply {
+  unsigned status = 0;
+  std::string body;
+  std::string allow;
+  unsigned retry_after = 0;
+  rapidjson::Document json;
+  bool needs_blocking = false;
+
+  // json[key] as a string ("" if absent or not a string).
+  std::string str(const char* key) const {
+    return json.IsObject() && json.HasMember(key) && json[key].IsString() ? json[key].GetString()
+                                                                          : "";
+  }
+  std::string error() const { return str("error"); }
+};
+
+class ApiFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { start({}); }
+
+  // Restarts with `config` (workers 1 unless set) and a 20-product demo catalog.
+  void start(EngineConfig config, ApiLimits limits = {}, DemoCatalogOptions demo = {20, 1000}) {
+    handler.reset();
+    api.reset();
+    engine.reset();
+    if (config.workers == 0) config.workers = 1;
+    if (config.max_products == EngineConfig{}.max_products) config.max_products = 64;
+    engine = std::make_unique<Engine>(config);
+    add_demo_catalog(engine->catalog(), demo);
+    engine->start();
+    api = std::make_unique<Api>(*engine, limits);
+    api->set_ready(true);
+    handler = std::make_unique<ApiHandler>(*api);
+  }
+
+  // One request; a route that needs a blocking thread is run again with
+  // may_block (as the server does), unless `allow_blocking` is false.
+  Reply call(HttpMethod method, std::string target, std::string body = "",
+             bool allow_blocking = true) {
+    Reply r;
+    std::string buffer = body;  // parsed in place
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    request.body = std::span<char>(buffer.data(), buffer.size());
+    HttpResponse response;
+    if (handler->handle(request, response) == HandleOutcome::kNeedsBlockingThread) {
+      r.needs_blocking = true;
+      if (!allow_blocking) return r;
+      buffer = body;
+      request.body = std::span<char>(buffer.data(), buffer.size());
+      request.may_block = true;
+      EXPECT_EQ(handler->handle(request, response), HandleOutcome::kDone);
+    }
+    r.status = response.status;
+    r.body.assign(response.body);
+    r.allow.assign(response.allow);
+    r.retry_after = response.retry_after_seconds;
+    r.json.Parse(r.body.c_str());
+    EXPECT_FALSE(r.json.HasParseError()) << "response is not JSON: " << r.body;
+    return r;
+  }
+  Reply get(std::string target) { return call(HttpMethod::kGet, std::move(target)); }
+  Reply post(std::string target, std::string body) {
+    return call(HttpMethod::kPost, std::move(target), std::move(body));
+  }
+
+  // POST /orders with the seed's fields.
+  Reply create(const std::string& order_id, const std::string& items = "[1, 2, 3]",
+               const std::string& total = "59.99", const std::string& user = "1") {
+    return post("/orders/", "{\"user_id\": " + user + ", \"order_id\": \"" + order_id +
+                                "\", \"item_ids\": " + items + ", \"total_amount\": " + total +
+                                "}");
+  }
+
+  bool order_has_status(const std::string& id, OrderStatus status) {
+    auto s = engine->get(id);
+    return s && s->status == status;
+  }
+
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Api> api;
+  std::unique_ptr<ApiHandler> handler;
+};
+
+}  // namespace orderd::net::testing

@@ -1,0 +1,328 @@
+// Connection behaviour (net/http_connection.h) over real loopback sockets:
+// keep-alive, pipelining, limits, timeouts. That header is internal to net/
+// and carries Asio, so these tests drive it through HttpServer instead of
+// including it.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+
+#include "tests/net/server_test_util.h"
+
+namespace orderd::net {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::get_request;
+using testing::order_json;
+using testing::post_request;
+
+using HttpConnectionTest = testing::ServerFixture;
+
+TEST_F(HttpConnectionTest, KeepAliveServesManyRequestsOnOneConnection) {
+  start();
+  auto c = connect();
+  for (int i = 0; i < 50; ++i) {
+    auto r = c->request(post_request("/orders/", order_json("K" + std::to_string(i))));
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 201u) << r->body;
+    EXPECT_EQ(r->header("connection"), "");
+  }
+  auto r = c->request(get_request("/health"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(server->connection_count(), 1u);
+}
+
+TEST_F(HttpConnectionTest, ResponsesCarryStandardHeaders) {
+  start();
+  auto r = connect()->request(get_request("/health"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("content-type"), "application/json");
+  EXPECT_EQ(r->header("server"), "orderd");
+  EXPECT_TRUE(r->header("date").ends_with(" GMT")) << r->header("date");
+  EXPECT_EQ(r->header("content-length"), std::to_string(r->body.size()));
+}
+
+TEST_F(HttpConnectionTest, PipelinedRequestsAreAnsweredInOrder) {
+  start();
+  auto c = connect();
+  // A blocking-thread request in the middle must not overtake or be overtaken.
+  std::string batch = post_request("/orders/", order_json("P1")) +
+                      get_request("/orders/metrics?getOrderIds=true") + get_request("/orders/P1") +
+                      get_request("/nowhere") + post_request("/orders/", order_json("P1"));
+  ASSERT_TRUE(c->send(batch));
+  unsigned expected[] = {201, 200, 200, 404, 409};
+  for (unsigned status : expected) {
+    auto r = c->read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body;
+  }
+}
+
+TEST_F(HttpConnectionTest, ManyPipelinedRequestsInOneWrite) {
+  start();
+  auto c = connect();
+  std::string batch;
+  constexpr int kCount = 2000;
+  for (int i = 0; i < kCount; ++i)
+    batch += post_request("/orders", order_json("Q" + std::to_string(i)));
+  std::thread sender([&] { c->send(batch); });
+  int created = 0;
+  for (int i = 0; i < kCount; ++i) {
+    auto r = c->read_response();
+    ASSERT_TRUE(r) << i;
+    created += r->status == 201u;
+  }
+  sender.join();
+  EXPECT_EQ(created, kCount);
+  EXPECT_EQ(engine->counters().accepted, kCount);
+}
+
+TEST_F(HttpConnectionTest, RequestSplitAcrossWritesIsReassembled) {
+  start();
+  auto c = connect();
+  std::string request = post_request("/orders/", order_json("S1"));
+  for (char ch : request) {
+    ASSERT_TRUE(c->send(std::string_view(&ch, 1)));
+  }
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201u) << r->body;
+}
+
+TEST_F(HttpConnectionTest, ConnectionCloseIsHonoured) {
+  start();
+  auto c = connect();
+  auto r = c->request(get_request("/health", "Connection: close\r\n"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(c->closed_by_peer(5s));
+}
+
+TEST_F(HttpConnectionTest, Http10ClosesUnlessAskedToKeepAlive) {
+  start();
+  auto c = connect();
+  auto r = c->request("GET /health HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_TRUE(c->closed_by_peer(5s));
+
+  c = connect();
+  r = c->request("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("connection"), "keep-alive");
+  r = c->request("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+}
+
+TEST_F(HttpConnectionTest, HeadSendsHeadersOnly) {
+  start();
+  auto c = connect();
+  auto r = c->request("HEAD /health HTTP/1.1\r\nHost: t\r\n\r\n", /*head=*/true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->header("content-length"), "15");
+  EXPECT_TRUE(r->body.empty());
+  r = c->request(get_request("/health"));  // nothing stray was left on the wire
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, R"({"status":"ok"})");
+}
+
+TEST_F(HttpConnectionTest, ChunkedBodiesAreAccepted) {
+  start();
+  auto c = connect();
+  std::string body = order_json("CH1");
+  std::string request =
+      "POST /orders/ HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + [&] {
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx", body.size() - 10);
+        return std::string(size) + "\r\n" + body.substr(0, body.size() - 10) + "\r\na\r\n" +
+               body.substr(body.size() - 10) + "\r\n0\r\n\r\n";
+      }();
+  auto r = c->request(request);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201u) << r->body;
+}
+
+TEST_F(HttpConnectionTest, ExpectContinueGetsAGoAhead) {
+  start();
+  auto c = connect();
+  std::string body = order_json("X1");
+  ASSERT_TRUE(
+      c->send("POST /orders/ HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+              "Content-Length: " +
+              std::to_string(body.size()) + "\r\n\r\n"));
+  auto interim = c->read_response();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100u);
+  ASSERT_TRUE(c->send(body));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201u);
+}
+
+TEST_F(HttpConnectionTest, OversizedBodyIs413AndCloses) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  auto c = connect();
+  std::string body(2000, ' ');
+  auto r = c->request(post_request("/orders/", body));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413u);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_NE(r->body.find("1024"), std::string::npos);
+  EXPECT_TRUE(c->closed_by_peer(5s));
+}
+
+TEST_F(HttpConnectionTest, OversizedChunkedBodyIs413) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  auto c = connect();
+  std::string chunk(800, 'x');
+  auto r = c->request(
+      "POST /orders/ HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "320\r\n" +
+      chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413u);
+}
+
+TEST_F(HttpConnectionTest, BodyAtTheLimitIsAccepted) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  std::string body = order_json("L1");
+  body.append(1024 - body.size(), ' ');
+  auto r = connect()->request(post_request("/orders/", body));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201u) << r->body;
+}
+
+TEST_F(HttpConnectionTest, OversizedHeadersAre431) {
+  ServerOptions options;
+  options.max_header_bytes = 1024;
+  start(options);
+  auto c = connect();
+  auto r = c->request(get_request("/health", "X-Filler: " + std::string(2000, 'a') + "\r\n"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431u);
+  EXPECT_TRUE(c->closed_by_peer(5s));
+}
+
+TEST_F(HttpConnectionTest, MalformedRequestIs400AndCloses) {
+  start();
+  for (const char* bad :
+       {"GARBAGE\r\n\r\n", "GET /health HTTP/1.1\r\nBad Header\r\n\r\n",
+        "POST /orders/ HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+        "GET /health HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"}) {
+    auto c = connect();
+    auto r = c->request(bad);
+    ASSERT_TRUE(r) << bad;
+    EXPECT_EQ(r->status, 400u) << bad;
+    EXPECT_TRUE(c->closed_by_peer(5s)) << bad;
+  }
+}
+
+TEST_F(HttpConnectionTest, UnsupportedHttpVersionIs505) {
+  start();
+  auto r = connect()->request("GET /health HTTP/2.0\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 505u);
+}
+
+TEST_F(HttpConnectionTest, SlowClientIsCutOffWith408) {
+  ServerOptions options;
+  options.read_timeout = 300ms;
+  start(options);
+  auto c = connect();
+  auto t0 = std::chrono::steady_clock::now();
+  // A slowloris: one header byte now and then, never finishing.
+  std::string partial = "GET /health HTTP/1.1\r\nX-Slow: ";
+  ASSERT_TRUE(c->send(partial));
+  bool closed = false;
+  for (int i = 0; i < 40 && !closed; ++i) {
+    c->send("a");
+    closed = c->closed_by_peer(100ms);
+  }
+  auto elapsed = std::chrono::steady_clock::now() - t0;
+  EXPECT_TRUE(closed);
+  EXPECT_LT(elapsed, 3s);
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 408u);
+}
+
+TEST_F(HttpConnectionTest, SilentClientIsDisconnected) {
+  ServerOptions options;
+  options.read_timeout = 300ms;
+  start(options);
+  auto c = connect();
+  EXPECT_TRUE(c->closed_by_peer(3s));
+  EXPECT_TRUE(testing::wait_for([&] { return server->connection_count() == 0; }, 3s));
+}
+
+TEST_F(HttpConnectionTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
+  ServerOptions options;
+  options.idle_timeout = 300ms;
+  start(options);
+  auto c = connect();
+  ASSERT_TRUE(c->request(get_request("/health")));
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c->closed_by_peer(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 250ms);
+}
+
+TEST_F(HttpConnectionTest, ActiveConnectionOutlivesTheIdleTimeout) {
+  ServerOptions options;
+  options.idle_timeout = 300ms;
+  start(options);
+  auto c = connect();
+  for (int i = 0; i < 8; ++i) {
+    auto r = c->request(get_request("/health"));
+    ASSERT_TRUE(r) << i;
+    std::this_thread::sleep_for(100ms);
+  }
+}
+
+TEST_F(HttpConnectionTest, ClientDisconnectMidRequestIsHarmless) {
+  start();
+  {
+    auto c = connect();
+    c->send("POST /orders/ HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"user_");
+  }
+  EXPECT_TRUE(testing::wait_for([&] { return server->connection_count() == 0; }, 5s));
+  auto r = connect()->request(get_request("/health"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+}
+
+TEST_F(HttpConnectionTest, GarbageOnTheWireNeverTakesTheServerDown) {
+  ServerOptions options;
+  options.read_timeout = 200ms;
+  start(options);
+  std::uint64_t state = 0x2545F4914F6CDD1DULL;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string valid = post_request("/orders/", order_json("G"));
+  for (int i = 0; i < 200; ++i) {
+    std::string bytes = valid;
+    for (int e = 0; e < 3; ++e) bytes[next() % bytes.size()] = static_cast<char>(next() % 256);
+    auto c = connect();
+    c->send(bytes);
+    c->closed_by_peer(10ms);  // whatever the answer, if any
+  }
+  auto r = connect()->request(get_request("/health"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+}
+
+}  // namespace
+}  // namespace orderd::net

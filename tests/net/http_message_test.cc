@@ -1,0 +1,87 @@
+#include "net/http_message.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace orderd::net {
+namespace {
+
+constexpr std::string_view kDate = "Sun, 06 Nov 1994 08:49:37 GMT";
+
+std::string render(const HttpResponse& r, ResponseFraming f = {}) {
+  std::string out;
+  append_response(out, r, f, kDate);
+  return out;
+}
+
+TEST(HttpMessageTest, ParsesMethodTokensExactly) {
+  EXPECT_EQ(parse_http_method("GET"), HttpMethod::kGet);
+  EXPECT_EQ(parse_http_method("HEAD"), HttpMethod::kHead);
+  EXPECT_EQ(parse_http_method("POST"), HttpMethod::kPost);
+  EXPECT_EQ(parse_http_method("DELETE"), HttpMethod::kDelete);
+  EXPECT_EQ(parse_http_method("get"), HttpMethod::kOther);  // methods are case-sensitive
+  EXPECT_EQ(parse_http_method("BREW"), HttpMethod::kOther);
+}
+
+TEST(HttpMessageTest, WritesStatusLineStandardHeadersAndBody) {
+  HttpResponse r;
+  r.status = 201;
+  r.body = R"({"ok":true})";
+  EXPECT_EQ(render(r),
+            "HTTP/1.1 201 Created\r\n"
+            "Server: orderd\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            "Content-Type: application/json\r\n"
+            "Content-Length: 11\r\n"
+            "\r\n"
+            R"({"ok":true})");
+}
+
+TEST(HttpMessageTest, AddsAllowRetryAfterAndConnectionWhenNeeded) {
+  HttpResponse r;
+  r.status = 405;
+  r.body = "{}";
+  r.allow = "GET, HEAD";
+  std::string out = render(r, {.keep_alive = false});
+  EXPECT_NE(out.find("HTTP/1.1 405 Method Not Allowed\r\n"), std::string::npos);
+  EXPECT_NE(out.find("\r\nAllow: GET, HEAD\r\n"), std::string::npos);
+  EXPECT_NE(out.find("\r\nConnection: close\r\n"), std::string::npos);
+
+  r = {};
+  r.status = 503;
+  r.retry_after_seconds = 1;
+  out = render(r);
+  EXPECT_NE(out.find("\r\nRetry-After: 1\r\n"), std::string::npos);
+  EXPECT_EQ(out.find("Connection:"), std::string::npos);
+}
+
+TEST(HttpMessageTest, StatesKeepAliveToHttp10Clients) {
+  HttpResponse r;
+  EXPECT_NE(render(r, {.keep_alive = true, .http10 = true}).find("Connection: keep-alive"),
+            std::string::npos);
+}
+
+TEST(HttpMessageTest, HeadKeepsContentLengthButSendsNoBody) {
+  HttpResponse r;
+  r.body = R"({"status":"ok"})";
+  std::string out = render(r, {.head = true});
+  EXPECT_NE(out.find("Content-Length: 15\r\n"), std::string::npos);
+  EXPECT_TRUE(out.ends_with("\r\n\r\n"));
+}
+
+TEST(HttpMessageTest, AppendsAfterWhatIsAlreadyThere) {
+  std::string out = "earlier";
+  append_response(out, HttpResponse{}, {}, kDate);
+  EXPECT_TRUE(out.starts_with("earlierHTTP/1.1 200 OK\r\n"));
+}
+
+TEST(HttpMessageTest, KnowsTheReasonPhrasesTheServerUses) {
+  for (unsigned s : {100u, 200u, 201u, 400u, 404u, 405u, 408u, 409u, 413u, 431u, 503u, 505u}) {
+    EXPECT_NE(reason_phrase(s), "Unknown") << s;
+  }
+  EXPECT_EQ(reason_phrase(299), "Unknown");
+}
+
+}  // namespace
+}  // namespace orderd::net

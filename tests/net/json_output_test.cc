@@ -1,0 +1,62 @@
+#include "net/json_output.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace orderd::net {
+namespace {
+
+class JsonOutputTest : public ::testing::Test {
+ protected:
+  std::string text() const { return {buffer.GetString(), buffer.GetSize()}; }
+  JsonBuffer buffer;
+  JsonWriter writer{buffer};
+};
+
+TEST_F(JsonOutputTest, WritesMoneyAsNumbers) {
+  writer.StartArray();
+  write_money(writer, 5999);
+  write_money(writer, 6000);
+  write_money(writer, 1);
+  writer.EndArray();
+  EXPECT_EQ(text(), "[59.99,60.0,0.01]");
+}
+
+TEST_F(JsonOutputTest, WritesDurationsInSeconds) {
+  writer.StartArray();
+  write_seconds(writer, 2'747'467);
+  write_seconds(writer, 0);
+  writer.EndArray();
+  EXPECT_EQ(text(), "[2.747467,0.0]");
+}
+
+TEST_F(JsonOutputTest, WritesTimestampsOrNullWhenNotReached) {
+  writer.StartArray();
+  write_timestamp_or_null(writer, 1740150024758685);
+  write_timestamp_or_null(writer, 0);
+  writer.EndArray();
+  EXPECT_EQ(text(), R"(["2025-02-21T15:00:24.758685Z",null])");
+}
+
+TEST_F(JsonOutputTest, EscapesKeysAndStrings) {
+  writer.StartObject();
+  write_key(writer, "a\"b");
+  write_string(writer, std::string_view("x\ny\0z", 5));
+  writer.EndObject();
+  EXPECT_EQ(text(), R"({"a\"b":"x\ny\u0000z"})");
+}
+
+TEST_F(JsonOutputTest, WriterIsReusableAfterReset) {
+  writer.StartObject();
+  writer.EndObject();
+  buffer.Clear();
+  writer.Reset(buffer);
+  writer.StartArray();
+  write_money(writer, 250);
+  writer.EndArray();
+  EXPECT_EQ(text(), "[2.5]");
+}
+
+}  // namespace
+}  // namespace orderd::net

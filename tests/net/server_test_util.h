@@ -1,0 +1,53 @@
+// An in-process server (engine, Api, HttpServer on a free port) for tests
+// that talk to it over real sockets.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "engine/engine.h"
+#include "net/api.h"
+#include "net/demo_catalog.h"
+#include "net/http_server.h"
+#include "tests/net/raw_http_client.h"
+#include "tests/net/wait_for.h"
+
+namespace orderd::net::testing {
+
+class ServerFixture : public ::testing::Test {
+ protected:
+  void TearDown() override { stop(); }
+
+  void start(ServerOptions options = {}, EngineConfig config = {}) {
+    if (config.workers == 0) config.workers = 1;
+    config.max_products = 64;
+    engine = std::make_unique<Engine>(config);
+    add_demo_catalog(engine->catalog(), {20, 1'000'000});
+    engine->start();
+    api = std::make_unique<Api>(*engine);
+    options.port = 0;
+    if (options.io_threads == 0) options.io_threads = 2;
+    server = std::make_unique<HttpServer>(*api, options);
+    server->start();
+  }
+
+  void stop(std::chrono::milliseconds patience = std::chrono::seconds(5)) {
+    if (server) server->stop(patience);
+    server.reset();
+    api.reset();
+    engine.reset();
+  }
+
+  std::unique_ptr<RawHttpClient> connect() {
+    auto c = std::make_unique<RawHttpClient>(server->port());
+    EXPECT_TRUE(c->connected());
+    return c;
+  }
+
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Api> api;
+  std::unique_ptr<HttpServer> server;
+};
+
+}  // namespace orderd::net::testing
