@@ -21,6 +21,7 @@
 # the pause being long against the latencies measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx_config.sh
 
 ORDERD=${1:-build/release/app/orderd}
 RUNS=${RUNS:-5}
@@ -66,30 +67,7 @@ orderd_url=$(sed -n 's/^orderd listening on //p' "$work/orderd.out")
 # --- nginx: its own configuration and files under $work -----------------------
 nginx_port=$(free_port)
 body='{"message":"Order created","order_id":"nginx-baseline-0000000001","status":"Pending","total":59.99}'
-mkdir -p "$work/nginx/logs"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes $SERVER_THREADS;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 60s;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / {
-      default_type application/json;
-      return 201 '$body';
-    }
-  }
-}
-CONF
+write_nginx_config "$work/nginx" "$nginx_port" "$SERVER_THREADS" "$body"
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>"$work/nginx/stderr" &
 nginx_pid=$!
 nginx_url="http://127.0.0.1:$nginx_port"

@@ -29,6 +29,7 @@
 # ORDERD and ORDERLOAD (use these binaries instead of building).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx_config.sh
 
 REPEATS=${REPEATS:-3}
 DURATION=${DURATION:-5s}
@@ -123,30 +124,7 @@ start_nginx() {  # sets nginx_pid and nginx_url
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   # About 100 bytes, shaped like orderd's answer so orderload's check passes.
   body='{"message":"Order created","order_id":"nginx-fixed-body-00000000000000000000000000000000000000000"}'
-  mkdir -p "$work/nginx/logs"
-  cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes $SERVER_THREADS;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 60s;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    location / {
-      default_type application/json;
-      return 201 '$body';
-    }
-  }
-}
-CONF
+  write_nginx_config "$work/nginx" "$port" "$SERVER_THREADS" "$body"
   nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>"$work/nginx/stderr" &
   nginx_pid=$!
   nginx_url="http://127.0.0.1:$port"
