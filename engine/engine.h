@@ -26,6 +26,7 @@
 
 #include "engine/catalog.h"
 #include "engine/event_sink.h"
+#include "engine/latency_histogram.h"
 #include "engine/order.h"
 #include "engine/order_store.h"
 #include "engine/processing_delay.h"
@@ -125,6 +126,16 @@ struct EngineCounters {
   std::int64_t count(OrderStatus s) const { return by_status[status_index(s)]; }
 };
 
+// How long orders spend in each stage, for latency dashboards. Only
+// transitions the workers make in this process are recorded, never state
+// replayed by restore_*; an order recovered while Pending or Processing is
+// recorded when a worker moves it on, its time spanning the restart.
+struct EngineHistograms {
+  LatencySnapshot pending;     // created → processing started
+  LatencySnapshot processing;  // processing started → Completed (Completed orders only)
+  LatencySnapshot completion;  // created → Completed
+};
+
 class Engine {
  public:
   explicit Engine(EngineConfig config = {});
@@ -167,6 +178,10 @@ class Engine {
   CancelResult cancel(std::string_view client_id, std::string_view reason);
 
   EngineCounters counters() const;
+  // Lock-free. Each snapshot's count is the sum of its buckets; while workers
+  // run, the three histograms and counters() are read at slightly different
+  // moments and may differ by the orders that moved in between.
+  EngineHistograms histograms() const;
 
   // Visits every order; fn returns false to stop. See OrderStore::for_each.
   void for_each_order(const std::function<bool(const Order&)>& fn) const;
@@ -226,6 +241,7 @@ class Engine {
   // Both run with order.lock held and report to the sink.
   bool begin_processing_locked(Order& order, Micros now);
   void finish_processing_locked(Order& order);
+  void record_completion_latency(const Order& order, Micros now);
   void leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now);
   SubmitResult refuse(SubmitError error, std::string message);
   // Tells the sink, if any, that `order` (locked) left `from`.
@@ -238,6 +254,9 @@ class Engine {
   std::atomic<std::uint64_t> next_seq_{1};
   alignas(64) std::atomic<std::int64_t> in_flight_{0};
   StripedCounters<16> counters_;
+  LatencyHistogram pending_latency_;
+  LatencyHistogram processing_latency_;
+  LatencyHistogram completion_latency_;
 
   std::atomic<EventSink*> sink_{nullptr};
   std::atomic<bool> refusing_writes_{false};
