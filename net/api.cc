@@ -1,13 +1,57 @@
 #include "net/api.h"
 
+#include "net/admin_routes.h"
 #include "net/catalog_routes.h"
+#include "net/metrics_page.h"
 #include "net/order_routes.h"
 #include "net/request_context.h"
 #include "net/router.h"
+#include "metrics/prometheus_writer.h"
+#include "persistence/durability.h"
 
 namespace orderd::net {
 
-Api::Api(Engine& engine, ApiLimits limits) : engine_(engine), limits_(limits) {}
+Api::Api(Engine& engine, ApiLimits limits, ServerInfo info)
+    : engine_(engine), limits_(limits), info_(std::move(info)) {}
+
+void Api::begin_startup(std::string what) {
+  {
+    std::lock_guard lock(startup_mutex_);
+    startup_work_ = std::move(what);
+  }
+  started_.store(false, std::memory_order_release);
+}
+
+void Api::end_startup() {
+  started_.store(true, std::memory_order_release);
+}
+
+std::string Api::not_ready_reason() const {
+  if (!started()) {
+    std::lock_guard lock(startup_mutex_);
+    return startup_work_.empty() ? "starting" : startup_work_;
+  }
+  if (!ready_.load(std::memory_order_acquire)) return "not accepting connections (shutting down)";
+  if (!engine_.running()) return "the engine is stopped";
+  if (engine_.refusing_writes()) return "writes are refused: " + engine_.write_refusal_reason();
+  if (persistence::Durability* d = durability()) {
+    persistence::Status health = d->health();
+    if (!health.ok()) return "the journal cannot write: " + health.to_string();
+  }
+  return {};
+}
+
+DurableToken Api::last_durable_token() const {
+  persistence::Durability* d = durability();
+  return d == nullptr ? 0 : d->last_token();
+}
+
+std::string Api::wait_durable(DurableToken token) const {
+  persistence::Durability* d = durability();
+  if (d == nullptr || token == 0) return {};
+  persistence::Status s = d->wait_durable(token);
+  return s.ok() ? std::string() : s.to_string();
+}
 
 ApiHandler::ApiHandler(Api& api) : context_(std::make_unique<RequestContext>(api)) {}
 
@@ -15,13 +59,51 @@ ApiHandler::~ApiHandler() = default;
 
 namespace {
 
-void status_response(RequestContext& ctx, unsigned status, std::string_view value) {
-  JsonWriter& w = ctx.begin(status);
+// Liveness: the process answers. Whether it can take orders is readiness.
+void health(RequestContext& ctx) {
+  JsonWriter& w = ctx.begin(200);
   w.StartObject();
   write_key(w, "status");
-  write_string(w, value);
+  write_string(w, "ok");
   w.EndObject();
   ctx.end();
+}
+
+void readiness(RequestContext& ctx) {
+  const std::string why = ctx.api.not_ready_reason();
+  JsonWriter& w = ctx.begin(why.empty() ? 200 : 503);
+  w.StartObject();
+  write_key(w, "status");
+  write_string(w, why.empty() ? "ready" : "not ready");
+  if (!why.empty()) {
+    write_key(w, "reason");
+    write_string(w, why);
+  }
+  w.EndObject();
+  ctx.end();
+}
+
+void metrics(RequestContext& ctx) {
+  write_metrics_page(ctx.api, ctx.page);
+  ctx.response->status = 200;
+  ctx.response->content_type = metrics::kPrometheusContentType;
+  ctx.response->body = ctx.page;
+}
+
+// Routes that read or change orders and products wait for startup
+// (recovery) to finish: before that the state is incomplete.
+bool needs_startup(Route route) {
+  switch (route) {
+    case Route::kNotFound:
+    case Route::kMethodNotAllowed:
+    case Route::kHealth:
+    case Route::kReady:
+    case Route::kMetrics:
+    case Route::kMalformed:
+      return false;
+    default:
+      return true;
+  }
 }
 
 }  // namespace
@@ -31,8 +113,17 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
   response = HttpResponse{};
   ctx.response = &response;
   const RouteMatch match = match_route(request.method, request.target);
+  response.route = match.route;
+  if (needs_startup(match.route) && !ctx.api.started()) {
+    ctx.message.assign("not ready: ");
+    ctx.message.append(ctx.api.not_ready_reason());
+    ctx.error(503, ctx.message);
+    response.retry_after_seconds = 1;
+    return HandleOutcome::kDone;
+  }
   switch (match.route) {
     case Route::kNotFound:
+    case Route::kMalformed:
       ctx.error(404, "Not found");
       break;
     case Route::kMethodNotAllowed:
@@ -62,15 +153,16 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
       restock_product(ctx, request, match.id);
       break;
     case Route::kHealth:
-      status_response(ctx, 200, "ok");
+      health(ctx);
       break;
     case Route::kReady:
-      if (ctx.api.ready()) {
-        status_response(ctx, 200, "ready");
-      } else {
-        ctx.error(503, "not ready");
-      }
+      readiness(ctx);
       break;
+    case Route::kMetrics:
+      metrics(ctx);
+      break;
+    case Route::kSnapshot:
+      return take_snapshot(ctx, request);
   }
   return HandleOutcome::kDone;
 }

@@ -14,9 +14,16 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "engine/engine.h"
 #include "net/http_message.h"
+#include "net/http_metrics.h"
+
+namespace orderd::persistence {
+class Durability;
+}
 
 namespace orderd::net {
 
@@ -33,17 +40,56 @@ struct ApiLimits {
 // 2^53 - 1, so every JSON library, JavaScript's included, reads them exactly.
 inline constexpr std::uint64_t kMaxJsonInteger = (std::uint64_t{1} << 53) - 1;
 
+// What the server reports about itself in /health and /metrics.
+struct ServerInfo {
+  std::string version;  // the build's version
+  std::string data_dir;
+  std::string fsync_policy;  // "always", "interval:10", "never"; empty without durability
+  Micros started_at = 0;     // wall clock, microseconds since the epoch
+};
+
 class Api {
  public:
-  explicit Api(Engine& engine, ApiLimits limits = {});
+  explicit Api(Engine& engine, ApiLimits limits = {}, ServerInfo info = {});
 
   Engine& engine() const { return engine_; }
   const ApiLimits& limits() const { return limits_; }
+  const ServerInfo& info() const { return info_; }
+  HttpMetrics& http_metrics() { return http_metrics_; }
+  const HttpMetrics& http_metrics() const { return http_metrics_; }
 
-  // /health/ready answers 200 only while ready (set once the server accepts
-  // connections, cleared when shutdown begins) and the engine runs.
+  // --- Readiness ---------------------------------------------------------------
+  // Ready means: the server accepts connections (set_ready, by HttpServer),
+  // startup work is over (end_startup), the engine runs, and the journal, if
+  // any, can still write.
+
   void set_ready(bool ready) { ready_.store(ready, std::memory_order_release); }
-  bool ready() const { return ready_.load(std::memory_order_acquire) && engine_.running(); }
+  // Until end_startup(), order, catalog and admin routes answer 503 and
+  // /health/ready names `what` (e.g. "recovering ./data").
+  void begin_startup(std::string what);
+  void end_startup();
+  bool started() const { return started_.load(std::memory_order_acquire); }
+  bool ready() const { return not_ready_reason().empty(); }
+  // Why the server is not ready; empty when it is.
+  std::string not_ready_reason() const;
+
+  // --- Durability ----------------------------------------------------------------
+  // With a Durability attached, responses that report a change are sent only
+  // once the change is durable, and /metrics shows the journal. Attach
+  // before end_startup(); it must outlive the server's requests.
+
+  void attach_durability(persistence::Durability* durability) {
+    durability_.store(durability, std::memory_order_release);
+  }
+  persistence::Durability* durability() const {
+    return durability_.load(std::memory_order_acquire);
+  }
+  // A token covering every change made so far, for changes whose calls
+  // return none (catalog); 0 without durability.
+  DurableToken last_durable_token() const;
+  // Blocks until `token` is durable; returns the error that prevents it,
+  // empty on success (and at once without durability). For blocking threads.
+  std::string wait_durable(DurableToken token) const;
 
   // Long operations (populate) give up once this is set: a shutdown that
   // ran out of patience.
@@ -53,8 +99,14 @@ class Api {
  private:
   Engine& engine_;
   ApiLimits limits_;
+  ServerInfo info_;
+  HttpMetrics http_metrics_;
   std::atomic<bool> ready_{false};
+  std::atomic<bool> started_{true};
   std::atomic<bool> abort_{false};
+  std::atomic<persistence::Durability*> durability_{nullptr};
+  mutable std::mutex startup_mutex_;
+  std::string startup_work_;  // under startup_mutex_
 };
 
 enum class HandleOutcome {

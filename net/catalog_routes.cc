@@ -52,6 +52,20 @@ void product_not_found(RequestContext& ctx) {
   ctx.error(404, "Product not found");
 }
 
+// Catalog changes are journaled like orders: once the journal has failed
+// they are refused rather than made in memory only.
+bool refuse_if_read_only(RequestContext& ctx) {
+  if (!ctx.engine.refusing_writes()) return false;
+  ctx.error(503, ctx.engine.write_refusal_reason());
+  return true;
+}
+
+// The response reports a change: send it once the change is durable.
+void answer_change(RequestContext& ctx, unsigned status, const ProductInfo& p) {
+  product_response(ctx, status, p);
+  ctx.response->durable_token = ctx.api.last_durable_token();
+}
+
 }  // namespace
 
 void create_product(RequestContext& ctx, HttpRequest& request) {
@@ -64,6 +78,7 @@ void create_product(RequestContext& ctx, HttpRequest& request) {
   if (!ctx.required_string("name", kMaxProductNameBytes, name)) return;
   if (!ctx.required_money("price", Catalog::kMaxPrice, price)) return;
   if (!ctx.required_uint("stock", 0, Catalog::kMaxStock, stock)) return;
+  if (refuse_if_read_only(ctx)) return;
 
   Catalog& catalog = ctx.engine.catalog();
   switch (catalog.add(id, std::string(name), price, static_cast<std::int64_t>(stock))) {
@@ -90,7 +105,7 @@ void create_product(RequestContext& ctx, HttpRequest& request) {
     product_not_found(ctx);
     return;
   }
-  product_response(ctx, 201, *added);
+  answer_change(ctx, 201, *added);
 }
 
 void list_products(RequestContext& ctx, std::string_view query) {
@@ -148,6 +163,7 @@ void restock_product(RequestContext& ctx, HttpRequest& request, std::string_view
   if (!ctx.parse_body(request)) return;
   std::uint64_t quantity = 0;
   if (!ctx.required_uint("quantity", 1, Catalog::kMaxStock, quantity)) return;
+  if (refuse_if_read_only(ctx)) return;
   Catalog& catalog = ctx.engine.catalog();
   switch (catalog.restock(id, static_cast<std::int64_t>(quantity))) {
     case RestockResult::kRestocked:
@@ -166,7 +182,7 @@ void restock_product(RequestContext& ctx, HttpRequest& request, std::string_view
     product_not_found(ctx);
     return;
   }
-  product_response(ctx, 200, *p);
+  answer_change(ctx, 200, *p);
 }
 
 }  // namespace orderd::net

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <ctime>
 
+#include "logging/log.h"
 #include "net/time_format.h"
+#include "persistence/durability.h"
 
 namespace orderd::net {
 
@@ -135,6 +137,7 @@ HttpConnection::HttpConnection(tcp::socket socket, IoThread& thread)
   next_ = thread_.connections;
   if (next_ != nullptr) next_->prev_ = this;
   thread_.connections = this;
+  thread_.state.api.http_metrics().connection_opened();
 }
 
 HttpConnection::~HttpConnection() {
@@ -142,6 +145,7 @@ HttpConnection::~HttpConnection() {
   if (next_ != nullptr) next_->prev_ = prev_;
   if (thread_.connections == this) thread_.connections = next_;
   thread_.state.connections.fetch_sub(1, std::memory_order_acq_rel);
+  thread_.state.api.http_metrics().connection_closed();
 }
 
 void HttpConnection::start() {
@@ -176,9 +180,9 @@ ResponseFraming HttpConnection::framing() const {
 
 void HttpConnection::advance() {
   if (closed_) return;
-  if (!blocking_ && !close_after_write_) process_input();
+  if (!busy() && !close_after_write_) process_input();
   if (!write_active_ && !pending_.empty()) start_write();
-  if (write_active_ || blocking_ || reading_ || lingering_) return;
+  if (write_active_ || busy() || reading_ || lingering_) return;
   if (close_after_write_) {
     start_linger();
   } else if (thread_.state.draining.load(std::memory_order_acquire) && idle()) {
@@ -189,7 +193,7 @@ void HttpConnection::advance() {
 }
 
 void HttpConnection::process_input() {
-  while (!blocking_ && !close_after_write_ && pending_.size() < kPendingHighWater &&
+  while (!busy() && !close_after_write_ && pending_.size() < kPendingHighWater &&
          input_.size() > 0) {
     if (!parser_) {
       parser_.emplace(target_, body_, thread_.state.options);
@@ -221,6 +225,7 @@ void HttpConnection::process_input() {
 
 void HttpConnection::dispatch_request() {
   awaiting_first_request_ = false;
+  request_started_ = Clock::now();
   method_ = parser_->method();
   version_ = parser_->version();
   keep_alive_ = parser_->keep_alive() && !thread_.state.draining.load(std::memory_order_acquire);
@@ -236,12 +241,87 @@ void HttpConnection::dispatch_request() {
 }
 
 void HttpConnection::finish_request(const HttpResponse& response) {
-  append_response(pending_, response, framing(), current_http_date());
   parser_.reset();
+  if (response.durable_token != 0 && thread_.state.api.durability() != nullptr) {
+    hold_until_durable(response);
+    return;
+  }
+  queue_response(response);
+  after_response();
+}
+
+void HttpConnection::queue_response(const HttpResponse& response) {
+  append_response(pending_, response, framing(), current_http_date());
+  account(response.route, response.status, true);
+}
+
+void HttpConnection::account(Route route, unsigned status, bool timed) {
+  Micros elapsed = 0;
+  if (timed) {
+    elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
+                                                                    request_started_)
+                  .count();
+  }
+  thread_.state.api.http_metrics().record(route, status, elapsed);
+  if (thread_.state.options.access_log) {
+    logging::info("request", {{"method", http_method_name(method_)},
+                              {"target", route == Route::kMalformed ? "" : target_},
+                              {"route", route_label(route)},
+                              {"status", status},
+                              {"us", elapsed}});
+  }
+}
+
+void HttpConnection::after_response() {
   if (!keep_alive_) {
     close_after_write_ = true;
     input_.clear();
   }
+}
+
+void HttpConnection::hold_until_durable(const HttpResponse& response) {
+  // The response's body lives in the thread's handler, which the next
+  // request on this thread reuses: keep a copy (a few dozen bytes).
+  held_ = response;
+  held_body_.assign(response.body);
+  held_.body = held_body_;
+  awaiting_durable_ = true;
+  thread_.state.api.durability()->on_durable(
+      response.durable_token, [self = shared_from_this()](const persistence::Status& status) {
+        // On the journal's writer thread: hand over to the connection's own.
+        std::string error = status.ok() ? std::string() : status.to_string();
+        HttpConnection* raw = self.get();
+        asio::post(raw->socket_.get_executor(),
+                   [self = std::move(self), error = std::move(error)] {
+                     self->finish_durable(error);
+                   });
+      });
+}
+
+void HttpConnection::finish_durable(const std::string& error) {
+  awaiting_durable_ = false;
+  if (closed_) return;
+  // Shutdown may have begun meanwhile; then this is the last response.
+  if (thread_.state.draining.load(std::memory_order_acquire)) keep_alive_ = false;
+  if (error.empty()) {
+    queue_response(held_);
+  } else {
+    // Never acknowledge what is not on disk. The change stays in memory
+    // until restart, but the journal refuses everything from here on.
+    std::string body = "{\"error\":\"the change could not be made durable: ";
+    for (char c : error) {
+      if (c == '"' || c == '\\') body.push_back('\\');
+      if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
+    }
+    body.append("\"}");
+    HttpResponse failure;
+    failure.status = 503;
+    failure.body = body;
+    failure.route = held_.route;
+    queue_response(failure);
+  }
+  after_response();
+  advance();
 }
 
 void HttpConnection::run_blocking(HttpRequest request) {
@@ -256,6 +336,8 @@ void HttpConnection::run_blocking(HttpRequest request) {
     if (self->thread_.state.draining.load(std::memory_order_acquire)) self->keep_alive_ = false;
     self->deferred_.clear();
     append_response(self->deferred_, response, self->framing(), current_http_date());
+    self->deferred_route_ = response.route;
+    self->deferred_status_ = response.status;
     HttpConnection* raw = self.get();
     asio::post(raw->socket_.get_executor(), [self = std::move(self)] { self->finish_blocking(); });
   });
@@ -265,11 +347,9 @@ void HttpConnection::finish_blocking() {
   blocking_ = false;
   if (closed_) return;
   pending_.append(deferred_);
+  account(deferred_route_, deferred_status_, true);
   parser_.reset();
-  if (!keep_alive_) {
-    close_after_write_ = true;
-    input_.clear();
-  }
+  after_response();
   advance();
 }
 
@@ -294,6 +374,7 @@ void HttpConnection::reject_malformed(error_code ec) {
     std::snprintf(message, sizeof message, "malformed HTTP request");
   }
   append_error(pending_, status, message);
+  account(Route::kMalformed, status, false);
   close_after_write_ = true;
 }
 
@@ -404,6 +485,7 @@ void HttpConnection::on_timer(std::uint64_t generation, error_code) {
     // not read (a non-blocking best effort).
     std::string response;
     append_error(response, 408, "request not received in time");
+    account(Route::kMalformed, 408, false);
     error_code ignored;
     socket_.non_blocking(true, ignored);
     socket_.write_some(asio::buffer(response), ignored);

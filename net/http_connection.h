@@ -134,6 +134,13 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void process_input();
   void dispatch_request();
   void finish_request(const HttpResponse& response);
+  // Queues a response for writing and counts it in the metrics.
+  void queue_response(const HttpResponse& response);
+  void after_response();
+  // Counts a response in the metrics (and the access log, if on).
+  void account(Route route, unsigned status, bool timed);
+  void hold_until_durable(const HttpResponse& response);
+  void finish_durable(const std::string& error);
   void run_blocking(HttpRequest request);
   void finish_blocking();
   void reject_malformed(boost::beast::error_code ec);
@@ -147,6 +154,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void arm_timer(Clock::time_point at);
   void on_timer(std::uint64_t generation, boost::beast::error_code ec);
   bool idle() const { return !parser_ && input_.size() == 0 && !awaiting_first_request_; }
+  // A request is being answered elsewhere (a blocking thread, the journal):
+  // nothing else is read or parsed until it returns, which keeps pipelined
+  // responses in order.
+  bool busy() const { return blocking_ || awaiting_durable_; }
   ResponseFraming framing() const;
 
   tcp::socket socket_;
@@ -162,6 +173,11 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::string pending_;   // responses waiting for the next write
   std::string writing_;   // responses handed to the current write
   std::string deferred_;  // the blocking thread's response
+  Route deferred_route_ = Route::kNotFound;
+  unsigned deferred_status_ = 0;
+  HttpResponse held_;       // waiting for its change to be durable
+  std::string held_body_;   // held_.body points here
+  Clock::time_point request_started_;
 
   Clock::time_point request_deadline_;
   Clock::time_point deadline_;
@@ -177,6 +193,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   bool reading_ = false;
   bool write_active_ = false;
   bool blocking_ = false;
+  bool awaiting_durable_ = false;
   bool close_after_write_ = false;
   bool lingering_ = false;
   bool closed_ = false;

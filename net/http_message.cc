@@ -15,6 +15,28 @@ HttpMethod parse_http_method(std::string_view token) {
   return HttpMethod::kOther;
 }
 
+std::string_view http_method_name(HttpMethod method) {
+  switch (method) {
+    case HttpMethod::kGet:
+      return "GET";
+    case HttpMethod::kHead:
+      return "HEAD";
+    case HttpMethod::kPost:
+      return "POST";
+    case HttpMethod::kPut:
+      return "PUT";
+    case HttpMethod::kDelete:
+      return "DELETE";
+    case HttpMethod::kPatch:
+      return "PATCH";
+    case HttpMethod::kOptions:
+      return "OPTIONS";
+    case HttpMethod::kOther:
+      break;
+  }
+  return "OTHER";
+}
+
 std::string_view reason_phrase(unsigned status) {
   switch (status) {
     case 100:
@@ -71,7 +93,9 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   out.append(kServerName);
   out.append("\r\nDate: ");
   out.append(date);
-  out.append("\r\nContent-Type: application/json\r\nContent-Length: ");
+  out.append("\r\nContent-Type: ");
+  out.append(response.content_type);
+  out.append("\r\nContent-Length: ");
   append_number(out, response.body.size());
   if (!response.allow.empty()) {
     out.append("\r\nAllow: ");

@@ -9,6 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "engine/event_sink.h"
+#include "net/route.h"
+
 namespace orderd::net {
 
 enum class HttpMethod : std::uint8_t {
@@ -24,6 +27,8 @@ enum class HttpMethod : std::uint8_t {
 
 // Exact, case-sensitive method token ("GET") to HttpMethod; unknown -> kOther.
 HttpMethod parse_http_method(std::string_view token);
+// "GET", ...; "OTHER" for kOther.
+std::string_view http_method_name(HttpMethod method);
 
 struct HttpRequest {
   HttpMethod method = HttpMethod::kGet;
@@ -35,11 +40,22 @@ struct HttpRequest {
   bool may_block = false;
 };
 
+inline constexpr std::string_view kJsonContentType = "application/json";
+
 struct HttpResponse {
   unsigned status = 200;
-  std::string_view body;             // JSON
+  std::string_view body;
+  std::string_view content_type = kJsonContentType;
   std::string_view allow;            // non-empty: an Allow header (405)
   unsigned retry_after_seconds = 0;  // > 0: a Retry-After header (503)
+  // Not sent: the route that answered, for metrics.
+  Route route = Route::kNotFound;
+  // Not sent: non-zero when the response reports a change (an order
+  // accepted, a product added) that must be durable before the client hears
+  // of it; the connection holds the response until then (Api::durability).
+  // Only for handlers on I/O threads: blocking ones wait themselves
+  // (Api::wait_durable).
+  DurableToken durable_token = 0;
 };
 
 // "OK", "Not Found", ...; "Unknown" for codes the server never sends.

@@ -62,6 +62,7 @@ void HttpServer::Impl::accept_next() {
 }
 
 void HttpServer::Impl::refuse(tcp::socket& socket) {
+  state.api.http_metrics().connection_refused();
   HttpResponse response;
   response.status = 503;
   response.body = R"({"error":"too many open connections"})";

@@ -37,6 +37,9 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{10'000};
   // How long a keep-alive connection may wait for its next request.
   std::chrono::milliseconds idle_timeout{30'000};
+  // One log line per request (method, target, status, duration): for
+  // debugging, never on by default.
+  bool access_log = false;
 };
 
 class HttpServer {

@@ -125,6 +125,7 @@ void create_order(RequestContext& ctx, HttpRequest& request) {
   SubmitResult r = ctx.engine.submit(order, &ctx.producer);
   switch (r.error) {
     case SubmitError::kNone: {
+      ctx.response->durable_token = r.durable_token;
       JsonWriter& w = ctx.begin(201);
       w.StartObject();
       write_key(w, "message");
@@ -346,6 +347,14 @@ HandleOutcome populate(RequestContext& ctx, HttpRequest& request) {
   PopulateResult result = populate_orders(ctx.engine, &ctx.producer, job, ctx.api.abort_flag());
   if (result.catalog_empty) {
     ctx.error(409, "the catalog has no product in stock to populate orders with");
+    return HandleOutcome::kDone;
+  }
+  // One wait for the whole batch: the orders were journaled in order, so
+  // the last token covers them all.
+  if (std::string why = ctx.api.wait_durable(ctx.api.last_durable_token()); !why.empty()) {
+    ctx.message.assign("orders were created but could not be made durable: ");
+    ctx.message.append(why);
+    ctx.error(503, ctx.message);
     return HandleOutcome::kDone;
   }
 

@@ -62,6 +62,7 @@ struct RequestContext {
   std::vector<ItemRequest> items;
   std::string text;     // scratch: decoded ids, query values
   std::string message;  // scratch: composed error messages
+  std::string page;     // non-JSON bodies (/metrics)
 };
 
 }  // namespace orderd::net

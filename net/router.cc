@@ -58,6 +58,8 @@ RouteMatch match_path(HttpMethod method, std::string_view path) {
 
   if (path == "/health") return only(get, Route::kHealth, kGetHead);
   if (path == "/health/ready") return only(get, Route::kReady, kGetHead);
+  if (path == "/metrics") return only(get, Route::kMetrics, kGetHead);
+  if (path == "/admin/snapshot") return only(post, Route::kSnapshot, kPost);
   return {};
 }
 

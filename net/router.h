@@ -8,23 +8,10 @@
 #include <string_view>
 
 #include "net/http_message.h"
+#include "net/route.h"
 
 namespace orderd::net {
 
-enum class Route : std::uint8_t {
-  kNotFound,          // no such path
-  kMethodNotAllowed,  // the path exists; RouteMatch::allow lists its methods
-  kCreateOrder,       // POST /orders, POST /orders/
-  kGetOrder,          // GET /orders/{order_id}
-  kOrderMetrics,      // GET /orders/metrics
-  kPopulateOrders,    // POST /orders/populate
-  kCreateProduct,     // POST /api/v1/products
-  kListProducts,      // GET /api/v1/products
-  kGetProduct,        // GET /api/v1/products/{id}
-  kRestockProduct,    // POST /api/v1/products/{id}/restock
-  kHealth,            // GET /health
-  kReady,             // GET /health/ready
-};
 
 struct RouteMatch {
   Route route = Route::kNotFound;

@@ -41,6 +41,43 @@ TEST_F(ApiTest, ReadyFollowsTheApiFlagAndTheEngine) {
   EXPECT_EQ(get("/health").status, 200u);
 }
 
+TEST_F(ApiTest, DuringStartupOnlyHealthAndMetricsAnswer) {
+  api->begin_startup("recovering the data directory /tmp/x");
+  auto r = get("/health/ready");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_EQ(r.body,
+            R"({"status":"not ready","reason":"recovering the data directory /tmp/x"})");
+  r = post("/orders", R"({"user_id":1,"order_id":"A","item_ids":[1],"total_amount":1})");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_EQ(r.retry_after, 1u);
+  EXPECT_NE(r.body.find("recovering"), std::string::npos) << r.body;
+  EXPECT_EQ(get("/orders/A").status, 503u);
+  EXPECT_EQ(get("/api/v1/products").status, 503u);
+  EXPECT_EQ(get("/health").status, 200u);
+  EXPECT_EQ(get("/metrics").status, 200u);
+  EXPECT_EQ(get("/nowhere").status, 404u);
+  api->end_startup();
+  EXPECT_EQ(get("/health/ready").status, 200u);
+  EXPECT_EQ(get("/health/ready").body, R"({"status":"ready"})");
+  EXPECT_EQ(get("/orders/A").status, 404u);
+}
+
+TEST_F(ApiTest, NotReadySaysWhy) {
+  api->set_ready(false);
+  EXPECT_NE(get("/health/ready").body.find("shutting down"), std::string::npos);
+  api->set_ready(true);
+  engine->refuse_writes("disk full");
+  auto r = get("/health/ready");
+  EXPECT_EQ(r.status, 503u);
+  EXPECT_NE(r.body.find("disk full"), std::string::npos) << r.body;
+}
+
+TEST_F(ApiTest, ResponsesNameTheirRoute) {
+  EXPECT_EQ(get("/orders/X").route, Route::kGetOrder);
+  EXPECT_EQ(get("/nowhere").route, Route::kNotFound);
+  EXPECT_EQ(get("/metrics").route, Route::kMetrics);
+}
+
 TEST_F(ApiTest, HeadAnswersLikeGet) {
   auto r = call(HttpMethod::kHead, "/health");
   EXPECT_EQ(r.status, 200u);

@@ -21,6 +21,8 @@ struct Reply {
   std::string body;
   std::string allow;
   unsigned retry_after = 0;
+  Route route = Route::kNotFound;
+  std::string content_type;
   rapidjson::Document json;
   bool needs_blocking = false;
 
@@ -74,8 +76,12 @@ class ApiFixture : public ::testing::Test {
     r.body.assign(response.body);
     r.allow.assign(response.allow);
     r.retry_after = response.retry_after_seconds;
-    r.json.Parse(r.body.c_str());
-    EXPECT_FALSE(r.json.HasParseError()) << "response is not JSON: " << r.body;
+    r.route = response.route;
+    r.content_type.assign(response.content_type);
+    if (response.content_type == kJsonContentType) {
+      r.json.Parse(r.body.c_str());
+      EXPECT_FALSE(r.json.HasParseError()) << "response is not JSON: " << r.body;
+    }
     return r;
   }
   Reply get(std::string target) { return call(HttpMethod::kGet, std::move(target)); }

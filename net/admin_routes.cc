@@ -1,0 +1,41 @@
+#include "net/admin_routes.h"
+
+#include "persistence/durability.h"
+
+namespace orderd::net {
+
+HandleOutcome take_snapshot(RequestContext& ctx, const HttpRequest& request) {
+  persistence::Durability* durability = ctx.api.durability();
+  if (durability == nullptr) {
+    ctx.error(409, "snapshots need durable storage, and this server runs without it");
+    return HandleOutcome::kDone;
+  }
+  if (!request.may_block) return HandleOutcome::kNeedsBlockingThread;
+  persistence::SnapshotInfo info;
+  const persistence::Status s = durability->snapshot_now(&info);
+  if (!s.ok()) {
+    ctx.message.assign("snapshot failed: ");
+    ctx.message.append(s.to_string());
+    ctx.error(s.is_io_error() ? 503 : 500, ctx.message);
+    return HandleOutcome::kDone;
+  }
+  JsonWriter& w = ctx.begin(201);
+  w.StartObject();
+  write_key(w, "file");
+  write_string(w, info.file);
+  write_key(w, "orders");
+  w.Uint64(info.orders);
+  write_key(w, "products");
+  w.Uint64(info.products);
+  write_key(w, "bytes");
+  w.Uint64(info.bytes);
+  write_key(w, "covers_through_seq");
+  w.Uint64(info.replay_from_seq == 0 ? 0 : info.replay_from_seq - 1);
+  write_key(w, "duration_seconds");
+  write_seconds(w, info.total_micros);
+  w.EndObject();
+  ctx.end();
+  return HandleOutcome::kDone;
+}
+
+}  // namespace orderd::net

@@ -1,0 +1,308 @@
+#include "net/metrics_page.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "engine/latency_histogram.h"
+#include "metrics/process_stats.h"
+#include "metrics/prometheus_writer.h"
+#include "persistence/durability.h"
+#include "persistence/log2_histogram.h"
+
+namespace orderd::net {
+namespace {
+
+using metrics::Labels;
+using metrics::MetricType;
+using metrics::PrometheusWriter;
+using persistence::Log2HistogramData;
+
+// Prometheus wants base units: every duration on the page is in seconds.
+constexpr double kMicrosPerSecond = 1e6;
+
+double micros_to_seconds(double micros) {
+  return micros / kMicrosPerSecond;
+}
+
+std::int64_t as_int(std::uint64_t v) {
+  return static_cast<std::int64_t>(v);
+}
+
+std::int64_t as_int(bool v) {
+  return v ? 1 : 0;
+}
+
+constexpr std::array<double, kLatencyBucketBounds.size()> latency_bounds_in_seconds() {
+  std::array<double, kLatencyBucketBounds.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<double>(kLatencyBucketBounds[i]) / kMicrosPerSecond;
+  }
+  return out;
+}
+constexpr auto kLatencyBoundsSeconds = latency_bounds_in_seconds();
+
+void latency_histogram(PrometheusWriter& w, std::string_view name, Labels labels,
+                       const LatencySnapshot& s) {
+  w.histogram(name, labels, kLatencyBoundsSeconds, s.counts,
+              micros_to_seconds(static_cast<double>(s.sum)));
+}
+
+// A window of a log2 histogram's buckets as Prometheus buckets. Log2 bucket
+// k holds [2^(k-1), 2^k), so the log2 buckets up to k are exactly the values
+// below 2^k: each `le` the caller derives from 2^k is exact, not rounded.
+// Buckets below kFirst fold into the first Prometheus bucket, those above
+// kLast into +Inf.
+template <std::size_t kFirst, std::size_t kLast>
+struct Log2Window {
+  static_assert(kFirst < kLast && kLast < persistence::kLog2Buckets);
+  static constexpr std::size_t kBounds = kLast - kFirst + 1;
+
+  // The finite bounds: limit(2^k) for k in [kFirst, kLast].
+  template <typename Limit>
+  static constexpr std::array<double, kBounds> bounds(Limit limit) {
+    std::array<double, kBounds> out{};
+    for (std::size_t i = 0; i < kBounds; ++i) {
+      out[i] = limit(static_cast<double>(Log2HistogramData::bucket_limit(kFirst + i)));
+    }
+    return out;
+  }
+
+  // Non-cumulative counts, one per bound plus the overflow.
+  static std::array<std::uint64_t, kBounds + 1> counts(const Log2HistogramData& d) {
+    std::array<std::uint64_t, kBounds + 1> out{};
+    for (std::size_t k = 0; k < persistence::kLog2Buckets; ++k) {
+      std::size_t slot = k <= kFirst ? 0 : k > kLast ? kBounds : k - kFirst;
+      out[slot] += d.buckets[k];
+    }
+    return out;
+  }
+};
+
+// fsync times are whole microseconds, truncated: a recorded value below 2^k
+// means a real duration below 2^k µs. 2^3 µs .. 2^24 µs (8 µs .. ~16.8 s).
+using FsyncWindow = Log2Window<3, 24>;
+constexpr auto kFsyncBoundsSeconds =
+    FsyncWindow::bounds([](double micros) { return micros / kMicrosPerSecond; });
+
+// Record counts are integers, so "below 2^k" is "at most 2^k - 1": le is
+// 1, 3, 7, ... 2^20 - 1. (Powers of two as le would claim the batches of
+// exactly 2^k records, which the log2 buckets cannot tell apart.)
+using BatchWindow = Log2Window<1, 20>;
+constexpr auto kBatchBounds = BatchWindow::bounds([](double limit) { return limit - 1; });
+
+std::string status_code_label(std::size_t slot) {
+  return slot == kOtherStatus ? "other" : std::to_string(kCountedStatuses[slot]);
+}
+
+void write_order_counters(PrometheusWriter& w, const EngineCounters& c) {
+  w.family("orderd_orders_accepted_total",
+           "Orders accepted (stock reserved, status Pending), including orders recovered at "
+           "startup.",
+           MetricType::kCounter);
+  w.sample("orderd_orders_accepted_total", {}, c.accepted);
+
+  w.family("orderd_orders_rejected_total",
+           "Order submissions refused before acceptance, by reason: stock (unknown product or "
+           "not enough stock), invalid (malformed request), duplicate (order_id taken), capacity "
+           "(too many orders in flight). Orders rejected after acceptance are counted in "
+           "orderd_orders_rejected_in_processing_total.",
+           MetricType::kCounter);
+  constexpr std::string_view kReject = "orderd_orders_rejected_total";
+  w.sample(kReject, {{"reason", "stock"}}, c.refused_stock);
+  w.sample(kReject, {{"reason", "invalid"}}, c.refused_invalid);
+  w.sample(kReject, {{"reason", "duplicate"}}, c.refused_duplicate);
+  w.sample(kReject, {{"reason", "capacity"}}, c.refused_capacity);
+
+  w.family("orderd_orders_rejected_in_processing_total",
+           "Accepted orders that processing then rejected (e.g. total above the per-order "
+           "limit), their stock released.",
+           MetricType::kCounter);
+  w.sample("orderd_orders_rejected_in_processing_total", {}, c.rejected);
+
+  w.family("orderd_orders_completed_total", "Orders that reached Completed.", MetricType::kCounter);
+  w.sample("orderd_orders_completed_total", {}, c.completed);
+
+  w.family("orderd_orders_cancelled_total", "Orders cancelled while Pending or Processing.",
+           MetricType::kCounter);
+  w.sample("orderd_orders_cancelled_total", {}, c.cancelled);
+}
+
+void write_order_gauges(PrometheusWriter& w, const Engine& engine, const EngineCounters& c) {
+  w.family("orderd_orders", "Orders currently in each status.", MetricType::kGauge);
+  for (std::size_t s = 0; s < kOrderStatusCount; ++s) {
+    w.sample("orderd_orders", {{"status", status_name(static_cast<OrderStatus>(s))}},
+             c.by_status[s]);
+  }
+  w.family("orderd_orders_in_flight",
+           "Orders Pending or Processing, which count against the engine's capacity.",
+           MetricType::kGauge);
+  w.sample("orderd_orders_in_flight", {}, c.in_flight);
+
+  w.family("orderd_queue_depth", "Accepted orders not yet taken by a worker (approximate).",
+           MetricType::kGauge);
+  w.sample("orderd_queue_depth", {}, c.queued);
+
+  w.family("orderd_products", "Products in the catalog.", MetricType::kGauge);
+  w.sample("orderd_products", {}, static_cast<std::int64_t>(engine.catalog().size()));
+
+  w.family("orderd_products_out_of_stock", "Products in the catalog with no stock available.",
+           MetricType::kGauge);
+  w.sample("orderd_products_out_of_stock", {},
+           static_cast<std::int64_t>(engine.catalog().out_of_stock_count()));
+}
+
+void write_order_latency(PrometheusWriter& w, const EngineHistograms& h) {
+  w.family("orderd_order_pending_seconds",
+           "Time orders spent Pending, from acceptance until a worker started processing them, "
+           "in seconds.",
+           MetricType::kHistogram);
+  latency_histogram(w, "orderd_order_pending_seconds", {}, h.pending);
+
+  w.family("orderd_order_processing_seconds", "Time completed orders spent Processing, in seconds.",
+           MetricType::kHistogram);
+  latency_histogram(w, "orderd_order_processing_seconds", {}, h.processing);
+
+  w.family("orderd_order_completion_seconds",
+           "Time from an order's acceptance to Completed, in seconds.", MetricType::kHistogram);
+  latency_histogram(w, "orderd_order_completion_seconds", {}, h.completion);
+}
+
+void write_http(PrometheusWriter& w, const HttpMetricsSnapshot& http) {
+  constexpr std::string_view kRequests = "orderd_http_requests_total";
+  w.family(kRequests, "HTTP responses sent, by route (method and path template) and status code.",
+           MetricType::kCounter);
+  for (std::size_t r = 0; r < kRouteCount; ++r) {
+    const std::string_view route = route_label(static_cast<Route>(r));
+    for (std::size_t slot = 0; slot < kStatusSlots; ++slot) {
+      const std::uint64_t n = http.requests[r][slot];
+      if (n == 0) continue;  // routes x codes is mostly empty
+      w.sample(kRequests, {{"route", route}, {"code", status_code_label(slot)}}, as_int(n));
+    }
+  }
+
+  constexpr std::string_view kDuration = "orderd_http_request_duration_seconds";
+  w.family(kDuration, "Time the server took to answer a request, in seconds, by route.",
+           MetricType::kHistogram);
+  for (std::size_t r = 0; r < kRouteCount; ++r) {
+    const LatencySnapshot& d = http.durations[r];
+    if (d.count == 0) continue;
+    latency_histogram(w, kDuration, {{"route", route_label(static_cast<Route>(r))}}, d);
+  }
+
+  w.family("orderd_http_connections", "Open HTTP connections.", MetricType::kGauge);
+  w.sample("orderd_http_connections", {}, http.connections);
+  w.family("orderd_http_connections_accepted_total", "HTTP connections accepted.",
+           MetricType::kCounter);
+  w.sample("orderd_http_connections_accepted_total", {}, as_int(http.connections_accepted));
+  w.family("orderd_http_connections_refused_total",
+           "HTTP connections closed at once because the connection limit was reached.",
+           MetricType::kCounter);
+  w.sample("orderd_http_connections_refused_total", {}, as_int(http.connections_refused));
+}
+
+void write_journal(PrometheusWriter& w, const persistence::Durability& durability) {
+  const persistence::DurabilityStats stats = durability.stats();
+  const persistence::JournalStats& j = stats.journal;
+
+  w.family("orderd_journal_records_total", "Records written to the journal.", MetricType::kCounter);
+  w.sample("orderd_journal_records_total", {}, as_int(j.records));
+  w.family("orderd_journal_bytes_total",
+           "Bytes written to journal segment files, record headers included.",
+           MetricType::kCounter);
+  w.sample("orderd_journal_bytes_total", {}, as_int(j.bytes));
+  w.family("orderd_journal_fsyncs_total", "Data syncs (fdatasync) of journal segment files.",
+           MetricType::kCounter);
+  w.sample("orderd_journal_fsyncs_total", {}, as_int(j.fsyncs));
+
+  w.family("orderd_journal_fsync_duration_seconds",
+           "Time each data sync of a journal segment file took, in seconds.",
+           MetricType::kHistogram);
+  w.histogram("orderd_journal_fsync_duration_seconds", {}, kFsyncBoundsSeconds,
+              FsyncWindow::counts(j.fsync_micros),
+              micros_to_seconds(static_cast<double>(j.fsync_micros.sum)));
+
+  w.family("orderd_journal_group_commit_records",
+           "Journal records written together in one group commit (one write per batch).",
+           MetricType::kHistogram);
+  w.histogram("orderd_journal_group_commit_records", {}, kBatchBounds,
+              BatchWindow::counts(j.records_per_batch),
+              static_cast<double>(j.records_per_batch.sum));
+
+  w.family("orderd_snapshots_written_total", "Snapshots written by this process.",
+           MetricType::kCounter);
+  w.sample("orderd_snapshots_written_total", {}, as_int(stats.snapshots_written));
+  w.family("orderd_snapshot_failures_total", "Snapshots this process failed to write.",
+           MetricType::kCounter);
+  w.sample("orderd_snapshot_failures_total", {}, as_int(stats.snapshot_failures));
+
+  w.family("orderd_journal_healthy",
+           "1 while the journal can write; 0 after an I/O error stopped writes (restart to "
+           "recover).",
+           MetricType::kGauge);
+  w.sample("orderd_journal_healthy", {}, as_int(durability.health().ok()));
+}
+
+void write_server(PrometheusWriter& w, const Api& api) {
+  w.family("orderd_build_info", "Always 1; the version label names the running build.",
+           MetricType::kGauge);
+  w.sample("orderd_build_info", {{"version", api.info().version}}, std::int64_t{1});
+  w.family("orderd_ready",
+           "1 when the server is ready for traffic (as GET /health/ready reports), else 0.",
+           MetricType::kGauge);
+  w.sample("orderd_ready", {}, as_int(api.ready()));
+}
+
+// The names and units every Prometheus client library uses, so standard
+// process dashboards work unchanged. A figure the system did not give is
+// left out rather than reported as 0.
+void write_process(PrometheusWriter& w) {
+  const metrics::ProcessStats p = metrics::read_process_stats();
+  w.family("process_cpu_seconds_total", "User and system CPU time spent, in seconds.",
+           MetricType::kCounter);
+  w.sample("process_cpu_seconds_total", {}, p.cpu_seconds);
+  if (p.resident_bytes > 0) {
+    w.family("process_resident_memory_bytes", "Resident memory size, in bytes.",
+             MetricType::kGauge);
+    w.sample("process_resident_memory_bytes", {}, p.resident_bytes);
+  }
+  if (p.virtual_bytes > 0) {
+    w.family("process_virtual_memory_bytes", "Virtual memory size, in bytes.", MetricType::kGauge);
+    w.sample("process_virtual_memory_bytes", {}, p.virtual_bytes);
+  }
+  if (p.open_fds > 0) {
+    w.family("process_open_fds", "Open file descriptors.", MetricType::kGauge);
+    w.sample("process_open_fds", {}, p.open_fds);
+  }
+  if (p.max_fds > 0) {
+    w.family("process_max_fds", "Maximum number of open file descriptors (soft limit).",
+             MetricType::kGauge);
+    w.sample("process_max_fds", {}, p.max_fds);
+  }
+  if (p.start_time_seconds > 0) {
+    w.family("process_start_time_seconds",
+             "Start time of the process since the Unix epoch, in seconds.", MetricType::kGauge);
+    w.sample("process_start_time_seconds", {}, p.start_time_seconds);
+  }
+}
+
+}  // namespace
+
+void write_metrics_page(const Api& api, std::string& out) {
+  out.clear();
+  PrometheusWriter w(out);
+  const Engine& engine = api.engine();
+  const EngineCounters counters = engine.counters();
+  write_order_counters(w, counters);
+  write_order_gauges(w, engine, counters);
+  write_order_latency(w, engine.histograms());
+  write_http(w, api.http_metrics().snapshot());
+  if (const persistence::Durability* durability = api.durability()) write_journal(w, *durability);
+  write_server(w, api);
+  write_process(w);
+}
+
+}  // namespace orderd::net

@@ -1,0 +1,41 @@
+#include "net/route.h"
+
+namespace orderd::net {
+
+std::string_view route_label(Route r) {
+  switch (r) {
+    case Route::kNotFound:
+      return "not_found";
+    case Route::kMethodNotAllowed:
+      return "method_not_allowed";
+    case Route::kCreateOrder:
+      return "POST /orders";
+    case Route::kGetOrder:
+      return "GET /orders/{order_id}";
+    case Route::kOrderMetrics:
+      return "GET /orders/metrics";
+    case Route::kPopulateOrders:
+      return "POST /orders/populate";
+    case Route::kCreateProduct:
+      return "POST /api/v1/products";
+    case Route::kListProducts:
+      return "GET /api/v1/products";
+    case Route::kGetProduct:
+      return "GET /api/v1/products/{id}";
+    case Route::kRestockProduct:
+      return "POST /api/v1/products/{id}/restock";
+    case Route::kHealth:
+      return "GET /health";
+    case Route::kReady:
+      return "GET /health/ready";
+    case Route::kMetrics:
+      return "GET /metrics";
+    case Route::kSnapshot:
+      return "POST /admin/snapshot";
+    case Route::kMalformed:
+      return "malformed";
+  }
+  return "unknown";
+}
+
+}  // namespace orderd::net

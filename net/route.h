@@ -1,0 +1,43 @@
+// The API's routes: what the router resolves a request to, and the label
+// a route carries in metrics (its path template, never a raw path, so that
+// order ids cannot blow up the number of time series).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace orderd::net {
+
+enum class Route : std::uint8_t {
+  kNotFound,          // no such path
+  kMethodNotAllowed,  // the path exists; RouteMatch::allow lists its methods
+  kCreateOrder,       // POST /orders, POST /orders/
+  kGetOrder,          // GET /orders/{order_id}
+  kOrderMetrics,      // GET /orders/metrics
+  kPopulateOrders,    // POST /orders/populate
+  kCreateProduct,     // POST /api/v1/products
+  kListProducts,      // GET /api/v1/products
+  kGetProduct,        // GET /api/v1/products/{id}
+  kRestockProduct,    // POST /api/v1/products/{id}/restock
+  kHealth,            // GET /health
+  kReady,             // GET /health/ready
+  kMetrics,           // GET /metrics (Prometheus)
+  kSnapshot,          // POST /admin/snapshot
+  // Never returned by the router: requests the connection refused before
+  // routing (malformed, too large, too slow).
+  kMalformed,
+};
+
+inline constexpr std::size_t kRouteCount = static_cast<std::size_t>(Route::kMalformed) + 1;
+
+inline constexpr std::size_t route_index(Route r) {
+  return static_cast<std::size_t>(r);
+}
+
+// The metrics label, unique per route: method and path template
+// ("GET /orders/{order_id}"), or "not_found", "method_not_allowed",
+// "malformed".
+std::string_view route_label(Route r);
+
+}  // namespace orderd::net
