@@ -2,6 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string_view>
+#include <utility>
+
 #include "engine/processing_delay.h"
 
 namespace orderd::app {
@@ -15,6 +18,32 @@ std::string parse_timeout(const std::string& text, std::chrono::milliseconds& ou
     return "expected a duration of at least 1ms such as 500ms or 10s, got '" + text + "'";
   }
   out = std::chrono::milliseconds(parsed->min / 1000);
+  return {};
+}
+
+// "0" (off) or a fixed duration such as 30s or 10m.
+std::string parse_interval(const std::string& text, std::chrono::milliseconds& out) {
+  if (text == "0") {
+    out = std::chrono::milliseconds(0);
+    return {};
+  }
+  std::string_view number = text;
+  std::int64_t scale_ms = 0;
+  for (auto [suffix, ms] : {std::pair{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}) {
+    if (number.ends_with(suffix)) {
+      number.remove_suffix(std::string_view(suffix).size());
+      scale_ms = ms;
+      break;
+    }
+  }
+  std::int64_t value = 0;
+  const bool digits = !number.empty() && number.find_first_not_of("0123456789") == number.npos &&
+                      number.size() <= 9;
+  if (scale_ms == 0 || !digits) {
+    return "expected 0 (off) or a duration such as 500ms, 30s, 10m or 1h, got '" + text + "'";
+  }
+  for (char c : number) value = value * 10 + (c - '0');
+  out = std::chrono::milliseconds(value * scale_ms);
   return {};
 }
 
@@ -36,6 +65,12 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   std::string read_timeout = format_ms(o.server.read_timeout);
   std::string idle_timeout = format_ms(o.server.idle_timeout);
   std::string shutdown_timeout = format_ms(o.shutdown_timeout);
+  std::string fsync = o.durability.fsync.to_string();
+  std::string snapshot_interval =
+      std::to_string(o.durability.snapshot_interval.count() / 1000) + "s";
+  std::uint64_t snapshot_journal_mib = o.durability.snapshot_journal_bytes >> 20;
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
 
   auto* net = "HTTP server";
   app.add_option("--port", o.server.port, "TCP port; 0 picks a free one (printed at start)")
@@ -114,6 +149,48 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
       ->group(engine);
 
+  auto* durability = "Durability";
+  app.add_option("--fsync", fsync,
+                 "When an acknowledged change is on disk: always (before the response), "
+                 "interval:<ms> (within that many ms) or never (when the OS writes it)")
+      ->envname("ORDERD_FSYNC")
+      ->capture_default_str()
+      ->group(durability);
+  app.add_option("--snapshot-interval", snapshot_interval,
+                 "Take a snapshot this often if anything changed (0: never on a timer)")
+      ->envname("ORDERD_SNAPSHOT_INTERVAL")
+      ->capture_default_str()
+      ->group(durability);
+  app.add_option("--snapshot-journal-mib", snapshot_journal_mib,
+                 "Take a snapshot once this many MiB were journaled since the last (0: off)")
+      ->envname("ORDERD_SNAPSHOT_JOURNAL_MIB")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20))
+      ->group(durability);
+  app.add_flag("--snapshot-on-exit", o.durability.snapshot_on_close,
+               "Write a snapshot at shutdown, so the next start replays less")
+      ->envname("ORDERD_SNAPSHOT_ON_EXIT")
+      ->group(durability);
+  app.add_flag("--truncate-at-corruption", o.durability.truncate_at_corruption,
+               "Recover up to the first damaged journal record and cut the journal there, "
+               "discarding what follows, instead of refusing to start")
+      ->envname("ORDERD_TRUNCATE_AT_CORRUPTION")
+      ->group(durability);
+
+  auto* logs = "Logging";
+  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
+      ->envname("ORDERD_LOG_LEVEL")
+      ->capture_default_str()
+      ->group(logs);
+  app.add_option("--log-format", log_format, "logfmt or json (one line per event, on stderr)")
+      ->envname("ORDERD_LOG_FORMAT")
+      ->capture_default_str()
+      ->group(logs);
+  app.add_flag("--access-log", o.server.access_log,
+               "Log every request (method, path, status, duration); for debugging")
+      ->envname("ORDERD_ACCESS_LOG")
+      ->group(logs);
+
   auto* catalog = "Catalog";
   app.add_option("--max-products", o.engine.max_products, "Catalog capacity")
       ->envname("ORDERD_MAX_PRODUCTS")
@@ -150,6 +227,20 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     if (auto why = parse_timeout(shutdown_timeout, o.shutdown_timeout); !why.empty()) {
       fail("--shutdown-timeout", why);
     }
+    auto policy = persistence::FsyncPolicy::parse(fsync, &error);
+    if (!policy) fail("--fsync", error);
+    o.durability.fsync = *policy;
+    if (auto why = parse_interval(snapshot_interval, o.durability.snapshot_interval);
+        !why.empty()) {
+      fail("--snapshot-interval", why);
+    }
+    o.durability.snapshot_journal_bytes = snapshot_journal_mib << 20;
+    auto level = logging::parse_level(log_level);
+    if (!level) fail("--log-level", "expected debug, info, warn, error or off, got '" + log_level + "'");
+    o.log_level = *level;
+    auto format = logging::parse_format(log_format);
+    if (!format) fail("--log-format", "expected logfmt or json, got '" + log_format + "'");
+    o.log_format = *format;
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }

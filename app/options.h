@@ -7,9 +7,11 @@
 #include <string>
 
 #include "engine/engine.h"
+#include "logging/log.h"
 #include "net/api.h"
 #include "net/demo_catalog.h"
 #include "net/http_server.h"
+#include "persistence/durability.h"
 
 namespace orderd::app {
 
@@ -18,8 +20,11 @@ struct Options {
   EngineConfig engine;
   net::ApiLimits api;
   net::DemoCatalogOptions demo_catalog;
+  persistence::DurabilityOptions durability;
   std::string data_dir = "./data";
   std::chrono::milliseconds shutdown_timeout{10'000};
+  logging::Level log_level = logging::Level::kInfo;
+  logging::Format log_format = logging::Format::kLogfmt;
 };
 
 // Reads argv, falling back to ORDERD_* variables and then to defaults.

@@ -1,22 +1,63 @@
-// orderd: the engine behind the HTTP API. Prints one line with the address
-// once it accepts connections; SIGINT or SIGTERM shut it down gracefully
-// (exit status 0).
+// orderd: the engine behind the HTTP API, with its state kept durable in
+// the data directory.
+//
+// Start-up order matters: the server listens first, so /health/ready can
+// say "recovering" while the data directory is read back into the engine;
+// order routes answer 503 until recovery is done and the engine runs.
+// SIGINT or SIGTERM shut it down gracefully (exit status 0): stop taking
+// requests, answer those in progress, stop the engine, close the journal.
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <memory>
 
 #include "app/options.h"
 #include "engine/engine.h"
+#include "logging/log.h"
 #include "net/api.h"
 #include "net/demo_catalog.h"
 #include "net/http_server.h"
+#include "persistence/durability.h"
+
+namespace {
+
+using namespace orderd;
+
+logging::Level log_level_of(persistence::Severity severity) {
+  switch (severity) {
+    case persistence::Severity::kInfo:
+      return logging::Level::kInfo;
+    case persistence::Severity::kWarning:
+      return logging::Level::kWarn;
+    case persistence::Severity::kError:
+      return logging::Level::kError;
+  }
+  return logging::Level::kError;
+}
+
+void log_configuration(const app::Options& o, const std::string& url) {
+  logging::info("listening", {{"address", url},
+                              {"version", ORDERD_VERSION},
+                              {"data_dir", o.data_dir},
+                              {"fsync", o.durability.fsync.to_string()},
+                              {"io_threads", o.server.io_threads},
+                              {"workers", o.engine.workers},
+                              {"capacity", o.engine.capacity},
+                              {"processing_time", o.engine.processing_delay.to_string()},
+                              {"snapshot_interval_s", o.durability.snapshot_interval.count() / 1000},
+                              {"snapshot_journal_mib", o.durability.snapshot_journal_bytes >> 20},
+                              {"max_connections", o.server.max_connections},
+                              {"access_log", o.server.access_log}});
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  using namespace orderd;
   app::Options options;
   if (auto exit_code = app::parse_options(argc, argv, options)) return *exit_code;
+  logging::configure(options.log_level, options.log_format);
 
   // Signals are taken by sigwait() below; blocked here, before any thread
   // starts, so that every thread inherits the mask and none is interrupted.
@@ -30,31 +71,74 @@ int main(int argc, char** argv) {
   std::error_code fs_error;
   std::filesystem::create_directories(options.data_dir, fs_error);
   if (fs_error) {
-    std::fprintf(stderr, "orderd: cannot create data directory %s: %s\n", options.data_dir.c_str(),
-                 fs_error.message().c_str());
+    logging::error("cannot create the data directory",
+                   {{"data_dir", options.data_dir}, {"error", fs_error.message()}});
     return 1;
   }
 
   Engine engine(options.engine);
-  net::add_demo_catalog(engine.catalog(), options.demo_catalog);
-  engine.start();
-  net::Api api(engine, options.api);
+  net::ServerInfo info{.version = ORDERD_VERSION,
+                       .data_dir = options.data_dir,
+                       .fsync_policy = options.durability.fsync.to_string(),
+                       .started_at = wall_clock_micros()};
+  net::Api api(engine, options.api, info);
+  api.begin_startup("recovering the data directory " + options.data_dir);
   net::HttpServer server(api, options.server);
   try {
     server.start();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "orderd: %s\n", e.what());
-    engine.stop();
+    logging::error("cannot start the HTTP server", {{"error", e.what()}});
     return 1;
   }
+  log_configuration(options, server.url());
+  // Scripts wait for this line on stdout; logs go to stderr.
   std::printf("orderd listening on %s\n", server.url().c_str());
   std::fflush(stdout);
 
+  options.durability.reporter = [](persistence::Severity severity, const std::string& message) {
+    logging::write(log_level_of(severity), message, {{"component", "persistence"}});
+  };
+  std::unique_ptr<persistence::Durability> durability;
+  const persistence::Status opened =
+      persistence::Durability::open(options.data_dir, options.durability, engine, &durability);
+  if (!opened.ok()) {
+    logging::error("cannot recover the data directory",
+                   {{"data_dir", options.data_dir}, {"error", opened.to_string()}});
+    server.stop(std::chrono::milliseconds(0));
+    return 1;
+  }
+
+  // A new data directory starts with the demo catalog; an existing one keeps
+  // the catalog its journal holds, whatever the flags say now.
+  if (engine.catalog().size() == 0 && options.demo_catalog.products > 0) {
+    net::add_demo_catalog(engine.catalog(), options.demo_catalog);
+    const persistence::Status seeded = durability->wait_durable(durability->last_token());
+    if (!seeded.ok()) {
+      logging::error("cannot persist the demo catalog", {{"error", seeded.to_string()}});
+      server.stop(std::chrono::milliseconds(0));
+      (void)durability->close();  // the seeding failure is what gets reported
+      return 1;
+    }
+    logging::info("demo catalog added", {{"products", options.demo_catalog.products},
+                                         {"stock", options.demo_catalog.stock}});
+  }
+  engine.start();
+  api.attach_durability(durability.get());
+  api.end_startup();
+  logging::info("ready", {{"address", server.url()}});
+
   int signal_number = 0;
   sigwait(&shutdown_signals, &signal_number);
-  std::fprintf(stderr, "orderd: %s, shutting down\n", strsignal(signal_number));
+  logging::info("shutting down", {{"signal", strsignal(signal_number)}});
   server.stop(options.shutdown_timeout);
   engine.stop();
-  std::fprintf(stderr, "orderd: stopped\n");
+  // Before the server goes: responses still waiting on the journal are
+  // completed here and hold references into the server's threads.
+  const persistence::Status closed = durability->close();
+  if (!closed.ok()) {
+    logging::error("closing the journal failed", {{"error", closed.to_string()}});
+    return 1;
+  }
+  logging::info("stopped");
   return 0;
 }

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+import urllib.error
 import urllib.request
 
 PERCENTILES = ["min", "p50", "p90", "p99", "p99.9", "p99.99", "max"]
@@ -19,7 +21,7 @@ PERCENTILES = ["min", "p50", "p90", "p99", "p99.9", "p99.99", "max"]
 def start_orderd(binary, data_dir):
     server = subprocess.Popen(
         [binary, "--port", "0", "--data-dir", data_dir, "--threads", "1", "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     first_line = []
     reader = threading.Thread(target=lambda: first_line.append(server.stdout.readline()))
     reader.start()
@@ -30,7 +32,24 @@ def start_orderd(binary, data_dir):
         raise RuntimeError(f"orderd did not start: {line!r}")
     # Keep draining its output so a chatty server never blocks on a full pipe.
     threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
-    return server, line.split("listening on ", 1)[1].strip()
+    url = line.split("listening on ", 1)[1].strip()
+    wait_ready(server, url)
+    return server, url
+
+
+def wait_ready(server, url, timeout=30):
+    """The server listens before it has recovered its data directory."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/health/ready", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.01)
+    server.kill()
+    raise RuntimeError(f"orderd not ready after {timeout}s")
 
 
 def stop(server):

@@ -49,6 +49,19 @@ class Orderd:
             raise AssertionError(f"unexpected first line {line!r}; stderr: {self.stderr_text()}")
         self.host, self.port = match.group(1), int(match.group(2))
         self.address = f"{self.host}:{self.port}"
+        # The server listens before it has recovered its data directory.
+        self.wait_ready(start_timeout)
+
+    def wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            code = self.request("GET", "/health/ready")[0]
+            if code == 200:
+                return
+            if time.monotonic() > deadline:
+                self.kill()
+                raise AssertionError(f"not ready after {timeout}s; stderr: {self.stderr_text()}")
+            time.sleep(0.01)
 
     def _read_line(self, timeout):
         deadline = time.monotonic() + timeout
