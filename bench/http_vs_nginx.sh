@@ -63,6 +63,10 @@ for _ in $(seq 100); do
 done
 orderd_url=$(sed -n 's/^orderd listening on //p' "$work/orderd.out")
 [ -n "$orderd_url" ] || { echo "orderd did not start:" >&2; cat "$work/orderd.err" >&2; exit 1; }
+for _ in $(seq 100); do  # it listens before it has recovered its data directory
+  curl -sf -o /dev/null "$orderd_url/health/ready" && break
+  sleep 0.1
+done
 
 # --- nginx: its own configuration and files under $work -----------------------
 nginx_port=$(free_port)
