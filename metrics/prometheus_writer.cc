@@ -42,8 +42,15 @@ void append_int(std::string& out, std::int64_t v) {
 std::string format_metric_value(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  // Plain decimals across the usual range, as Prometheus's own clients
+  // write bucket bounds (le="0.0001", not "1e-04"), so label matchers on
+  // le written by hand agree; exponents only for very small or large values.
+  char buf[400];
+  const double magnitude = std::fabs(value);
+  const auto format = value == 0 || (magnitude >= 1e-4 && magnitude < 1e21)
+                          ? std::chars_format::fixed
+                          : std::chars_format::scientific;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, format);
   return std::string(buf, end);
 }
 

@@ -64,5 +64,15 @@ TEST(PrometheusWriterTest, SpecialValues) {
   EXPECT_EQ(format_metric_value(1e-05), "1e-05");
 }
 
+TEST(PrometheusWriterTest, BoundsAreWrittenAsPlainDecimals) {
+  EXPECT_EQ(format_metric_value(0.0001), "0.0001");
+  EXPECT_EQ(format_metric_value(0.0005), "0.0005");
+  EXPECT_EQ(format_metric_value(2.5), "2.5");
+  EXPECT_EQ(format_metric_value(1048575), "1048575");
+  EXPECT_EQ(format_metric_value(0), "0");
+  EXPECT_EQ(format_metric_value(-3.5), "-3.5");
+  EXPECT_EQ(format_metric_value(1e21), "1e+21");
+}
+
 }  // namespace
 }  // namespace orderd::metrics
