@@ -78,8 +78,14 @@ ProcessStats read_process_stats() {
   s.open_fds = count_open_fds();
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0) s.max_fds = static_cast<std::int64_t>(limit.rlim_cur);
-  double since_boot = start_time_since_boot();
-  if (since_boot > 0) s.start_time_seconds = boot_time_seconds() + since_boot;
+  // Worked out once: the two clocks behind it are read at slightly
+  // different instants, and a start time that wobbles from scrape to scrape
+  // looks like a restart to Prometheus.
+  static const double start_time = [] {
+    const double since_boot = start_time_since_boot();
+    return since_boot > 0 ? boot_time_seconds() + since_boot : 0.0;
+  }();
+  s.start_time_seconds = start_time;
   return s;
 }
 

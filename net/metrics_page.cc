@@ -187,10 +187,11 @@ void write_http(PrometheusWriter& w, const HttpMetricsSnapshot& http) {
   constexpr std::string_view kDuration = "orderd_http_request_duration_seconds";
   w.family(kDuration, "Time the server took to answer a request, in seconds, by route.",
            MetricType::kHistogram);
+  // Every route from the first scrape on, zeros included: rate() needs a
+  // series to exist before its first increase, or that increase is lost.
   for (std::size_t r = 0; r < kRouteCount; ++r) {
-    const LatencySnapshot& d = http.durations[r];
-    if (d.count == 0) continue;
-    latency_histogram(w, kDuration, {{"route", route_label(static_cast<Route>(r))}}, d);
+    latency_histogram(w, kDuration, {{"route", route_label(static_cast<Route>(r))}},
+                      http.durations[r]);
   }
 
   w.family("orderd_http_connections", "Open HTTP connections.", MetricType::kGauge);

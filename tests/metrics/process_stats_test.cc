@@ -22,6 +22,11 @@ TEST(ProcessStatsTest, ReadsPlausibleValues) {
   EXPECT_GT(s.start_time_seconds, now - 24 * 3600);  // started within a day
 }
 
+TEST(ProcessStatsTest, StartTimeIsTheSameInEveryReading) {
+  const double first = read_process_stats().start_time_seconds;
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(read_process_stats().start_time_seconds, first);
+}
+
 TEST(ProcessStatsTest, CountsNewlyOpenedDescriptors) {
   auto before = read_process_stats().open_fds;
   int fd = open("/dev/null", O_RDONLY);
