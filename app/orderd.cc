@@ -46,7 +46,7 @@ void log_configuration(const app::Options& o, const std::string& url) {
                               {"workers", o.engine.workers},
                               {"capacity", o.engine.capacity},
                               {"processing_time", o.engine.processing_delay.to_string()},
-                              {"snapshot_interval_s", o.durability.snapshot_interval.count() / 1000},
+                              {"snapshot_interval_ms", o.durability.snapshot_interval.count()},
                               {"snapshot_journal_mib", o.durability.snapshot_journal_bytes >> 20},
                               {"max_connections", o.server.max_connections},
                               {"access_log", o.server.access_log}});

@@ -131,6 +131,14 @@ def run_once(args, binary, flags, work):
         result = json.load(f)
     figures = {"rate": result["achieved_rate"], "p50_ms": result["latency_us"]["p50"] / 1000,
                "p99_ms": result["latency_us"]["p99"] / 1000, "errors": result["errors"]["total"]}
+    # orderd's own CPU time per created order over the run (warm-up included
+    # on both sides of the division, so the ratio holds).
+    cpu = after.get(("process_cpu_seconds_total", ""), 0) - before.get(
+        ("process_cpu_seconds_total", ""), 0)
+    requests = after.get(("orderd_orders_accepted_total", ""), 0) - before.get(
+        ("orderd_orders_accepted_total", ""), 0)
+    if cpu > 0 and requests > 0:
+        figures["cpu_us_per_request"] = 1e6 * cpu / requests
     figures.update(journal_figures(before, after))
     return figures
 
@@ -173,9 +181,12 @@ def main():
     print(f"create, closed loop, {args.connections} connections, orderload -t "
           f"{args.load_threads}, orderd --threads {args.server_threads}; {args.duration} "
           f"measured after {args.warmup} warm-up; {args.rounds} alternating rounds\n")
-    print("| variant | flags | req/s median (min–max) | vs " + args.variant[0][0] +
-          " | p50 ms | p99 ms | records per fsync | fsync mean ms | fsync p99 ≤ ms |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    base_name = args.variant[0][0]
+    print("| variant | flags | req/s median (min–max) | vs " + base_name +
+          " (medians) | vs " + base_name + " (median of per-round ratios) "
+          "| p50 ms | p99 ms | orderd CPU µs per request | records per fsync | fsync mean ms "
+          "| fsync p99 ≤ ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, _, flags in args.variant:
         r = runs[name]
         median, low, high = summary([f["rate"] for f in r])
@@ -184,8 +195,13 @@ def main():
         def med(key, fmt, rows=r):
             values = [f[key] for f in rows if key in f]
             return fmt % statistics.median(values) if values else "–"
+        # Runs of one round are seconds apart, so they share the CPU's speed
+        # level more often than runs of different rounds do.
+        paired = statistics.median(f["rate"] / b["rate"] for f, b in zip(r, runs[base_name]))
         print(f"| {name} | `{' '.join(flags)}` | {median:,.0f} ({low:,.0f}–{high:,.0f}) | "
-              f"{100 * median / baseline:.0f}% | {med('p50_ms', '%.2f')} | {med('p99_ms', '%.2f')} | "
+              f"{100 * median / baseline:.1f}% | {100 * paired:.1f}% | "
+              f"{med('p50_ms', '%.2f')} | {med('p99_ms', '%.2f')} | "
+              f"{med('cpu_us_per_request', '%.1f')} | "
               f"{med('records_per_fsync', '%.1f', journal)} | {med('fsync_mean_ms', '%.2f', journal)} | "
               f"{med('fsync_p99_le_ms', '%.2f', journal)} |")
     errors = sum(f["errors"] for r in runs.values() for f in r)
