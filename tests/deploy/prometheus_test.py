@@ -24,7 +24,6 @@ import json
 import math
 import os
 import re
-import select
 import shutil
 import signal
 import socket
@@ -35,6 +34,9 @@ import time
 import unittest
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from orderd_process import LISTENING, read_first_line  # noqa: E402
+
 SKIP = 77
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMETHEUS_CONFIG = os.path.join(ROOT, "deploy", "prometheus", "prometheus.yml")
@@ -42,7 +44,6 @@ ALERT_RULES = os.path.join(ROOT, "deploy", "prometheus", "alerts.yml")
 DASHBOARD = os.path.join(ROOT, "deploy", "grafana", "orderd-dashboard.json")
 MONITORING_DOC = os.path.join(ROOT, "docs", "monitoring.md")
 
-LISTENING = re.compile(r"^orderd listening on http://(\d+\.\d+\.\d+\.\d+):(\d+)$")
 METRIC_NAME = re.compile(r"\b(?:orderd|process)_[a-zA-Z0-9_:]*")
 
 ORDERS = 300        # distinct orders created, each answered 201
@@ -121,26 +122,13 @@ class Orderd:
         with open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err,
                                          preexec_fn=die_with_parent)
-        line = self._read_line(min(30, remaining()))
+        line = read_first_line(self.proc, min(30, remaining()))
         match = LISTENING.match(line)
         if not match:
             stop(self.proc)
             raise AssertionError(f"orderd printed {line!r}; stderr: {tail(self.stderr_path)}")
         self.port = int(match.group(2))
 
-    def _read_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        data = b""
-        fd = self.proc.stdout.fileno()
-        while not data.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                break
-            chunk = os.read(fd, 1)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode(errors="replace").rstrip("\n")
 
     def metrics(self):
         status, headers, body = http_get(self.port, "/metrics")

@@ -24,9 +24,11 @@ import threading
 import time
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from orderd_process import LISTENING, read_first_line  # noqa: E402
+
 ORDERD = None
 SCALE = 1
-LISTENING = re.compile(r"^orderd listening on http://(\d+\.\d+\.\d+\.\d+):(\d+)$")
 
 
 class Orderd:
@@ -42,7 +44,7 @@ class Orderd:
             args += ["--port", "0"]
         self.proc = subprocess.Popen(args + list(flags), stdout=subprocess.PIPE,
                                      stderr=self.stderr, env=full_env)
-        line = self._read_line(start_timeout)
+        line = read_first_line(self.proc, start_timeout)
         match = LISTENING.match(line)
         if not match:
             self.kill()
@@ -63,19 +65,6 @@ class Orderd:
                 raise AssertionError(f"not ready after {timeout}s; stderr: {self.stderr_text()}")
             time.sleep(0.01)
 
-    def _read_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        data = b""
-        fd = self.proc.stdout.fileno()
-        while not data.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                return data.decode(errors="replace")
-            chunk = os.read(fd, 1)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode(errors="replace").rstrip("\n")
 
     def stderr_text(self):
         self.stderr.seek(0)

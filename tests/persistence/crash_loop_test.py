@@ -49,7 +49,6 @@ import json
 import os
 import random
 import re
-import select
 import shutil
 import signal
 import subprocess
@@ -60,7 +59,9 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-LISTENING = re.compile(r"^orderd listening on http://(\d+\.\d+\.\d+\.\d+):(\d+)$")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from orderd_process import LISTENING, read_first_line  # noqa: E402
+
 STATUSES = ("Pending", "Processing", "Completed", "Rejected", "Cancelled")
 FINAL_STATUSES = ("Completed", "Rejected")
 
@@ -100,7 +101,7 @@ class Orderd:
             self.proc = subprocess.Popen([binary, "--port", "0", "--data-dir", data_dir, *flags],
                                          stdout=subprocess.PIPE, stderr=log,
                                          stdin=subprocess.DEVNULL)
-        line = self._read_line(START_TIMEOUT)
+        line = read_first_line(self.proc, START_TIMEOUT)
         match = LISTENING.match(line)
         if not match:
             self.kill()
@@ -109,19 +110,6 @@ class Orderd:
         self.host, self.port = match.group(1), int(match.group(2))
         check(self.host == "127.0.0.1", f"orderd listens on {self.host}, not loopback")
 
-    def _read_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        data = b""
-        fd = self.proc.stdout.fileno()
-        while not data.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                break
-            chunk = os.read(fd, 1)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode(errors="replace").rstrip("\n")
 
     def alive(self):
         return self.proc.poll() is None

@@ -1,0 +1,28 @@
+"""What the black-box tests share about starting orderd: the line it prints
+on standard output once it accepts connections, and reading that line
+without blocking past a deadline."""
+
+import os
+import re
+import select
+import time
+
+# "orderd listening on http://127.0.0.1:5000"
+LISTENING = re.compile(r"^orderd listening on http://(\d+\.\d+\.\d+\.\d+):(\d+)$")
+
+
+def read_first_line(proc, timeout):
+    """The first line proc writes to its stdout pipe, without the newline;
+    whatever arrived if the deadline passes or the pipe closes first."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    fd = proc.stdout.fileno()
+    while not data.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 1)  # one byte at a time: nothing after the line is consumed
+        if not chunk:
+            break
+        data += chunk
+    return data.decode(errors="replace").rstrip("\n")
