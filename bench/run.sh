@@ -10,8 +10,10 @@
 #   bench/run.sh --no-docs    everything, the table printed only
 #
 # Scenarios (orderload flags beside the common ones):
-#   max        create, closed loop: the highest rate orderd sustains
-#   nginx      the same against nginx (the HTTP ceiling), alternating with max
+#   max        create, closed loop: the highest rate orderd sustains (defaults)
+#   max-nosync the same with --fsync never
+#   nginx      the same against nginx (the HTTP ceiling, against max-nosync),
+#              the three rotating run by run
 #   open-N     create, open loop at N% of max's median (N in OPEN_LOAD_PERCENTS)
 #   mixed      80% creates, 20% status reads, closed loop
 #   status     status reads of seeded orders, closed loop
@@ -174,20 +176,27 @@ run_orderd_scenario() {
 
 common="-c $CONNECTIONS -t $LOAD_THREADS, $WARMUP warm-up, $DURATION measured"
 
-# Closed-loop maximum, alternating with nginx so that a drifting CPU clock
-# affects both alike.
+# Closed-loop maximum as configured by default (fsync always), the same
+# without waiting for fsync, and nginx, which writes nothing to disk: the
+# HTTP ceiling is the second against the third. The three rotate run by run
+# so that a drifting CPU clock affects them alike.
 start_nginx
-describe max "create, closed loop (max throughput)" ""
+describe max "create, closed loop (max throughput, default --fsync always)" ""
+describe max-nosync "create, closed loop, --fsync never (compared with nginx)" ""
 describe nginx "nginx, fixed ~100-byte JSON body, same settings (HTTP ceiling)" ""
+contenders=(max max-nosync nginx)
 for run in $(seq "$REPEATS"); do
-  if [ $((run % 2)) -eq 1 ]; then order="orderd nginx"; else order="nginx orderd"; fi
-  for who in $order; do
-    if [ "$who" = orderd ]; then
-      start_orderd
-      run_load max "$run" "$orderd_url"
-      stop_orderd
-    else
+  for i in 0 1 2; do
+    who=${contenders[$(((i + run - 1) % 3))]}
+    case "$who" in
+      max) start_orderd ;;
+      max-nosync) start_orderd --fsync never ;;
+    esac
+    if [ "$who" = nginx ]; then
       run_load nginx "$run" "$nginx_url"
+    else
+      run_load "$who" "$run" "$orderd_url"
+      stop_orderd
     fi
   done
 done
