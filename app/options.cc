@@ -69,6 +69,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   std::string snapshot_interval =
       std::to_string(o.durability.snapshot_interval.count() / 1000) + "s";
   std::uint64_t snapshot_journal_mib = o.durability.snapshot_journal_bytes >> 20;
+  std::uint64_t snapshot_mib_per_second = o.durability.snapshot_max_bytes_per_second >> 20;
   std::string log_level = "info";
   std::string log_format = "logfmt";
 
@@ -167,6 +168,13 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20))
       ->group(durability);
+  app.add_option("--snapshot-mib-per-second", snapshot_mib_per_second,
+                 "Write snapshots at most this fast, so that they leave the disk and CPU to "
+                 "requests (0: no limit)")
+      ->envname("ORDERD_SNAPSHOT_MIB_PER_SECOND")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20))
+      ->group(durability);
   app.add_flag("--snapshot-on-exit", o.durability.snapshot_on_close,
                "Write a snapshot at shutdown, so the next start replays less")
       ->envname("ORDERD_SNAPSHOT_ON_EXIT")
@@ -235,6 +243,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
       fail("--snapshot-interval", why);
     }
     o.durability.snapshot_journal_bytes = snapshot_journal_mib << 20;
+    o.durability.snapshot_max_bytes_per_second = snapshot_mib_per_second << 20;
     auto level = logging::parse_level(log_level);
     if (!level) fail("--log-level", "expected debug, info, warn, error or off, got '" + log_level + "'");
     o.log_level = *level;

@@ -1,5 +1,8 @@
 #include "net/admin_routes.h"
 
+#include <future>
+#include <utility>
+
 #include "persistence/durability.h"
 
 namespace orderd::net {
@@ -11,8 +14,14 @@ HandleOutcome take_snapshot(RequestContext& ctx, const HttpRequest& request) {
     return HandleOutcome::kDone;
   }
   if (!request.may_block) return HandleOutcome::kNeedsBlockingThread;
-  persistence::SnapshotInfo info;
-  const persistence::Status s = durability->snapshot_now(&info);
+  // Written by the background snapshot thread, which runs at a lower CPU
+  // priority than request handling; this blocking thread only waits.
+  std::promise<std::pair<persistence::Status, persistence::SnapshotInfo>> written;
+  durability->request_snapshot(
+      [&written](const persistence::Status& status, const persistence::SnapshotInfo& info) {
+        written.set_value({status, info});
+      });
+  const auto [s, info] = written.get_future().get();
   if (!s.ok()) {
     ctx.message.assign("snapshot failed: ");
     ctx.message.append(s.to_string());

@@ -55,7 +55,7 @@ struct DurabilityOptions {
   std::uint64_t snapshot_journal_bytes = 256ull << 20;  // journal bytes since the last one
   bool snapshot_on_close = false;  // a final snapshot makes the next start faster
   // See SnapshotWriteOptions: 0 writes snapshots as fast as the disk takes them.
-  std::uint64_t snapshot_max_bytes_per_second = 32ull << 20;
+  std::uint64_t snapshot_max_bytes_per_second = 16ull << 20;
   // Recovery: cut the journal at damage before its tail instead of refusing
   // to start (see recovery.h).
   bool truncate_at_corruption = false;

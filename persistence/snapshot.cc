@@ -15,8 +15,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using format::RecordType;
 
-constexpr std::size_t kFlushBytes = 1 << 20;
-constexpr std::size_t kWritebackBytes = 4 << 20;
+constexpr std::size_t kFlushBytes = 64 << 10;
+constexpr std::size_t kWritebackBytes = 1 << 20;
 
 std::int64_t micros_since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
