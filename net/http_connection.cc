@@ -137,14 +137,12 @@ HttpConnection::HttpConnection(tcp::socket socket, IoThread& thread)
   next_ = thread_.connections;
   if (next_ != nullptr) next_->prev_ = this;
   thread_.connections = this;
-  thread_.state.api.http_metrics().connection_opened();
 }
 
 HttpConnection::~HttpConnection() {
   if (prev_ != nullptr) prev_->next_ = next_;
   if (next_ != nullptr) next_->prev_ = prev_;
   if (thread_.connections == this) thread_.connections = next_;
-  thread_.state.connections.fetch_sub(1, std::memory_order_acq_rel);
   thread_.state.api.http_metrics().connection_closed();
 }
 

@@ -60,7 +60,6 @@ struct ServerState {
   ServerState(Api& a, const ServerOptions& o) : api(a), options(o) {}
   Api& api;
   const ServerOptions options;
-  std::atomic<std::size_t> connections{0};
   std::atomic<bool> draining{false};
   BlockingPool* blocking = nullptr;
 };

@@ -19,7 +19,7 @@ HttpMetricsSnapshot HttpMetrics::snapshot() const {
     }
   }
   for (std::size_t r = 0; r < kRouteCount; ++r) out.durations[r] = durations_[r].snapshot();
-  out.connections = connections_.load(std::memory_order_relaxed);
+  out.connections = open_connections();
   out.connections_accepted = accepted_.load(std::memory_order_relaxed);
   out.connections_refused = refused_.load(std::memory_order_relaxed);
   return out;

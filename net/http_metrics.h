@@ -46,12 +46,21 @@ class HttpMetrics {
     durations_[route_index(route)].record(duration);
   }
 
-  void connection_opened() {
-    connections_.fetch_add(1, std::memory_order_relaxed);
+  // The server's one count of open connections, which also enforces its
+  // limit: counts a new connection unless `limit` are open already (then
+  // it counts a refusal and returns false).
+  bool admit_connection(std::size_t limit) {
+    if (connections_.fetch_add(1, std::memory_order_acq_rel) >=
+        static_cast<std::int64_t>(limit)) {
+      connections_.fetch_sub(1, std::memory_order_acq_rel);
+      refused_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
     accepted_.fetch_add(1, std::memory_order_relaxed);
+    return true;
   }
-  void connection_closed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
-  void connection_refused() { refused_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { connections_.fetch_sub(1, std::memory_order_acq_rel); }
+  std::int64_t open_connections() const { return connections_.load(std::memory_order_acquire); }
 
   HttpMetricsSnapshot snapshot() const;
 

@@ -47,9 +47,7 @@ void HttpServer::Impl::accept_next() {
       });
       return;
     }
-    if (state.connections.fetch_add(1, std::memory_order_acq_rel) >=
-        state.options.max_connections) {
-      state.connections.fetch_sub(1, std::memory_order_acq_rel);
+    if (!state.api.http_metrics().admit_connection(state.options.max_connections)) {
       refuse(socket);
     } else {
       // The new connection lives on its own thread from here on.
@@ -62,7 +60,6 @@ void HttpServer::Impl::accept_next() {
 }
 
 void HttpServer::Impl::refuse(tcp::socket& socket) {
-  state.api.http_metrics().connection_refused();
   HttpResponse response;
   response.status = 503;
   response.body = R"({"error":"too many open connections"})";
@@ -94,7 +91,7 @@ void HttpServer::Impl::on_every_connection(Fn fn) {
 
 bool HttpServer::Impl::wait_for_connections_to_close(std::chrono::milliseconds patience) {
   const auto deadline = Clock::now() + patience;
-  while (state.connections.load(std::memory_order_acquire) > 0) {
+  while (state.api.http_metrics().open_connections() > 0) {
     if (Clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -199,7 +196,7 @@ std::string HttpServer::url() const {
 }
 
 std::size_t HttpServer::connection_count() const {
-  return impl_->state.connections.load(std::memory_order_acquire);
+  return static_cast<std::size_t>(impl_->state.api.http_metrics().open_connections());
 }
 
 }  // namespace orderd::net

@@ -34,10 +34,10 @@ TEST(HttpMetricsTest, CountsByRouteAndStatus) {
 
 TEST(HttpMetricsTest, ConnectionGauge) {
   HttpMetrics m;
-  m.connection_opened();
-  m.connection_opened();
+  EXPECT_TRUE(m.admit_connection(2));
+  EXPECT_TRUE(m.admit_connection(2));
   m.connection_closed();
-  m.connection_refused();
+  EXPECT_FALSE(m.admit_connection(1));  // one is open: the limit is reached
   const HttpMetricsSnapshot s = m.snapshot();
   EXPECT_EQ(s.connections, 1);
   EXPECT_EQ(s.connections_accepted, 2u);

@@ -342,8 +342,8 @@ TEST_F(MetricsPageTest, HttpSeriesAreLabelledByRouteTemplateAndCode) {
   api->http_metrics().record(Route::kCreateOrder, 201, 20'000);
   api->http_metrics().record(Route::kGetOrder, 404, 30);
   api->http_metrics().record(Route::kGetOrder, 299, 30);  // not a counted status
-  api->http_metrics().connection_opened();
-  api->http_metrics().connection_refused();
+  ASSERT_TRUE(api->http_metrics().admit_connection(1));
+  ASSERT_FALSE(api->http_metrics().admit_connection(1));  // refused: the limit is reached
 
   Page page = parse(page_of(*api));
   expect_well_formed(page);
@@ -550,7 +550,7 @@ TEST_F(MetricsPageWithJournalTest, PromtoolAcceptsThePage) {
   api->http_metrics().record(Route::kGetOrder, 404, 40);
   api->http_metrics().record(Route::kMalformed, 400, 0);
   api->http_metrics().record(Route::kCreateOrder, 299, 10);
-  api->http_metrics().connection_opened();
+  ASSERT_TRUE(api->http_metrics().admit_connection(1));
 
   const std::string page_file = dir.file("metrics.txt");
   const std::string report_file = dir.file("promtool.txt");
