@@ -245,7 +245,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     o.durability.snapshot_journal_bytes = snapshot_journal_mib << 20;
     o.durability.snapshot_max_bytes_per_second = snapshot_mib_per_second << 20;
     auto level = logging::parse_level(log_level);
-    if (!level) fail("--log-level", "expected debug, info, warn, error or off, got '" + log_level + "'");
+    if (!level)
+      fail("--log-level", "expected debug, info, warn, error or off, got '" + log_level + "'");
     o.log_level = *level;
     auto format = logging::parse_format(log_format);
     if (!format) fail("--log-format", "expected logfmt or json, got '" + log_format + "'");

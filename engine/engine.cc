@@ -110,9 +110,7 @@ Engine::Engine(EngineConfig config)
   if (config_.capacity == 0) config_.capacity = 1;
 }
 
-Engine::~Engine() {
-  stop();
-}
+Engine::~Engine() { stop(); }
 
 void Engine::start() {
   if (running_.exchange(true)) return;
@@ -464,9 +462,7 @@ RestoreResult Engine::restore_restock(ProductId id, std::int64_t quantity,
 
 namespace {
 
-constexpr std::size_t reached_index(OrderStatus s) {
-  return timestamp_index(reached_at(s));
-}
+constexpr std::size_t reached_index(OrderStatus s) { return timestamp_index(reached_at(s)); }
 
 }  // namespace
 

@@ -34,9 +34,7 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::string_view status_name(OrderStatus s) {
-  return kNames[status_index(s)];
-}
+std::string_view status_name(OrderStatus s) { return kNames[status_index(s)]; }
 
 std::optional<OrderStatus> parse_status(std::string_view name) {
   for (std::size_t i = 0; i < kNames.size(); ++i) {

@@ -27,9 +27,7 @@ enum class OrderStatus : std::uint8_t {
 
 inline constexpr std::size_t kOrderStatusCount = 5;
 
-inline constexpr std::size_t status_index(OrderStatus s) {
-  return static_cast<std::size_t>(s);
-}
+inline constexpr std::size_t status_index(OrderStatus s) { return static_cast<std::size_t>(s); }
 
 // "Pending", "Processing", ... as shown to API clients.
 std::string_view status_name(OrderStatus s);

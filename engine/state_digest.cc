@@ -32,9 +32,7 @@ void StateHasher::add(std::string_view bytes) {
   }
 }
 
-std::uint64_t StateHasher::value() const {
-  return mix(state_ ^ 0x5BE0CD19137E2179ULL);
-}
+std::uint64_t StateHasher::value() const { return mix(state_ ^ 0x5BE0CD19137E2179ULL); }
 
 std::uint64_t digest_of(const OrderSnapshot& o) {
   StateHasher h;

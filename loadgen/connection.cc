@@ -142,9 +142,7 @@ void Connection::arm_watchdog(Clock::time_point at) {
   });
 }
 
-void Connection::interrupt_wait() {
-  timer_.cancel();
-}
+void Connection::interrupt_wait() { timer_.cancel(); }
 
 bool Connection::past_deadline(Clock::time_point now) const {
   return phase_.deadline && now >= *phase_.deadline;

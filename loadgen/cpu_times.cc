@@ -5,9 +5,7 @@
 namespace orderd::loadgen {
 namespace {
 
-double seconds(const timeval& t) {
-  return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
-}
+double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; }
 
 }  // namespace
 

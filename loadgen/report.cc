@@ -20,9 +20,7 @@ std::string latency_row(const char* label, const Histogram& h) {
       format_latency(h.max()).c_str());
 }
 
-double microseconds(std::uint64_t nanoseconds) {
-  return static_cast<double>(nanoseconds) / 1000.0;
-}
+double microseconds(std::uint64_t nanoseconds) { return static_cast<double>(nanoseconds) / 1000.0; }
 
 }  // namespace
 

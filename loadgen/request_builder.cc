@@ -96,9 +96,7 @@ void RequestBuilder::status(Random& random, std::string& out) {
   out += status_tail_;
 }
 
-void RequestBuilder::populate(std::string& out) const {
-  out.assign(populate_request_);
-}
+void RequestBuilder::populate(std::string& out) const { out.assign(populate_request_); }
 
 std::string RequestBuilder::seed_order_id(std::string_view run_id, std::uint64_t seed_index) {
   std::string id(run_id);

@@ -58,9 +58,7 @@ struct ResponseChecker::Parser {
   rapidjson::Reader reader;
 };
 
-unsigned expected_status(RequestKind kind) {
-  return kind == RequestKind::kStatus ? 200 : 201;
-}
+unsigned expected_status(RequestKind kind) { return kind == RequestKind::kStatus ? 200 : 201; }
 
 ResponseChecker::ResponseChecker() : parser_(std::make_unique<Parser>()) {}
 ResponseChecker::~ResponseChecker() = default;

@@ -21,9 +21,7 @@ void string_value(Writer& w, std::string_view text) {
 }
 
 // Three decimals are plenty for rates and seconds, and keep the file readable.
-double rounded(double value, double scale = 1000) {
-  return std::round(value * scale) / scale;
-}
+double rounded(double value, double scale = 1000) { return std::round(value * scale) / scale; }
 
 double seconds(std::chrono::nanoseconds d) {
   return rounded(std::chrono::duration<double>(d).count());

@@ -32,9 +32,7 @@ ZipfSampler::ZipfSampler(std::uint64_t n, double exponent) : n_(n), exponent_(ex
 
 // h(x) = x^-s is the density the sampler inverts; H is its antiderivative,
 // written so that it is continuous in s through s = 1.
-double ZipfSampler::h(double x) const {
-  return std::exp(-exponent_ * std::log(x));
-}
+double ZipfSampler::h(double x) const { return std::exp(-exponent_ * std::log(x)); }
 
 double ZipfSampler::h_integral(double x) const {
   const double log_x = std::log(x);

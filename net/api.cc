@@ -1,12 +1,12 @@
 #include "net/api.h"
 
+#include "metrics/prometheus_writer.h"
 #include "net/admin_routes.h"
 #include "net/catalog_routes.h"
 #include "net/metrics_page.h"
 #include "net/order_routes.h"
 #include "net/request_context.h"
 #include "net/router.h"
-#include "metrics/prometheus_writer.h"
 #include "persistence/durability.h"
 
 namespace orderd::net {
@@ -22,9 +22,7 @@ void Api::begin_startup(std::string what) {
   started_.store(false, std::memory_order_release);
 }
 
-void Api::end_startup() {
-  started_.store(true, std::memory_order_release);
-}
+void Api::end_startup() { started_.store(true, std::memory_order_release); }
 
 std::string Api::not_ready_reason() const {
   if (!started()) {

@@ -48,9 +48,7 @@ bool path_product_id(RequestContext& ctx, std::string_view raw_id, ProductId& id
   return true;
 }
 
-void product_not_found(RequestContext& ctx) {
-  ctx.error(404, "Product not found");
-}
+void product_not_found(RequestContext& ctx) { ctx.error(404, "Product not found"); }
 
 // Catalog changes are journaled like orders: once the journal has failed
 // they are refused rather than made in memory only.

@@ -4,9 +4,7 @@
 
 namespace orderd::net {
 
-Cents demo_price(ProductId id) {
-  return static_cast<Cents>(id % 100) * 100 + 99;
-}
+Cents demo_price(ProductId id) { return static_cast<Cents>(id % 100) * 100 + 99; }
 
 std::size_t add_demo_catalog(Catalog& catalog, const DemoCatalogOptions& options) {
   std::size_t added = 0;

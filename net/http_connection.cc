@@ -82,9 +82,7 @@ BlockingPool::BlockingPool(Api& api, unsigned threads) : work_(context_.get_exec
   }
 }
 
-BlockingPool::~BlockingPool() {
-  join();
-}
+BlockingPool::~BlockingPool() { join(); }
 
 void BlockingPool::join() {
   work_.reset();
@@ -256,8 +254,7 @@ void HttpConnection::queue_response(const HttpResponse& response) {
 void HttpConnection::account(Route route, unsigned status, bool timed) {
   Micros elapsed = 0;
   if (timed) {
-    elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() -
-                                                                    request_started_)
+    elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_started_)
                   .count();
   }
   thread_.state.api.http_metrics().record(route, status, elapsed);
@@ -289,10 +286,9 @@ void HttpConnection::hold_until_durable(const HttpResponse& response) {
         // On the journal's writer thread: hand over to the connection's own.
         std::string error = status.ok() ? std::string() : status.to_string();
         HttpConnection* raw = self.get();
-        asio::post(raw->socket_.get_executor(),
-                   [self = std::move(self), error = std::move(error)] {
-                     self->finish_durable(error);
-                   });
+        asio::post(raw->socket_.get_executor(), [self = std::move(self), error = std::move(error)] {
+          self->finish_durable(error);
+        });
       });
 }
 

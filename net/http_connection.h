@@ -174,8 +174,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::string deferred_;  // the blocking thread's response
   Route deferred_route_ = Route::kNotFound;
   unsigned deferred_status_ = 0;
-  HttpResponse held_;       // waiting for its change to be durable
-  std::string held_body_;   // held_.body points here
+  HttpResponse held_;      // waiting for its change to be durable
+  std::string held_body_;  // held_.body points here
   Clock::time_point request_started_;
 
   Clock::time_point request_deadline_;

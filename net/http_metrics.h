@@ -50,8 +50,7 @@ class HttpMetrics {
   // limit: counts a new connection unless `limit` are open already (then
   // it counts a refusal and returns false).
   bool admit_connection(std::size_t limit) {
-    if (connections_.fetch_add(1, std::memory_order_acq_rel) >=
-        static_cast<std::int64_t>(limit)) {
+    if (connections_.fetch_add(1, std::memory_order_acq_rel) >= static_cast<std::int64_t>(limit)) {
       connections_.fetch_sub(1, std::memory_order_acq_rel);
       refused_.fetch_add(1, std::memory_order_relaxed);
       return false;

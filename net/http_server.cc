@@ -101,9 +101,7 @@ bool HttpServer::Impl::wait_for_connections_to_close(std::chrono::milliseconds p
 HttpServer::HttpServer(Api& api, ServerOptions options)
     : impl_(std::make_unique<Impl>(api, std::move(options))) {}
 
-HttpServer::~HttpServer() {
-  stop(std::chrono::milliseconds(0));
-}
+HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
 
 void HttpServer::start() {
   Impl& s = *impl_;
@@ -187,13 +185,9 @@ void HttpServer::stop(std::chrono::milliseconds drain_timeout) {
   }
 }
 
-std::uint16_t HttpServer::port() const {
-  return impl_->port;
-}
+std::uint16_t HttpServer::port() const { return impl_->port; }
 
-std::string HttpServer::url() const {
-  return impl_->url;
-}
+std::string HttpServer::url() const { return impl_->url; }
 
 std::size_t HttpServer::connection_count() const {
   return static_cast<std::size_t>(impl_->state.api.http_metrics().open_connections());

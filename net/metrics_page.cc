@@ -24,17 +24,11 @@ using persistence::Log2HistogramData;
 // Prometheus wants base units: every duration on the page is in seconds.
 constexpr double kMicrosPerSecond = 1e6;
 
-double micros_to_seconds(double micros) {
-  return micros / kMicrosPerSecond;
-}
+double micros_to_seconds(double micros) { return micros / kMicrosPerSecond; }
 
-std::int64_t as_int(std::uint64_t v) {
-  return static_cast<std::int64_t>(v);
-}
+std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 
-std::int64_t as_int(bool v) {
-  return v ? 1 : 0;
-}
+std::int64_t as_int(bool v) { return v ? 1 : 0; }
 
 constexpr std::array<double, kLatencyBucketBounds.size()> latency_bounds_in_seconds() {
   std::array<double, kLatencyBucketBounds.size()> out{};

@@ -9,9 +9,7 @@ namespace orderd::net {
 namespace {
 
 // Ids that GET /orders/{id} could never reach: the paths of other routes.
-bool is_reserved_order_id(std::string_view id) {
-  return id == "metrics" || id == "populate";
-}
+bool is_reserved_order_id(std::string_view id) { return id == "metrics" || id == "populate"; }
 
 constexpr std::size_t kMaxBatchIdBytes = 64;
 

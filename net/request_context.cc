@@ -18,9 +18,7 @@ JsonWriter& RequestContext::begin(unsigned status) {
   return writer;
 }
 
-void RequestContext::end() {
-  response->body = {body.GetString(), body.GetSize()};
-}
+void RequestContext::end() { response->body = {body.GetString(), body.GetSize()}; }
 
 void RequestContext::error(unsigned status, std::string_view why) {
   JsonWriter& w = begin(status);

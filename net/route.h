@@ -31,9 +31,7 @@ enum class Route : std::uint8_t {
 
 inline constexpr std::size_t kRouteCount = static_cast<std::size_t>(Route::kMalformed) + 1;
 
-inline constexpr std::size_t route_index(Route r) {
-  return static_cast<std::size_t>(r);
-}
+inline constexpr std::size_t route_index(Route r) { return static_cast<std::size_t>(r); }
 
 // The metrics label, unique per route: method and path template
 // ("GET /orders/{order_id}"), or "not_found", "method_not_allowed",

@@ -7,9 +7,7 @@ constexpr std::string_view kGetHead = "GET, HEAD";
 constexpr std::string_view kPost = "POST";
 constexpr std::string_view kGetHeadPost = "GET, HEAD, POST";
 
-bool is_get(HttpMethod m) {
-  return m == HttpMethod::kGet || m == HttpMethod::kHead;
-}
+bool is_get(HttpMethod m) { return m == HttpMethod::kGet || m == HttpMethod::kHead; }
 
 RouteMatch only(bool allowed, Route route, std::string_view allow) {
   return {allowed ? route : Route::kMethodNotAllowed, allow, {}, {}};

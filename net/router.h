@@ -12,7 +12,6 @@
 
 namespace orderd::net {
 
-
 struct RouteMatch {
   Route route = Route::kNotFound;
   std::string_view allow;  // the path's methods, for an Allow header

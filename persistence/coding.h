@@ -43,9 +43,7 @@ inline std::uint64_t decode_u64(const char* in) {
   return v;
 }
 
-inline void put_u8(std::string* out, std::uint8_t v) {
-  out->push_back(static_cast<char>(v));
-}
+inline void put_u8(std::string* out, std::uint8_t v) { out->push_back(static_cast<char>(v)); }
 inline void put_u16(std::string* out, std::uint16_t v) {
   char buf[2];
   encode_u16(buf, v);

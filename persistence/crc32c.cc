@@ -94,8 +94,6 @@ std::uint32_t extend(std::uint32_t crc, const void* data, std::size_t size) {
   return chosen()(crc, data, size);
 }
 
-bool hardware_accelerated() {
-  return chosen() != &extend_portable;
-}
+bool hardware_accelerated() { return chosen() != &extend_portable; }
 
 }  // namespace orderd::persistence::crc32c

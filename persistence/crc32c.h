@@ -15,12 +15,8 @@ namespace orderd::persistence::crc32c {
 // (extend(value(a), b) == value(a + b)).
 std::uint32_t extend(std::uint32_t crc, const void* data, std::size_t size);
 
-inline std::uint32_t value(const void* data, std::size_t size) {
-  return extend(0, data, size);
-}
-inline std::uint32_t value(std::string_view data) {
-  return extend(0, data.data(), data.size());
-}
+inline std::uint32_t value(const void* data, std::size_t size) { return extend(0, data, size); }
+inline std::uint32_t value(std::string_view data) { return extend(0, data.data(), data.size()); }
 
 // The table implementation, always; for tests that compare the two paths.
 std::uint32_t extend_portable(std::uint32_t crc, const void* data, std::size_t size);
@@ -33,9 +29,7 @@ bool hardware_accelerated();
 // not degenerate (the reason LevelDB gives for its crc32c::Mask).
 inline constexpr std::uint32_t kMaskDelta = 0xA282EAD8u;
 
-inline std::uint32_t mask(std::uint32_t crc) {
-  return ((crc >> 15) | (crc << 17)) + kMaskDelta;
-}
+inline std::uint32_t mask(std::uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kMaskDelta; }
 
 inline std::uint32_t unmask(std::uint32_t masked) {
   std::uint32_t rot = masked - kMaskDelta;

@@ -34,9 +34,7 @@ bool parse_numbered(std::string_view name, std::string_view prefix, std::string_
   return ec == std::errc() && end == digits.data() + digits.size();
 }
 
-bool by_seq(const DataFile& a, const DataFile& b) {
-  return a.seq < b.seq;
-}
+bool by_seq(const DataFile& a, const DataFile& b) { return a.seq < b.seq; }
 
 }  // namespace
 

@@ -77,9 +77,7 @@ Status Durability::start() {
   return Status();
 }
 
-Durability::~Durability() {
-  (void)close();
-}
+Durability::~Durability() { (void)close(); }
 
 void Durability::report(Severity severity, const std::string& message) const {
   if (options_.reporter) options_.reporter(severity, message);
@@ -89,21 +87,13 @@ void Durability::on_durable(DurableToken token, Completion done) {
   journal_->on_committed(token, std::move(done));
 }
 
-Status Durability::wait_durable(DurableToken token) {
-  return journal_->wait_committed(token);
-}
+Status Durability::wait_durable(DurableToken token) { return journal_->wait_committed(token); }
 
-DurableToken Durability::last_token() const {
-  return journal_->next_seq() - 1;
-}
+DurableToken Durability::last_token() const { return journal_->next_seq() - 1; }
 
-DurableToken Durability::durable_token() const {
-  return journal_->committed_seq();
-}
+DurableToken Durability::durable_token() const { return journal_->committed_seq(); }
 
-Status Durability::health() const {
-  return journal_->error();
-}
+Status Durability::health() const { return journal_->error(); }
 
 DurabilityStats Durability::stats() const {
   DurabilityStats s;

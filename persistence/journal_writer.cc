@@ -51,9 +51,7 @@ Status JournalWriter::open(FileSystem& fs, std::string dir, std::uint64_t next_s
   return Status();
 }
 
-JournalWriter::~JournalWriter() {
-  (void)close();
-}
+JournalWriter::~JournalWriter() { (void)close(); }
 
 void JournalWriter::set_failure_handler(std::function<void(const Status&)> handler) {
   std::lock_guard guard(waiters_mutex_);

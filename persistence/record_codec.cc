@@ -8,12 +8,8 @@ namespace {
 // Flags byte of an order and of a status change.
 constexpr std::uint8_t kPriced = 0x01;  // unit prices, subtotal and discount follow
 
-OrderStatus status_of(const Order& order) {
-  return order.status.load(std::memory_order_relaxed);
-}
-OrderStatus status_of(const OrderSnapshot& order) {
-  return order.status;
-}
+OrderStatus status_of(const Order& order) { return order.status.load(std::memory_order_relaxed); }
+OrderStatus status_of(const OrderSnapshot& order) { return order.status; }
 
 template <typename OrderLike>
 bool is_priced(const OrderLike& order) {
@@ -68,13 +64,9 @@ bool decode_status(std::uint8_t raw, OrderStatus* status) {
 
 }  // namespace
 
-void encode_order(const Order& order, std::string* out) {
-  encode_order_fields(order, out);
-}
+void encode_order(const Order& order, std::string* out) { encode_order_fields(order, out); }
 
-void encode_order(const OrderSnapshot& order, std::string* out) {
-  encode_order_fields(order, out);
-}
+void encode_order(const OrderSnapshot& order, std::string* out) { encode_order_fields(order, out); }
 
 bool decode_order(std::string_view payload, OrderSnapshot* order) {
   Decoder in(payload);

@@ -221,8 +221,8 @@ TEST_F(EngineTest, SimulatedDelayOverlapsInsteadOfQueueing) {
   // orders x delay / workers = 100,000 s.
   EXPECT_LT(accepted, std::chrono::seconds(10)) << "accepting must not wait for processing";
   EXPECT_GT(engine->counters().in_flight, 0);
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == kOrders; },
-                       std::chrono::seconds(30)));
+  ASSERT_TRUE(
+      wait_for([&] { return engine->counters().completed == kOrders; }, std::chrono::seconds(30)));
   auto elapsed = std::chrono::steady_clock::now() - begin;
   EXPECT_GE(elapsed, std::chrono::milliseconds(2000));
   EXPECT_LT(elapsed, std::chrono::seconds(30));

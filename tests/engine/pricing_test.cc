@@ -35,9 +35,7 @@ TEST(PricingTest, DiscountRoundsDownToAWholeCent) {
   EXPECT_EQ(p.total(), 10);
 }
 
-TEST(PricingTest, EmptyOrderCostsNothing) {
-  EXPECT_EQ(price_items({}).total(), 0);
-}
+TEST(PricingTest, EmptyOrderCostsNothing) { EXPECT_EQ(price_items({}).total(), 0); }
 
 }  // namespace
 }  // namespace orderd

@@ -9,9 +9,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(RunOptionsTest, DefaultsAreValid) {
-  EXPECT_EQ(validate(RunOptions{}), "");
-}
+TEST(RunOptionsTest, DefaultsAreValid) { EXPECT_EQ(validate(RunOptions{}), ""); }
 
 TEST(RunOptionsTest, EachBadValueIsNamed) {
   auto problem = [](auto change) {

@@ -35,18 +35,10 @@ void expect_matches_distribution(std::uint64_t n, double exponent) {
   EXPECT_LT(chi_square, dof + 6 * std::sqrt(2 * dof)) << "n=" << n << " s=" << exponent;
 }
 
-TEST(ZipfSamplerTest, ExponentOneMatchesZipfsLaw) {
-  expect_matches_distribution(100, 1.0);
-}
-TEST(ZipfSamplerTest, MildSkewMatches) {
-  expect_matches_distribution(100, 0.5);
-}
-TEST(ZipfSamplerTest, StrongSkewMatches) {
-  expect_matches_distribution(50, 1.5);
-}
-TEST(ZipfSamplerTest, ZeroExponentIsUniform) {
-  expect_matches_distribution(20, 0.0);
-}
+TEST(ZipfSamplerTest, ExponentOneMatchesZipfsLaw) { expect_matches_distribution(100, 1.0); }
+TEST(ZipfSamplerTest, MildSkewMatches) { expect_matches_distribution(100, 0.5); }
+TEST(ZipfSamplerTest, StrongSkewMatches) { expect_matches_distribution(50, 1.5); }
+TEST(ZipfSamplerTest, ZeroExponentIsUniform) { expect_matches_distribution(20, 0.0); }
 
 TEST(ZipfSamplerTest, HotProductsGetTheirShareOfALargeCatalog) {
   // orderd's demo catalog: 1000 products. With s = 1.1, product 1 alone gets

@@ -45,8 +45,7 @@ TEST_F(ApiTest, DuringStartupOnlyHealthAndMetricsAnswer) {
   api->begin_startup("recovering the data directory /tmp/x");
   auto r = get("/health/ready");
   EXPECT_EQ(r.status, 503u);
-  EXPECT_EQ(r.body,
-            R"({"status":"not ready","reason":"recovering the data directory /tmp/x"})");
+  EXPECT_EQ(r.body, R"({"status":"not ready","reason":"recovering the data directory /tmp/x"})");
   r = post("/orders", R"({"user_id":1,"order_id":"A","item_ids":[1],"total_amount":1})");
   EXPECT_EQ(r.status, 503u);
   EXPECT_EQ(r.retry_after, 1u);

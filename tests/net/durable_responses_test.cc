@@ -54,7 +54,8 @@ TEST_F(DurableResponsesTest, PipelinedCreatesAreAnsweredInOrder) {
   start();
   auto c = connect();
   std::string batch;
-  for (int i = 0; i < 10; ++i) batch += post_request("/orders", order_json("Q-" + std::to_string(i)));
+  for (int i = 0; i < 10; ++i)
+    batch += post_request("/orders", order_json("Q-" + std::to_string(i)));
   batch += get_request("/orders/Q-9");
   ASSERT_TRUE(c->send(batch));
   for (int i = 0; i < 10; ++i) {

@@ -94,9 +94,7 @@ TEST_F(JsonInputTest, RefusesMalformedJsonWithItsPosition) {
   }
 }
 
-TEST_F(JsonInputTest, RefusesInvalidUtf8) {
-  EXPECT_FALSE(parse("{\"a\": \"\xFF\xFE\"}"));
-}
+TEST_F(JsonInputTest, RefusesInvalidUtf8) { EXPECT_FALSE(parse("{\"a\": \"\xFF\xFE\"}")); }
 
 TEST_F(JsonInputTest, RefusesAnEmbeddedNul) {
   std::string body = "{\"a\": 1}";

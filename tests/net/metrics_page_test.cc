@@ -536,9 +536,7 @@ TEST_F(MetricsPageWithJournalTest, JournalFailureShowsAsUnhealthy) {
 
 // --- promtool: the page as Prometheus itself lints it ------------------------
 
-bool promtool_available() {
-  return std::system("command -v promtool > /dev/null 2>&1") == 0;
-}
+bool promtool_available() { return std::system("command -v promtool > /dev/null 2>&1") == 0; }
 
 TEST_F(MetricsPageWithJournalTest, PromtoolAcceptsThePage) {
   if (!promtool_available()) {

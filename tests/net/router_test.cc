@@ -9,9 +9,7 @@ namespace {
 
 using M = HttpMethod;
 
-Route route(M method, std::string_view target) {
-  return match_route(method, target).route;
-}
+Route route(M method, std::string_view target) { return match_route(method, target).route; }
 
 TEST(RouterTest, OrderRoutes) {
   EXPECT_EQ(route(M::kPost, "/orders/"), Route::kCreateOrder);

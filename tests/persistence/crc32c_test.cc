@@ -27,9 +27,7 @@ TEST(Crc32cTest, MatchesTheIscsiTestVectors) {
   EXPECT_EQ(value(buf, sizeof buf), 0x113FDB5Cu);
 }
 
-TEST(Crc32cTest, EmptyInputIsZero) {
-  EXPECT_EQ(value("", 0), 0u);
-}
+TEST(Crc32cTest, EmptyInputIsZero) { EXPECT_EQ(value("", 0), 0u); }
 
 TEST(Crc32cTest, HardwareAndTableAgreeOnEveryLengthAndAlignment) {
   std::mt19937_64 rng(42);
