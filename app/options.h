@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
+#include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "logging/log.h"
 #include "net/api.h"
-#include "net/demo_catalog.h"
 #include "net/http_server.h"
 #include "persistence/durability.h"
 
@@ -19,7 +19,7 @@ struct Options {
   net::ServerOptions server;
   EngineConfig engine;
   net::ApiLimits api;
-  net::DemoCatalogOptions demo_catalog;
+  demo::DemoCatalogOptions demo_catalog;
   persistence::DurabilityOptions durability;
   std::string data_dir = "./data";
   std::chrono::milliseconds shutdown_timeout{10'000};

@@ -14,10 +14,10 @@
 #include <memory>
 
 #include "app/options.h"
+#include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "logging/log.h"
 #include "net/api.h"
-#include "net/demo_catalog.h"
 #include "net/http_server.h"
 #include "persistence/durability.h"
 
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
   // A new data directory starts with the demo catalog; an existing one keeps
   // the catalog its journal holds, whatever the flags say now.
   if (engine.catalog().size() == 0 && options.demo_catalog.products > 0) {
-    net::add_demo_catalog(engine.catalog(), options.demo_catalog);
+    demo::add_demo_catalog(engine.catalog(), options.demo_catalog);
     const persistence::Status seeded = durability->wait_durable(durability->last_token());
     if (!seeded.ok()) {
       logging::error("cannot persist the demo catalog", {{"error", seeded.to_string()}});

@@ -29,7 +29,7 @@
 #include <optional>
 #include <string>
 
-#include "loadgen/random.h"
+#include "base/random.h"
 #include "loadgen/rate_schedule.h"
 #include "loadgen/recorder.h"
 #include "loadgen/request_builder.h"

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "base/decimal.h"
+
 namespace orderd::loadgen {
 namespace {
 
@@ -11,13 +13,10 @@ void append_number(std::string& out, std::uint64_t value) {
   out.append(digits, result.ptr);
 }
 
-// Two-decimal amount, e.g. 59.99, from a count of cents.
-void append_cents(std::string& out, std::uint64_t cents) {
-  append_number(out, cents / 100);
-  const unsigned fraction = static_cast<unsigned>(cents % 100);
-  out.push_back('.');
-  out.push_back(static_cast<char>('0' + fraction / 10));
-  out.push_back(static_cast<char>('0' + fraction % 10));
+// An amount such as 59.99 from a count of cents, as the API writes it.
+void append_cents(std::string& out, std::int64_t cents) {
+  char text[kMaxScaledDecimalChars];
+  out.append(text, format_scaled_decimal(cents, 2, text));
 }
 
 }  // namespace

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "loadgen/random.h"
+#include "base/random.h"
 #include "loadgen/url.h"
 #include "loadgen/workload.h"
 #include "loadgen/zipf_sampler.h"

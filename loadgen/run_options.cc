@@ -4,7 +4,7 @@
 #include <cmath>
 #include <random>
 
-#include "loadgen/random.h"
+#include "base/random.h"
 
 namespace orderd::loadgen {
 

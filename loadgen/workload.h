@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "loadgen/random.h"
+#include "base/random.h"
 
 namespace orderd::loadgen {
 

@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "loadgen/random.h"
+#include "base/random.h"
 
 namespace orderd::loadgen {
 

@@ -7,7 +7,7 @@
 // refuse it with a clear message.
 //
 // Numbers are kept as their exact text, so money converts to cents without
-// binary floating point (see fixed_point.h).
+// binary floating point (see base/decimal.h).
 //
 // A JsonObjectReader is not thread-safe; keep one per thread and reuse it.
 // Its buffers grow to the largest body seen and are then reused, so steady

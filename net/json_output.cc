@@ -1,19 +1,12 @@
 #include "net/json_output.h"
 
-#include "net/fixed_point.h"
 #include "net/time_format.h"
 
 namespace orderd::net {
 
-void write_money(JsonWriter& w, Cents amount) {
-  char text[kMaxScaledDecimalChars];
-  w.RawValue(text, format_scaled_decimal(amount, 2, text), rapidjson::kNumberType);
-}
+void write_money(JsonWriter& w, Cents amount) { write_scaled_decimal(w, amount, 2); }
 
-void write_seconds(JsonWriter& w, Micros duration) {
-  char text[kMaxScaledDecimalChars];
-  w.RawValue(text, format_scaled_decimal(duration, 6, text), rapidjson::kNumberType);
-}
+void write_seconds(JsonWriter& w, Micros duration) { write_scaled_decimal(w, duration, 6); }
 
 void write_timestamp_or_null(JsonWriter& w, Micros at) {
   if (at == 0) {

@@ -1,5 +1,5 @@
 // Writing API JSON with RapidJSON's Writer: money, durations and timestamps
-// in the formats the API documents, and string_view convenience.
+// in the formats the API documents (keys and strings: base/json_writer.h).
 //
 // Writers and buffers are the caller's (one per thread, reused); these
 // helpers only format into them and allocate nothing themselves.
@@ -10,20 +10,13 @@
 
 #include <string_view>
 
+#include "base/json_writer.h"
 #include "engine/types.h"
 
 namespace orderd::net {
 
 using JsonBuffer = rapidjson::StringBuffer;
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-inline void write_key(JsonWriter& w, std::string_view key) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-}
-
-inline void write_string(JsonWriter& w, std::string_view value) {
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 // Cents as a JSON number with two decimals at most: 5999 -> 59.99, 6000 -> 60.0.
 void write_money(JsonWriter& w, Cents amount);

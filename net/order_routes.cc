@@ -1,9 +1,9 @@
 #include "net/order_routes.h"
 
+#include "demo/populate.h"
 #include "engine/order_status.h"
-#include "net/order_listing.h"
-#include "net/populate.h"
 #include "net/router.h"
+#include "views/order_listing.h"
 
 namespace orderd::net {
 namespace {
@@ -249,7 +249,7 @@ HandleOutcome order_metrics(RequestContext& ctx, const HttpRequest& request,
       return HandleOutcome::kDone;
     }
   }
-  StatusSet statuses;
+  views::StatusSet statuses;
   statuses.set();
   if (query_param(query, "status", ctx.text)) {
     auto s = parse_status(ctx.text);
@@ -277,8 +277,8 @@ HandleOutcome order_metrics(RequestContext& ctx, const HttpRequest& request,
   }
   if (with_ids && !request.may_block) return HandleOutcome::kNeedsBlockingThread;
 
-  std::array<OrderIdPage, kOrderStatusCount> pages;
-  if (with_ids) pages = list_order_ids(ctx.engine, statuses, after, limit);
+  std::array<views::OrderIdPage, kOrderStatusCount> pages;
+  if (with_ids) pages = views::list_order_ids(ctx.engine, statuses, after, limit);
   const EngineCounters c = ctx.engine.counters();
 
   JsonWriter& w = ctx.begin(200);
@@ -335,14 +335,15 @@ HandleOutcome populate(RequestContext& ctx, HttpRequest& request) {
     }
   }
   const std::string batch_id =
-      given_batch_id.empty() ? random_batch_id() : std::string(given_batch_id);
+      given_batch_id.empty() ? demo::random_batch_id() : std::string(given_batch_id);
 
-  PopulateRequest job;
+  demo::PopulateRequest job;
   job.total_entries = total;
   job.batch_id = batch_id;
   job.max_errors = limits.populate_max_errors;
   job.seed = std::hash<std::string>{}(batch_id) ^ static_cast<std::uint64_t>(wall_clock_micros());
-  PopulateResult result = populate_orders(ctx.engine, &ctx.producer, job, ctx.api.abort_flag());
+  demo::PopulateResult result =
+      demo::populate_orders(ctx.engine, &ctx.producer, job, ctx.api.abort_flag());
   if (result.catalog_empty) {
     ctx.error(409, "the catalog has no product in stock to populate orders with");
     return HandleOutcome::kDone;

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "net/fixed_point.h"
+#include "base/decimal.h"
 
 namespace orderd::net {
 

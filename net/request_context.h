@@ -45,7 +45,7 @@ struct RequestContext {
                      std::uint64_t& out);
   bool required_string(std::string_view key, std::size_t max_bytes, std::string_view& out);
   bool optional_string(std::string_view key, std::size_t max_bytes, std::string_view& out);
-  // A JSON number as cents, rounded to the nearest cent (fixed_point.h).
+  // A JSON number as cents, rounded to the nearest cent (base/decimal.h).
   bool required_money(std::string_view key, Cents max, Cents& out);
   // The 400 for a bad integer, e.g. "item_ids[2] must be a positive integer".
   void integer_error(std::string_view field, IntegerError error, std::uint64_t min,

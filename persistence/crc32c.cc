@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "persistence/coding.h"
+
 #if defined(__x86_64__)
 #include <nmmintrin.h>
 #endif
@@ -27,12 +29,6 @@ constexpr auto kTables = [] {
   }
   return t;
 }();
-
-std::uint64_t load_le64(const unsigned char* p) {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
 
 #if defined(__x86_64__)
 __attribute__((target("sse4.2"))) std::uint32_t extend_sse42(std::uint32_t crc, const void* data,
@@ -79,7 +75,7 @@ std::uint32_t extend_portable(std::uint32_t crc, const void* data, std::size_t s
   const auto* p = static_cast<const unsigned char*>(data);
   std::uint32_t c = ~crc;
   while (size >= 8) {
-    std::uint64_t word = load_le64(p) ^ c;
+    std::uint64_t word = decode_u64(reinterpret_cast<const char*>(p)) ^ c;
     c = kTables[7][word & 0xFF] ^ kTables[6][(word >> 8) & 0xFF] ^ kTables[5][(word >> 16) & 0xFF] ^
         kTables[4][(word >> 24) & 0xFF] ^ kTables[3][(word >> 32) & 0xFF] ^
         kTables[2][(word >> 40) & 0xFF] ^ kTables[1][(word >> 48) & 0xFF] ^ kTables[0][word >> 56];

@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
+#include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "net/api.h"
-#include "net/demo_catalog.h"
 #include "tests/net/wait_for.h"
 
 namespace orderd::net::testing {
@@ -39,14 +39,15 @@ class ApiFixture : public ::testing::Test {
   void SetUp() override { start({}); }
 
   // Restarts with `config` (workers 1 unless set) and a 20-product demo catalog.
-  void start(EngineConfig config, ApiLimits limits = {}, DemoCatalogOptions demo = {20, 1000}) {
+  void start(EngineConfig config, ApiLimits limits = {},
+             demo::DemoCatalogOptions catalog = {20, 1000}) {
     handler.reset();
     api.reset();
     engine.reset();
     if (config.workers == 0) config.workers = 1;
     if (config.max_products == EngineConfig{}.max_products) config.max_products = 64;
     engine = std::make_unique<Engine>(config);
-    add_demo_catalog(engine->catalog(), demo);
+    demo::add_demo_catalog(engine->catalog(), catalog);
     engine->start();
     api = std::make_unique<Api>(*engine, limits);
     api->set_ready(true);

@@ -7,9 +7,9 @@
 
 #include <memory>
 
+#include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "net/api.h"
-#include "net/demo_catalog.h"
 #include "net/http_server.h"
 #include "persistence/durability.h"
 #include "tests/net/raw_http_client.h"
@@ -41,7 +41,7 @@ class DurableServerFixture : public ::testing::Test {
     server_options.io_threads = 2;
     server = std::make_unique<HttpServer>(*api, server_options);
     server->start();
-    if (engine->catalog().size() == 0) add_demo_catalog(engine->catalog(), {20, 1'000'000});
+    if (engine->catalog().size() == 0) demo::add_demo_catalog(engine->catalog(), {20, 1'000'000});
     ASSERT_TRUE(durability->wait_durable(durability->last_token()).ok());
     engine->start();
     api->attach_durability(durability.get());

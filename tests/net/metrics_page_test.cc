@@ -439,7 +439,7 @@ struct MetricsPageWithJournalTest : ::testing::Test {
     persistence::Status s =
         persistence::Durability::open(dir.file("data"), options, *engine, &durability);
     ASSERT_TRUE(s.ok()) << s.to_string();
-    add_demo_catalog(engine->catalog(), {20, 1000});
+    demo::add_demo_catalog(engine->catalog(), {20, 1000});
     engine->start();
     api = std::make_unique<Api>(*engine);
     api->attach_durability(durability.get());

@@ -6,9 +6,9 @@
 
 #include <memory>
 
+#include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "net/api.h"
-#include "net/demo_catalog.h"
 #include "net/http_server.h"
 #include "tests/net/raw_http_client.h"
 #include "tests/net/wait_for.h"
@@ -23,7 +23,7 @@ class ServerFixture : public ::testing::Test {
     if (config.workers == 0) config.workers = 1;
     config.max_products = 64;
     engine = std::make_unique<Engine>(config);
-    add_demo_catalog(engine->catalog(), {20, 1'000'000});
+    demo::add_demo_catalog(engine->catalog(), {20, 1'000'000});
     engine->start();
     api = std::make_unique<Api>(*engine);
     options.port = 0;

@@ -18,7 +18,7 @@
 
 #include "engine/engine.h"
 
-namespace orderd::net {
+namespace orderd::demo {
 
 struct PopulateRequest {
   std::size_t total_entries = 0;
@@ -43,4 +43,4 @@ PopulateResult populate_orders(Engine& engine, Engine::Producer* producer,
 // Eight lowercase hex digits, different on every call ("f3402fae").
 std::string random_batch_id();
 
-}  // namespace orderd::net
+}  // namespace orderd::demo

@@ -1,8 +1,8 @@
-#include "net/order_listing.h"
+#include "views/order_listing.h"
 
 #include <algorithm>
 
-namespace orderd::net {
+namespace orderd::views {
 
 std::array<OrderIdPage, kOrderStatusCount> list_order_ids(const Engine& engine, StatusSet statuses,
                                                           OrderSeq after, std::size_t limit) {
@@ -35,4 +35,4 @@ std::array<OrderIdPage, kOrderStatusCount> list_order_ids(const Engine& engine, 
   return pages;
 }
 
-}  // namespace orderd::net
+}  // namespace orderd::views

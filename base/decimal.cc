@@ -1,8 +1,8 @@
-#include "net/fixed_point.h"
+#include "base/decimal.h"
 
 #include <limits>
 
-namespace orderd::net {
+namespace orderd {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -105,4 +105,4 @@ std::size_t format_scaled_decimal(std::int64_t value, int scale, char* out) {
   return len;
 }
 
-}  // namespace orderd::net
+}  // namespace orderd

@@ -1,12 +1,12 @@
-#include "net/order_listing.h"
+#include "views/order_listing.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "tests/net/api_test_util.h"
+#include "tests/net/wait_for.h"
 
-namespace orderd::net {
+namespace orderd::views {
 namespace {
 
 class OrderListingTest : public ::testing::Test {
@@ -33,7 +33,7 @@ class OrderListingTest : public ::testing::Test {
 
 TEST_F(OrderListingTest, ListsEachStatusInAcceptanceOrder) {
   for (int i = 0; i < 5; ++i) submit("C" + std::to_string(i));
-  ASSERT_TRUE(testing::wait_for([&] { return engine->counters().completed == 5; }));
+  ASSERT_TRUE(net::testing::wait_for([&] { return engine->counters().completed == 5; }));
   engine->pause_workers();
   for (int i = 0; i < 3; ++i) submit("P" + std::to_string(i));
   StatusSet all;
@@ -49,7 +49,7 @@ TEST_F(OrderListingTest, ListsEachStatusInAcceptanceOrder) {
 
 TEST_F(OrderListingTest, PagesWithTheLastSeqAsCursor) {
   for (int i = 0; i < 10; ++i) submit("O" + std::to_string(i));
-  ASSERT_TRUE(testing::wait_for([&] { return engine->counters().completed == 10; }));
+  ASSERT_TRUE(net::testing::wait_for([&] { return engine->counters().completed == 10; }));
   StatusSet completed;
   completed.set(status_index(OrderStatus::kCompleted));
   std::vector<std::string> seen;
@@ -68,7 +68,7 @@ TEST_F(OrderListingTest, PagesWithTheLastSeqAsCursor) {
 
 TEST_F(OrderListingTest, StatusesNotAskedForStayEmpty) {
   submit("A");
-  ASSERT_TRUE(testing::wait_for([&] { return engine->counters().completed == 1; }));
+  ASSERT_TRUE(net::testing::wait_for([&] { return engine->counters().completed == 1; }));
   StatusSet pending;
   pending.set(status_index(OrderStatus::kPending));
   auto pages = list_order_ids(*engine, pending, 0, 10);
@@ -77,4 +77,4 @@ TEST_F(OrderListingTest, StatusesNotAskedForStayEmpty) {
 }
 
 }  // namespace
-}  // namespace orderd::net
+}  // namespace orderd::views

@@ -1,8 +1,8 @@
-#include "net/demo_catalog.h"
+#include "demo/demo_catalog.h"
 
 #include <string>
 
-namespace orderd::net {
+namespace orderd::demo {
 
 Cents demo_price(ProductId id) { return static_cast<Cents>(id % 100) * 100 + 99; }
 
@@ -16,4 +16,4 @@ std::size_t add_demo_catalog(Catalog& catalog, const DemoCatalogOptions& options
   return added;
 }
 
-}  // namespace orderd::net
+}  // namespace orderd::demo

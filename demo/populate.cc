@@ -1,20 +1,15 @@
-#include "net/populate.h"
+#include "demo/populate.h"
 
 #include <charconv>
 #include <chrono>
 
-namespace orderd::net {
+#include "base/random.h"
+
+namespace orderd::demo {
 namespace {
 
 constexpr std::uint64_t kMaxUserId = 10'000;
 constexpr std::uint32_t kMaxItemsPerOrder = 5;
-
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
 
 struct Product {
   ProductId id;
@@ -35,7 +30,7 @@ PopulateResult populate_orders(Engine& engine, Engine::Producer* producer,
     return result;
   }
 
-  std::uint64_t random_state = request.seed;
+  Random random(request.seed);
   std::string order_id(request.batch_id);
   order_id.push_back('-');
   const std::size_t prefix = order_id.size();
@@ -55,17 +50,16 @@ PopulateResult populate_orders(Engine& engine, Engine::Producer* producer,
       break;
     }
 
-    const auto item_count =
-        static_cast<std::uint32_t>(1 + splitmix64(random_state) % kMaxItemsPerOrder);
+    const auto item_count = static_cast<std::uint32_t>(1 + random.below(kMaxItemsPerOrder));
     Cents total = 0;
     for (std::uint32_t i = 0; i < item_count; ++i) {
-      const Product& p = products[splitmix64(random_state) % products.size()];
+      const Product& p = products[random.below(products.size())];
       items[i] = {p.id, 1};
       total += p.price;
     }
     OrderRequest order;
     order.client_id = order_id;
-    order.user_id = 1 + splitmix64(random_state) % kMaxUserId;
+    order.user_id = 1 + random.below(kMaxUserId);
     order.items = std::span<const ItemRequest>(items, item_count);
     order.client_total = total;
 
@@ -87,11 +81,11 @@ std::string random_batch_id() {
   std::uint64_t state =
       static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
       (counter.fetch_add(1, std::memory_order_relaxed) << 48);
-  const std::uint64_t bits = splitmix64(state);
+  const std::uint64_t bits = Random::splitmix64(state);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id(8, '0');
   for (int i = 0; i < 8; ++i) id[static_cast<std::size_t>(i)] = kHex[(bits >> (4 * i)) & 0xF];
   return id;
 }
 
-}  // namespace orderd::net
+}  // namespace orderd::demo

@@ -11,7 +11,7 @@
 
 #include "engine/catalog.h"
 
-namespace orderd::net {
+namespace orderd::demo {
 
 struct DemoCatalogOptions {
   std::size_t products = 1000;
@@ -24,4 +24,4 @@ Cents demo_price(ProductId id);
 // Stops early if the catalog fills up.
 std::size_t add_demo_catalog(Catalog& catalog, const DemoCatalogOptions& options);
 
-}  // namespace orderd::net
+}  // namespace orderd::demo

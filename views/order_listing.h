@@ -16,7 +16,7 @@
 
 #include "engine/engine.h"
 
-namespace orderd::net {
+namespace orderd::views {
 
 struct OrderIdPage {
   std::vector<const Order*> orders;  // ascending seq; valid for the engine's lifetime
@@ -30,4 +30,4 @@ using StatusSet = std::bitset<kOrderStatusCount>;
 std::array<OrderIdPage, kOrderStatusCount> list_order_ids(const Engine& engine, StatusSet statuses,
                                                           OrderSeq after, std::size_t limit);
 
-}  // namespace orderd::net
+}  // namespace orderd::views

@@ -1,8 +1,8 @@
-#include "net/demo_catalog.h"
+#include "demo/demo_catalog.h"
 
 #include <gtest/gtest.h>
 
-namespace orderd::net {
+namespace orderd::demo {
 namespace {
 
 TEST(DemoCatalogTest, AddsProductsOneToNWithDocumentedPrices) {
@@ -35,4 +35,4 @@ TEST(DemoCatalogTest, ZeroProductsAddsNothing) {
 }
 
 }  // namespace
-}  // namespace orderd::net
+}  // namespace orderd::demo

@@ -1,13 +1,13 @@
-#include "net/populate.h"
+#include "demo/populate.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "net/demo_catalog.h"
-#include "tests/net/api_test_util.h"
+#include "demo/demo_catalog.h"
+#include "tests/net/wait_for.h"
 
-namespace orderd::net {
+namespace orderd::demo {
 namespace {
 
 #ifndef ORDERD_TEST_SCALE_DIVISOR
@@ -119,4 +119,4 @@ TEST(RandomBatchIdTest, IsEightHexDigitsAndVaries) {
 }
 
 }  // namespace
-}  // namespace orderd::net
+}  // namespace orderd::demo

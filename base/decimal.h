@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace orderd::net {
+namespace orderd {
 
 enum class DecimalError {
   kNone,
@@ -38,4 +38,4 @@ inline constexpr std::size_t kMaxScaledDecimalChars = 24;
 // `out` must hold kMaxScaledDecimalChars.
 std::size_t format_scaled_decimal(std::int64_t value, int scale, char* out);
 
-}  // namespace orderd::net
+}  // namespace orderd

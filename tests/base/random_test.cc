@@ -1,10 +1,10 @@
-#include "loadgen/random.h"
+#include "base/random.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 
-namespace orderd::loadgen {
+namespace orderd {
 namespace {
 
 TEST(RandomTest, SameSeedSameSequence) {
@@ -44,4 +44,4 @@ TEST(RandomTest, BelowStaysInRangeAndCoversIt) {
 }
 
 }  // namespace
-}  // namespace orderd::loadgen
+}  // namespace orderd

@@ -1,11 +1,11 @@
-#include "net/fixed_point.h"
+#include "base/decimal.h"
 
 #include <gtest/gtest.h>
 
 #include <limits>
 #include <string>
 
-namespace orderd::net {
+namespace orderd {
 namespace {
 
 constexpr std::int64_t kMax = std::int64_t{1} << 50;
@@ -97,4 +97,4 @@ TEST(FixedPointTest, FormatThenParseRoundTrips) {
 }
 
 }  // namespace
-}  // namespace orderd::net
+}  // namespace orderd

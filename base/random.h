@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <limits>
 
-namespace orderd::loadgen {
+namespace orderd {
 
 class Random {
  public:
@@ -55,4 +55,4 @@ class Random {
   std::uint64_t state_[4];
 };
 
-}  // namespace orderd::loadgen
+}  // namespace orderd
