@@ -199,6 +199,24 @@ void write_http(PrometheusWriter& w, const HttpMetricsSnapshot& http) {
   w.sample("orderd_http_connections_refused_total", {}, as_int(http.connections_refused));
 }
 
+// The newest snapshot this process wrote; all zero until it writes one.
+void write_last_snapshot(PrometheusWriter& w, const persistence::SnapshotInfo& last) {
+  w.family("orderd_snapshot_last_orders", "Orders in the newest snapshot this process wrote.",
+           MetricType::kGauge);
+  w.sample("orderd_snapshot_last_orders", {}, as_int(last.orders));
+  w.family("orderd_snapshot_last_bytes", "Size of the newest snapshot this process wrote.",
+           MetricType::kGauge);
+  w.sample("orderd_snapshot_last_bytes", {}, as_int(last.bytes));
+  w.family("orderd_snapshot_last_duration_seconds",
+           "Time the newest snapshot took, from capture to synced file.", MetricType::kGauge);
+  w.sample("orderd_snapshot_last_duration_seconds", {},
+           micros_to_seconds(static_cast<double>(last.total_micros)));
+  w.family("orderd_snapshot_last_replay_from_sequence",
+           "Journal sequence number a restart from the newest snapshot replays from.",
+           MetricType::kGauge);
+  w.sample("orderd_snapshot_last_replay_from_sequence", {}, as_int(last.replay_from_seq));
+}
+
 void write_journal(PrometheusWriter& w, const persistence::Durability& durability) {
   const persistence::DurabilityStats stats = durability.stats();
   const persistence::JournalStats& j = stats.journal;
@@ -212,6 +230,26 @@ void write_journal(PrometheusWriter& w, const persistence::Durability& durabilit
   w.family("orderd_journal_fsyncs_total", "Data syncs (fdatasync) of journal segment files.",
            MetricType::kCounter);
   w.sample("orderd_journal_fsyncs_total", {}, as_int(j.fsyncs));
+
+  w.family("orderd_journal_writes_total", "Writes to journal segment files, one per group commit.",
+           MetricType::kCounter);
+  w.sample("orderd_journal_writes_total", {}, as_int(j.batches));
+  w.family("orderd_journal_segments_created_total", "Journal segment files this process created.",
+           MetricType::kCounter);
+  w.sample("orderd_journal_segments_created_total", {}, as_int(j.segments));
+  w.family("orderd_journal_segments_deleted_total",
+           "Journal segment files removed because a snapshot covers them.", MetricType::kCounter);
+  w.sample("orderd_journal_segments_deleted_total", {}, as_int(stats.segments_deleted));
+  w.family("orderd_journal_queued_bytes",
+           "Bytes of records appended but not yet handed to the file.", MetricType::kGauge);
+  w.sample("orderd_journal_queued_bytes", {}, as_int(j.queued_bytes));
+  w.family("orderd_journal_sequence",
+           "The journal's positions: the last sequence number appended, written (committed) "
+           "and synced to disk.",
+           MetricType::kGauge);
+  w.sample("orderd_journal_sequence", {{"position", "appended"}}, as_int(j.last_seq));
+  w.sample("orderd_journal_sequence", {{"position", "committed"}}, as_int(j.committed_seq));
+  w.sample("orderd_journal_sequence", {{"position", "synced"}}, as_int(j.synced_seq));
 
   w.family("orderd_journal_fsync_duration_seconds",
            "Time each data sync of a journal segment file took, in seconds.",
@@ -233,6 +271,11 @@ void write_journal(PrometheusWriter& w, const persistence::Durability& durabilit
   w.family("orderd_snapshot_failures_total", "Snapshots this process failed to write.",
            MetricType::kCounter);
   w.sample("orderd_snapshot_failures_total", {}, as_int(stats.snapshot_failures));
+
+  w.family("orderd_snapshots_deleted_total",
+           "Snapshot files removed because a newer snapshot replaced them.", MetricType::kCounter);
+  w.sample("orderd_snapshots_deleted_total", {}, as_int(stats.snapshots_deleted));
+  write_last_snapshot(w, stats.last_snapshot);
 
   w.family("orderd_journal_healthy",
            "1 while the journal can write; 0 after an I/O error stopped writes (restart to "

@@ -495,6 +495,36 @@ TEST_F(MetricsPageWithJournalTest, JournalFamiliesAppearAndMove) {
   EXPECT_EQ(page.value(batch, batch + "_sum"), page.value("orderd_journal_records_total"));
 }
 
+TEST_F(MetricsPageWithJournalTest, WritesSequencesAndTheLastSnapshotAreShown) {
+  Page before = parse(page_of(*api));
+  EXPECT_EQ(before.value("orderd_snapshot_last_orders"), 0) << "no snapshot yet";
+  EXPECT_EQ(before.value("orderd_snapshot_last_bytes"), 0);
+  submit_orders(10);
+  ASSERT_TRUE(durability->snapshot_now().ok());
+  Page page = parse(page_of(*api));
+  expect_well_formed(page);
+  const auto stats = durability->stats();
+  EXPECT_GE(page.value("orderd_journal_writes_total"), 1);
+  EXPECT_EQ(page.value("orderd_journal_writes_total"),
+            page.value("orderd_journal_group_commit_records",
+                       "orderd_journal_group_commit_records_count"))
+      << "one group commit per write";
+  EXPECT_GE(page.value("orderd_journal_segments_created_total"), 1);
+  EXPECT_EQ(page.value("orderd_journal_queued_bytes"), 0) << "everything was made durable";
+  const double appended = page.value("orderd_journal_sequence", {{"position", "appended"}});
+  EXPECT_GE(appended, 30);
+  EXPECT_EQ(page.value("orderd_journal_sequence", {{"position", "committed"}}), appended);
+  EXPECT_EQ(page.value("orderd_journal_sequence", {{"position", "synced"}}), appended);
+  EXPECT_EQ(page.value("orderd_snapshot_last_orders"), 10);
+  EXPECT_EQ(page.value("orderd_snapshot_last_bytes"),
+            static_cast<double>(stats.last_snapshot.bytes));
+  EXPECT_GT(page.value("orderd_snapshot_last_bytes"), 0);
+  EXPECT_GT(page.value("orderd_snapshot_last_duration_seconds"), 0);
+  EXPECT_GE(page.value("orderd_snapshot_last_replay_from_sequence"), 1);
+  EXPECT_NE(page.find("orderd_journal_segments_deleted_total"), nullptr);
+  EXPECT_NE(page.find("orderd_snapshots_deleted_total"), nullptr);
+}
+
 TEST_F(MetricsPageWithJournalTest, Log2BucketsMapOntoExactBounds) {
   submit_orders(3);
   Page page = parse(page_of(*api));
