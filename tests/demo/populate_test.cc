@@ -5,7 +5,7 @@
 #include <set>
 
 #include "demo/demo_catalog.h"
-#include "tests/net/wait_for.h"
+#include "tests/support/wait_until.h"
 
 namespace orderd::demo {
 namespace {

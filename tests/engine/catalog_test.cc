@@ -125,14 +125,20 @@ TEST(CatalogTest, LookupsWhileProductsAreAdded) {
   Catalog c(4096);
   std::atomic<bool> done{false};
   std::thread reader([&] {
-    while (!done.load()) {
+    // At least one pass, and one after the last add, however late the
+    // reader starts.
+    bool last_pass = false;
+    do {
+      last_pass = done.load();
       for (ProductId id = 1; id <= 4096; id += 97) {
         auto p = c.get(id);
         if (p) {
           EXPECT_EQ(p->price, static_cast<Cents>(id));
+        } else {
+          EXPECT_FALSE(last_pass) << "product " << id << " missing after it was added";
         }
       }
-    }
+    } while (!last_pass);
   });
   for (ProductId id = 1; id <= 4096; ++id) c.add(id, "p", static_cast<Cents>(id), 1);
   done = true;

@@ -12,7 +12,7 @@
 namespace orderd {
 namespace {
 
-using testing::wait_for;
+using testing::wait_until;
 
 EngineConfig config_with_delay(Micros delay) {
   EngineConfig c;
@@ -55,7 +55,7 @@ TEST(EngineHistograms, CompletedOrdersAreCountedInEveryStage) {
   engine->start();
   constexpr int kOrders = 50;
   for (int i = 0; i < kOrders; ++i) ASSERT_TRUE(submit(*engine, "o" + std::to_string(i)).ok());
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == kOrders; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == kOrders; }));
 
   EngineHistograms h = engine->histograms();
   EXPECT_EQ(h.pending.count, std::uint64_t{kOrders});
@@ -77,7 +77,7 @@ TEST(EngineHistograms, CountIsTheSumOfTheBuckets) {
   auto engine = stocked_engine(config_with_delay(0));
   engine->start();
   for (int i = 0; i < 200; ++i) ASSERT_TRUE(submit(*engine, "o" + std::to_string(i)).ok());
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 200; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 200; }));
   EngineHistograms h = engine->histograms();
   for (const LatencySnapshot* s : {&h.pending, &h.processing, &h.completion}) {
     std::uint64_t total = 0;
@@ -97,7 +97,7 @@ TEST(EngineHistograms, CancelledWhilePendingRecordsNothing) {
   // c1 must stay unrecorded whenever a worker takes it; a later order shows
   // that the workers are recording at all.
   ASSERT_TRUE(submit(*engine, "after").ok());
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 1; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 1; }));
 
   EngineHistograms h = engine->histograms();
   EXPECT_EQ(h.pending.count, 1u);
@@ -108,7 +108,7 @@ TEST(EngineHistograms, CancelledWhileProcessingCountsOnlyItsPendingTime) {
   auto engine = stocked_engine(config_with_delay(60'000'000));  // never finishes in the test
   engine->start();
   ASSERT_TRUE(submit(*engine, "slow").ok());
-  ASSERT_TRUE(wait_for([&] { return engine->counters().count(OrderStatus::kProcessing) == 1; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().count(OrderStatus::kProcessing) == 1; }));
   ASSERT_EQ(engine->cancel("slow", "").error, CancelError::kNone);
 
   EngineHistograms h = engine->histograms();
@@ -123,7 +123,7 @@ TEST(EngineHistograms, RejectedInProcessingCountsOnlyItsPendingTime) {
   auto engine = stocked_engine(config);
   engine->start();
   ASSERT_TRUE(submit(*engine, "r1").ok());
-  ASSERT_TRUE(wait_for([&] { return engine->counters().rejected == 1; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().rejected == 1; }));
 
   EngineHistograms h = engine->histograms();
   EXPECT_EQ(h.pending.count, 1u);
@@ -187,7 +187,7 @@ TEST(EngineHistograms, OrderRecoveredPendingIsRecordedWhenAWorkerMovesIt) {
   ASSERT_EQ(engine->restore_order(recovered_order("waiting", OrderStatus::kPending, created)),
             RestoreResult::kApplied);
   engine->start();
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 1; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 1; }));
 
   EngineHistograms h = engine->histograms();
   EXPECT_EQ(h.pending.count, 1u);

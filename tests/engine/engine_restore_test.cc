@@ -15,7 +15,7 @@ namespace {
 
 using testing::expect_counters_add_up;
 using testing::expect_stock_invariant;
-using testing::wait_for;
+using testing::wait_until;
 
 EngineConfig small_config() {
   EngineConfig c;
@@ -104,7 +104,7 @@ TEST_F(EngineRestoreTest, RestoredStateHasTheLiveStatesDigest) {
     live.submit({"O" + std::to_string(i), static_cast<UserId>(i), items, 100});
     if (i % 7 == 0) live.cancel("O" + std::to_string(i), "changed mind");
   }
-  ASSERT_TRUE(wait_for([&] { return live.counters().in_flight == 0; }));
+  ASSERT_TRUE(wait_until([&] { return live.counters().in_flight == 0; }));
   live.stop();
 
   auto restored = copy_through_restore(live, config);
@@ -224,7 +224,7 @@ TEST_F(EngineRestoreTest, ResumedOrdersCompleteOnceAndKeepTheirTimestamps) {
   EXPECT_EQ(engine->counters().queued, 2) << "only in-flight orders wait for a worker";
   engine->set_event_sink(&sink);
   engine->start();
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 3; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 3; }));
   engine->stop();
 
   auto pending = *engine->get("pending");

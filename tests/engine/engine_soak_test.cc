@@ -45,20 +45,24 @@ TEST(EngineSoakTest, MillionOrdersEachReachExactlyOneTerminalState) {
           items[k] = {1 + ((rng >> (8 * k)) % kProducts), static_cast<std::uint32_t>(1 + k)};
         }
         std::string id = std::to_string(t) + ":" + std::to_string(i);
-        while (true) {
-          auto r = engine.submit({id, static_cast<UserId>(i), {items, n}, 100}, &producer);
-          if (r.ok()) break;
-          ASSERT_EQ(r.error, SubmitError::kAtCapacity) << r.message;
-          std::this_thread::yield();
-        }
+        // At capacity, retry until the workers have made room.
+        SubmitResult r;
+        ASSERT_TRUE(testing::wait_until(
+            [&] {
+              r = engine.submit({id, static_cast<UserId>(i), {items, n}, 100}, &producer);
+              return r.ok() || r.error != SubmitError::kAtCapacity;
+            },
+            testing::kDefaultWaitTimeout, std::chrono::milliseconds::zero()))
+            << "still at capacity";
+        ASSERT_TRUE(r.ok()) << r.message;
         submitted.fetch_add(1, std::memory_order_relaxed);
         if (i % 97 == 0) engine.cancel(id, "soak");
       }
     });
   }
   for (auto& t : threads) t.join();
-  ASSERT_TRUE(testing::wait_for([&] { return engine.counters().in_flight == 0; },
-                                std::chrono::seconds(120)));
+  ASSERT_TRUE(testing::wait_until([&] { return engine.counters().in_flight == 0; },
+                                  std::chrono::seconds(120)));
 
   auto c = engine.counters();
   EXPECT_EQ(c.accepted, kThreads * kPerThread);

@@ -14,7 +14,7 @@ namespace {
 
 using testing::expect_counters_add_up;
 using testing::expect_stock_invariant;
-using testing::wait_for;
+using testing::wait_until;
 
 EngineConfig small_config(unsigned workers = 2) {
   EngineConfig c;
@@ -47,7 +47,7 @@ TEST_F(EngineTest, AcceptedOrderCompletesWithPricesAndTimestamps) {
   auto r = submit("A1", {{1, 2}, {3, 1}}, 599);
   ASSERT_TRUE(r.ok()) << r.message;
   EXPECT_GT(r.seq, 0u);
-  ASSERT_TRUE(wait_for([&] { return completed("A1"); }));
+  ASSERT_TRUE(wait_until([&] { return completed("A1"); }));
   auto s = *engine->get("A1");
   EXPECT_EQ(s.client_id, "A1");
   EXPECT_EQ(s.user_id, 42u);
@@ -72,7 +72,7 @@ TEST_F(EngineTest, RepeatedItemIdsAddUpAndEarnTheVolumeDiscount) {
   start(small_config());
   std::vector<ItemRequest> items(11, ItemRequest{2, 1});  // 11 units of product 2
   ASSERT_TRUE(submit("BULK", items).ok());
-  ASSERT_TRUE(wait_for([&] { return completed("BULK"); }));
+  ASSERT_TRUE(wait_until([&] { return completed("BULK"); }));
   auto s = *engine->get("BULK");
   ASSERT_EQ(s.items.size(), 1u);
   EXPECT_EQ(s.items[0].quantity, 11u);
@@ -152,7 +152,7 @@ TEST_F(EngineTest, CancelReleasesStockAndIsFinal) {
 TEST_F(EngineTest, CompletedOrderCannotBeCancelled) {
   start(small_config());
   ASSERT_TRUE(submit("X", {{1, 1}}).ok());
-  ASSERT_TRUE(wait_for([&] { return completed("X"); }));
+  ASSERT_TRUE(wait_until([&] { return completed("X"); }));
   auto r = engine->cancel("X", "");
   EXPECT_EQ(r.error, CancelError::kIllegalTransition);
   EXPECT_EQ(r.status, OrderStatus::kCompleted);
@@ -165,7 +165,7 @@ TEST_F(EngineTest, OrdersOverTheLimitAreRejectedAndReleaseStock) {
   config.max_order_total = 1000;
   start(config);
   ASSERT_TRUE(submit("BIG", {{10, 2}}).ok());  // 2 x 1000 cents
-  ASSERT_TRUE(wait_for([&] { return engine->get("BIG")->status == OrderStatus::kRejected; }));
+  ASSERT_TRUE(wait_until([&] { return engine->get("BIG")->status == OrderStatus::kRejected; }));
   auto s = *engine->get("BIG");
   EXPECT_FALSE(s.reason.empty());
   EXPECT_GT(s.timestamp(OrderTimestamp::kRejected), 0);
@@ -190,7 +190,7 @@ TEST_F(EngineTest, BackpressureRefusesBeyondCapacityWithoutLeaking) {
   EXPECT_EQ(c.refused_capacity, 1);
   EXPECT_EQ(engine->catalog().get(1)->held, 50);  // the refused order holds nothing
   engine->resume_workers();
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 50; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 50; }));
   EXPECT_EQ(engine->counters().in_flight, 0);
   EXPECT_TRUE(submit("B50", {{1, 1}}).ok());
 }
@@ -221,8 +221,8 @@ TEST_F(EngineTest, SimulatedDelayOverlapsInsteadOfQueueing) {
   // orders x delay / workers = 100,000 s.
   EXPECT_LT(accepted, std::chrono::seconds(10)) << "accepting must not wait for processing";
   EXPECT_GT(engine->counters().in_flight, 0);
-  ASSERT_TRUE(
-      wait_for([&] { return engine->counters().completed == kOrders; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == kOrders; },
+                         std::chrono::seconds(30)));
   auto elapsed = std::chrono::steady_clock::now() - begin;
   EXPECT_GE(elapsed, std::chrono::milliseconds(2000));
   EXPECT_LT(elapsed, std::chrono::seconds(30));
@@ -240,7 +240,7 @@ TEST_F(EngineTest, UniformDelayRangeSpreadsCompletions) {
   config.processing_delay = {50'000, 250'000};
   start(config);
   for (int i = 0; i < 200; ++i) ASSERT_TRUE(submit("U" + std::to_string(i), {{1, 1}}).ok());
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 200; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 200; }));
   Micros lo = INT64_MAX, hi = 0;
   for (int i = 0; i < 200; ++i) {
     auto s = *engine->get("U" + std::to_string(i));
@@ -263,9 +263,9 @@ TEST_F(EngineTest, OrdersAreVisibleAsPendingThenProcessing) {
   ASSERT_TRUE(submit("V", {{1, 1}}).ok());
   EXPECT_EQ(engine->get("V")->status, OrderStatus::kPending);
   engine->resume_workers();
-  ASSERT_TRUE(wait_for([&] { return engine->get("V")->status != OrderStatus::kPending; }));
+  ASSERT_TRUE(wait_until([&] { return engine->get("V")->status != OrderStatus::kPending; }));
   EXPECT_EQ(engine->get("V")->status, OrderStatus::kProcessing);
-  ASSERT_TRUE(wait_for([&] { return completed("V"); }));
+  ASSERT_TRUE(wait_until([&] { return completed("V"); }));
 }
 
 TEST_F(EngineTest, HotProductRaceSellsExactlyTheAvailableQuantity) {
@@ -300,7 +300,7 @@ TEST_F(EngineTest, HotProductRaceSellsExactlyTheAvailableQuantity) {
   for (auto& t : threads) t.join();
   const int expected = std::min<int>(kHotStock, kThreads * kPerThread);
   EXPECT_EQ(accepted.load(), expected);
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == expected; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == expected; }));
   auto hot = *engine->catalog().get(1);
   EXPECT_EQ(hot.consumed, expected);
   EXPECT_EQ(hot.available, kHotStock - expected);
@@ -328,7 +328,7 @@ TEST_F(EngineTest, ConcurrentCreatesOfOneIdHaveExactlyOneWinner) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 200);
   EXPECT_EQ(dup.load(), 200 * (kThreads - 1));
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 200; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 200; }));
   EXPECT_EQ(engine->catalog().get(4)->consumed, 200);
   expect_stock_invariant(engine->catalog());
 }
@@ -346,7 +346,7 @@ TEST_F(EngineTest, CancelRacingWithWorkersEndsInExactlyOneTerminalState) {
   });
   submitter.join();
   canceller.join();
-  ASSERT_TRUE(wait_for([&] { return engine->counters().in_flight == 0; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().in_flight == 0; }));
   auto c = engine->counters();
   EXPECT_EQ(c.completed + c.cancelled, kOrders);
   EXPECT_EQ(engine->catalog().get(5)->consumed, c.completed);

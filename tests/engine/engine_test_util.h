@@ -3,23 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
 #include "engine/engine.h"
+#include "tests/support/wait_until.h"
 
 namespace orderd::testing {
-
-// Waits until pred() holds or `timeout` passes; returns pred().
-template <typename Pred>
-bool wait_for(Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return pred();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 
 // initial + restocked == available + held + consumed, and nothing negative.
 inline void expect_stock_invariant(const Catalog& catalog) {

@@ -17,7 +17,7 @@ namespace orderd {
 namespace {
 
 using testing::RecordingSink;
-using testing::wait_for;
+using testing::wait_until;
 using Kind = RecordingSink::Kind;
 
 EngineConfig small_config() {
@@ -60,7 +60,7 @@ TEST_F(EventSinkTest, EachOrderIsReportedAcceptedThenProcessingThenCompleted) {
     });
   }
   for (auto& t : threads) t.join();
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == kThreads * kPerThread; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == kThreads * kPerThread; }));
   engine->stop();
 
   std::map<std::string, std::vector<RecordingSink::Event>> by_order;
@@ -92,15 +92,19 @@ TEST_F(EventSinkTest, ACancelRacingTheSubmitIsNeverReportedBeforeTheAcceptance) 
     for (int i = 0; i < kOrders; ++i) submit("R" + std::to_string(i));
   });
   std::thread canceller([&] {
+    // Cancels each order as soon as it exists: spins (a zero poll interval)
+    // so that many cancels land right after their submit.
     for (int i = 0; i < kOrders; ++i) {
-      while (engine->cancel("R" + std::to_string(i), "race").error == CancelError::kNotFound) {
-        std::this_thread::yield();
-      }
+      const std::string id = "R" + std::to_string(i);
+      EXPECT_TRUE(
+          wait_until([&] { return engine->cancel(id, "race").error != CancelError::kNotFound; },
+                     testing::kDefaultWaitTimeout, std::chrono::milliseconds::zero()))
+          << id << " never appeared";
     }
   });
   submitter.join();
   canceller.join();
-  ASSERT_TRUE(wait_for([&] { return engine->counters().in_flight == 0; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().in_flight == 0; }));
   engine->stop();
   std::map<std::string, std::vector<RecordingSink::Event>> by_order;
   for (auto& e : sink.events()) by_order[e.client_id].push_back(e);
@@ -137,7 +141,7 @@ TEST_F(EventSinkTest, CancellationAndRejectionAreReportedWithReasonAndTimestamp)
   engine->catalog().add(9, "expensive", 2000, 10);
   engine->start();
   ASSERT_TRUE(submit("BIG", {{9, 1}}).ok());
-  ASSERT_TRUE(wait_for([&] { return engine->get("BIG")->status == OrderStatus::kRejected; }));
+  ASSERT_TRUE(wait_until([&] { return engine->get("BIG")->status == OrderStatus::kRejected; }));
   events = sink.events_of("BIG");
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[2].to, OrderStatus::kRejected);
@@ -184,7 +188,7 @@ TEST_F(EventSinkTest, RefusingWritesFailsSubmitAndCancelButKeepsReads) {
   EXPECT_EQ(engine->cancel("before", "").error, CancelError::kUnavailable);
   EXPECT_FALSE(engine->get("after"));
   ASSERT_TRUE(engine->get("before"));
-  ASSERT_TRUE(wait_for([&] { return engine->get("before")->status == OrderStatus::kCompleted; }));
+  ASSERT_TRUE(wait_until([&] { return engine->get("before")->status == OrderStatus::kCompleted; }));
   EXPECT_EQ(engine->counters().accepted, 1);
   EXPECT_EQ(engine->counters().refused_capacity, 0)
       << "a refusal for unavailability is no capacity refusal";

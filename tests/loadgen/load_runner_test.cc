@@ -6,6 +6,7 @@
 #include <csignal>
 #include <thread>
 
+#include "loadgen/rate_schedule.h"
 #include "tests/loadgen/stub_server.h"
 
 namespace orderd::loadgen {
@@ -16,10 +17,8 @@ using testing::StubBehaviour;
 using testing::StubServer;
 
 // Sanitizer builds are several times slower and the machine is shared, so
-// they pace at a quarter of the rate. The achieved rate counts until the last
-// answer; when the test is descheduled near the end, that tail stretches.
+// they pace at a quarter of the rate.
 constexpr double kRate = ORDERD_TEST_SCALE_DIVISOR > 1 ? 500 : 2000;
-constexpr double kRateTolerance = ORDERD_TEST_SCALE_DIVISOR > 1 ? 0.15 : 0.05;
 
 RunOptions options_for(const StubServer& stub) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -54,22 +53,47 @@ TEST(LoadRunnerTest, OpenLoopAchievesTheRequestedRate) {
   observer.on_interval = [&](const IntervalSample& s) { samples.push_back(s); };
   const RunResult result = run_load(options, nullptr, observer);
 
+  // The schedule's count is exact, and every due request is sent: a
+  // connection that fell behind catches up for up to one timeout (5 s).
   const double due = kRate * 2;
   EXPECT_EQ(result.offered_requests, static_cast<std::uint64_t>(due));
   EXPECT_EQ(result.stats.sent, result.offered_requests);
   EXPECT_EQ(result.unsent(), 0u);
   EXPECT_EQ(result.stats.ok, result.stats.sent);
   EXPECT_EQ(result.stats.total_errors(), 0u);
-  EXPECT_NEAR(result.achieved_rate(), kRate, kRate * kRateTolerance);
   EXPECT_GE(result.measured_seconds, 2.0);
   expect_every_request_accounted_for(result.stats);
+
+  // The achieved rate counts until the last answer, so it never exceeds the
+  // requested one. A descheduled thread only stretches the tail, which may
+  // grow to the run's own length before this fails; a run that lost answers
+  // or kept going long after its duration falls below the band.
+  EXPECT_LE(result.achieved_rate(), kRate);
+  EXPECT_GE(result.achieved_rate(), kRate / 2);
 
   // The per-second samples cover the run and add up to its total.
   ASSERT_GE(samples.size(), 2u);
   std::uint64_t responses = 0;
-  for (const auto& s : samples) responses += s.stats.responses;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    responses += samples[i].stats.responses;
+    if (i + 1 == samples.size()) break;  // the last one covers the drain
+    // Open loop: no request is sent before it is due, so by each sample no
+    // more were answered than were due (with half a second of slack for
+    // collecting the sample after its time was taken), however the threads
+    // were scheduled. A runner that sent as fast as it could would have
+    // answered the whole run's requests by the first sample.
+    const auto collected = std::chrono::duration<double>(samples[i].elapsed_seconds + 0.5);
+    EXPECT_LE(responses, RateSchedule::due_within(
+                             kRate, std::chrono::duration_cast<Clock::duration>(collected)))
+        << "sample " << i << " at " << samples[i].elapsed_seconds << " s";
+  }
   EXPECT_EQ(responses, result.stats.responses);
-  EXPECT_NEAR(samples.back().elapsed_seconds, result.measured_seconds, 0.5);
+  // The last sample is taken once every connection has finished: soon after
+  // the last answer, or a few milliseconds before the deadline when that
+  // answer came earlier (a connection stops once its next request would be
+  // due after the deadline).
+  EXPECT_GT(samples.back().elapsed_seconds, result.measured_seconds - 0.1);
+  EXPECT_LT(samples.back().elapsed_seconds, result.measured_seconds + 2.0);
 }
 
 TEST(LoadRunnerTest, ServerStallShowsInCorrectedLatencyOnly) {
@@ -77,7 +101,9 @@ TEST(LoadRunnerTest, ServerStallShowsInCorrectedLatencyOnly) {
   // due during the stall wait for it: from their due time that is up to
   // 250 ms (corrected), while each connection's only sent request waits
   // that long and those queued behind it are sent late and answered fast
-  // (uncorrected). So p99 shows the stall only when corrected.
+  // (uncorrected). So p99 shows the stall only when corrected. A busy
+  // machine only adds latency, so the stall's marks are lower bounds and
+  // the comparison of the two is relative.
   const auto stall = 250ms;
   StubServer stub({.stall_at = static_cast<std::uint64_t>(kRate / 2), .stall = stall});
   RunOptions options = options_for(stub);
@@ -93,9 +119,13 @@ TEST(LoadRunnerTest, ServerStallShowsInCorrectedLatencyOnly) {
   EXPECT_GE(ms(corrected.percentile(90)), 20);
   EXPECT_GE(ms(uncorrected.max()), 200);  // the stalled requests themselves
   // Only the few requests in flight during the stall (one per connection,
-  // under 1%) waited from their actual send; a busy machine adds some noise.
-  EXPECT_LT(ms(uncorrected.percentile(99)), 125);
-  EXPECT_GT(ms(corrected.percentile(99)) - ms(uncorrected.percentile(99)), 100);
+  // under 1%) waited from their actual send. Each request's corrected
+  // latency is at least its uncorrected one, so noise from a busy machine
+  // raises both; measured from the send for both, or from the due time for
+  // both, the two p99s would be the same.
+  EXPECT_GT(corrected.percentile(99), 2 * uncorrected.percentile(99))
+      << "corrected p99 " << ms(corrected.percentile(99)) << " ms, uncorrected p99 "
+      << ms(uncorrected.percentile(99)) << " ms";
   EXPECT_EQ(result.stats.sent, result.offered_requests);  // the schedule caught up
 }
 

@@ -123,8 +123,11 @@ def main():
             check_consistent(mixed, {"200", "201"})
             assert mixed["requests"]["offered"] == 1000, mixed["requests"]
             assert mixed["requests"]["seeded_orders"] == 200
-            # Loose: sanitizer builds of both programs share two cores here.
-            assert abs(mixed["achieved_rate"] - 1000) < 250, mixed["achieved_rate"]
+            # The achieved rate counts the offered requests' answers until the
+            # last one, so it never exceeds the offered rate; a loaded machine
+            # (sanitizer builds of both programs share two cores here) only
+            # stretches the tail, up to the run's own length before this fails.
+            assert 500 <= mixed["achieved_rate"] <= 1000, mixed["achieved_rate"]
 
             populated = run_orderload(args.orderload, url, out("populate.json"), "--workload",
                                       "populate", "--populate-entries", "50", "--requests", "10",

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
+#include <thread>
 #include <vector>
 
 namespace orderd::metrics {
@@ -16,10 +18,14 @@ TEST(ProcessStatsTest, ReadsPlausibleValues) {
   EXPECT_GE(s.virtual_bytes, s.resident_bytes);
   EXPECT_GE(s.open_fds, 3);  // stdin, stdout, stderr at least
   EXPECT_GT(s.max_fds, 0);
-  EXPECT_GE(s.cpu_seconds, 0);
+  EXPECT_GT(s.cpu_seconds, 0);  // starting the process took some
   double now = static_cast<double>(std::time(nullptr));
   EXPECT_LE(s.start_time_seconds, now + 2);
   EXPECT_GT(s.start_time_seconds, now - 24 * 3600);  // started within a day
+  // No more CPU time than every core could have given it since it started
+  // (time() truncates, hence the second of slack).
+  const double cores = std::max(1u, std::thread::hardware_concurrency());
+  EXPECT_LE(s.cpu_seconds, (now + 1 - s.start_time_seconds) * cores);
 }
 
 TEST(ProcessStatsTest, StartTimeIsTheSameInEveryReading) {

@@ -12,9 +12,11 @@
 #include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "net/api.h"
-#include "tests/net/wait_for.h"
+#include "tests/support/wait_until.h"
 
 namespace orderd::net::testing {
+
+using orderd::testing::wait_until;
 
 struct Reply {
   unsigned status = 0;

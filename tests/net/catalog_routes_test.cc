@@ -105,7 +105,7 @@ TEST_F(CatalogRoutesTest, RestockErrors) {
 
 TEST_F(CatalogRoutesTest, OrdersReserveCatalogStock) {
   ASSERT_EQ(create("O1", "[4, 4]").status, 201u);
-  ASSERT_TRUE(testing::wait_for([&] { return order_has_status("O1", OrderStatus::kCompleted); }));
+  ASSERT_TRUE(testing::wait_until([&] { return order_has_status("O1", OrderStatus::kCompleted); }));
   auto r = get("/api/v1/products/4");
   EXPECT_EQ(r.json["available"].GetInt(), 998);
   EXPECT_EQ(r.json["consumed"].GetInt(), 2);

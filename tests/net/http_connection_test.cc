@@ -262,7 +262,7 @@ TEST_F(HttpConnectionTest, SilentClientIsDisconnected) {
   start(options);
   auto c = connect();
   EXPECT_TRUE(c->closed_by_peer(3s));
-  EXPECT_TRUE(testing::wait_for([&] { return server->connection_count() == 0; }, 3s));
+  EXPECT_TRUE(testing::wait_until([&] { return server->connection_count() == 0; }, 3s));
 }
 
 TEST_F(HttpConnectionTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
@@ -294,7 +294,7 @@ TEST_F(HttpConnectionTest, ClientDisconnectMidRequestIsHarmless) {
     auto c = connect();
     c->send("POST /orders/ HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"user_");
   }
-  EXPECT_TRUE(testing::wait_for([&] { return server->connection_count() == 0; }, 5s));
+  EXPECT_TRUE(testing::wait_until([&] { return server->connection_count() == 0; }, 5s));
   auto r = connect()->request(get_request("/health"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200u);

@@ -65,7 +65,7 @@ TEST_F(HttpServerTest, ConnectionsBeyondTheLimitGet503) {
   EXPECT_EQ(r->header("retry-after"), "1");
   EXPECT_TRUE(c->closed_by_peer(5s));
   a.reset();
-  ASSERT_TRUE(testing::wait_for([&] { return server->connection_count() == 1; }, 5s));
+  ASSERT_TRUE(testing::wait_until([&] { return server->connection_count() == 1; }, 5s));
   auto d = connect();
   auto ok = d->request(get_request("/health"));
   ASSERT_TRUE(ok);
@@ -136,7 +136,7 @@ TEST_F(HttpServerTest, StopLetsARequestInProgressFinish) {
   ASSERT_TRUE(c->send(post_request(
       "/orders/populate",
       R"({"total_entries": )" + std::to_string(200'000 / ORDERD_TEST_SCALE_DIVISOR) + "}")));
-  ASSERT_TRUE(testing::wait_for([&] { return engine->counters().accepted > 0; }, 10s));
+  ASSERT_TRUE(testing::wait_until([&] { return engine->counters().accepted > 0; }, 10s));
   std::thread stopper([&] { server->stop(30s); });
   auto r = c->read_response();
   stopper.join();

@@ -294,7 +294,7 @@ TEST_F(MetricsPageTest, OrderCountersFollowTheEngine) {
   for (int i = 0; i < 5; ++i) ASSERT_EQ(create("m" + std::to_string(i)).status, 201u);
   ASSERT_EQ(create("m0").status, 409u);            // duplicate
   ASSERT_EQ(create("bad", "[999]").status, 409u);  // unknown product: a stock refusal
-  ASSERT_TRUE(testing::wait_for([&] { return engine->counters().completed == 5; }));
+  ASSERT_TRUE(testing::wait_until([&] { return engine->counters().completed == 5; }));
 
   Page after = parse(page_of(*api));
   expect_well_formed(after);
@@ -318,7 +318,7 @@ TEST_F(MetricsPageTest, OrderRejectedInProcessingHasItsOwnFamily) {
   config.max_order_total = 1;  // every priced order is over the limit
   start(config);
   ASSERT_EQ(create("over").status, 201u);
-  ASSERT_TRUE(testing::wait_for([&] { return engine->counters().rejected == 1; }));
+  ASSERT_TRUE(testing::wait_until([&] { return engine->counters().rejected == 1; }));
   Page page = parse(page_of(*api));
   EXPECT_EQ(page.value("orderd_orders_rejected_in_processing_total"), 1);
   EXPECT_EQ(page.value("orderd_orders", {{"status", "Rejected"}}), 1);
@@ -458,7 +458,7 @@ struct MetricsPageWithJournalTest : ::testing::Test {
       ASSERT_TRUE(r.ok()) << r.message;
       ASSERT_TRUE(durability->wait_durable(r.durable_token).ok());
     }
-    ASSERT_TRUE(testing::wait_for([&] { return engine->counters().completed == n; }));
+    ASSERT_TRUE(testing::wait_until([&] { return engine->counters().completed == n; }));
     ASSERT_TRUE(durability->wait_durable(durability->last_token()).ok());
   }
 

@@ -10,7 +10,7 @@ namespace orderd::net {
 namespace {
 
 using testing::ApiFixture;
-using testing::wait_for;
+using testing::wait_until;
 
 using OrderRoutesTest = ApiFixture;
 
@@ -24,7 +24,7 @@ TEST_F(OrderRoutesTest, CreateAnswers201WithTheSeedMessage) {
 
 TEST_F(OrderRoutesTest, GetShowsTheSeedFieldsOnceCompleted) {
   ASSERT_EQ(create("ORD003", "[3, 1, 3]").status, 201u);
-  ASSERT_TRUE(wait_for([&] { return order_has_status("ORD003", OrderStatus::kCompleted); }));
+  ASSERT_TRUE(wait_until([&] { return order_has_status("ORD003", OrderStatus::kCompleted); }));
   auto r = get("/orders/ORD003");
   ASSERT_EQ(r.status, 200u) << r.body;
   const auto& j = r.json;
@@ -208,7 +208,7 @@ TEST_F(OrderRoutesTest, StoppedEngineIs503) {
 TEST_F(OrderRoutesTest, MetricsCountByStatusWithSeedKeys) {
   ASSERT_EQ(create("A").status, 201u);
   ASSERT_EQ(create("B").status, 201u);
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 2; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 2; }));
   auto r = get("/orders/metrics");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_FALSE(r.needs_blocking);
@@ -225,7 +225,7 @@ TEST_F(OrderRoutesTest, MetricsCountByStatusWithSeedKeys) {
 
 TEST_F(OrderRoutesTest, MetricsWithIdsRunOnABlockingThread) {
   ASSERT_EQ(create("A").status, 201u);
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 1; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 1; }));
   auto r = call(HttpMethod::kGet, "/orders/metrics?getOrderIds=true", "", false);
   EXPECT_TRUE(r.needs_blocking);
   r = get("/orders/metrics?getOrderIds=true");
@@ -238,7 +238,7 @@ TEST_F(OrderRoutesTest, MetricsWithIdsRunOnABlockingThread) {
 
 TEST_F(OrderRoutesTest, MetricsIdListsPageWithACursor) {
   for (int i = 0; i < 7; ++i) ASSERT_EQ(create("P" + std::to_string(i)).status, 201u);
-  ASSERT_TRUE(wait_for([&] { return engine->counters().completed == 7; }));
+  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == 7; }));
   std::vector<std::string> seen;
   std::string target = "/orders/metrics?getOrderIds=true&status=completed&limit=3";
   for (int page = 0; page < 5; ++page) {

@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "tests/support/wait_until.h"
+
 namespace orderd::net::testing {
 
 struct RawResponse {
@@ -112,16 +114,18 @@ class RawHttpClient {
   // True once the server has closed the connection (EOF or reset) within
   // `within`; bytes that arrive meanwhile are kept for read_response().
   bool closed_by_peer(std::chrono::milliseconds within) {
-    auto deadline = std::chrono::steady_clock::now() + within;
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 20) <= 0) continue;
-      char chunk[4096];
-      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n <= 0) return true;
-      buffer_.append(chunk, static_cast<std::size_t>(n));
-    }
-    return false;
+    return orderd::testing::wait_until(
+        [&] {
+          for (;;) {  // everything that has arrived, then EOF or nothing more yet
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 0) <= 0) return false;
+            char chunk[4096];
+            ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+            if (n <= 0) return true;
+            buffer_.append(chunk, static_cast<std::size_t>(n));
+          }
+        },
+        within);
   }
 
   void close() {

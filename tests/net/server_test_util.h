@@ -11,9 +11,11 @@
 #include "net/api.h"
 #include "net/http_server.h"
 #include "tests/net/raw_http_client.h"
-#include "tests/net/wait_for.h"
+#include "tests/support/wait_until.h"
 
 namespace orderd::net::testing {
+
+using orderd::testing::wait_until;
 
 class ServerFixture : public ::testing::Test {
  protected:

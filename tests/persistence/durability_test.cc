@@ -134,16 +134,15 @@ TEST_F(DurabilityTest, AcknowledgedOrdersSurviveLosingEverythingUnsynced) {
     std::lock_guard guard(mutex);
     return acknowledged.size() >= 20;
   };
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!enough_acknowledged() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  // Checked after the clients are stopped, which must happen either way.
+  const bool acknowledged_in_time =
+      testing::wait_until(enough_acknowledged, std::chrono::seconds(60));
   fs.set_write_fault(FaultInjectionFileSystem::WriteFault::kError, EIO);
   fs.set_sync_fault(EIO);
   fs.drop_unsynced_data();
   power_lost.store(true);
   for (auto& t : threads) t.join();
-  ASSERT_TRUE(enough_acknowledged());
+  ASSERT_TRUE(acknowledged_in_time);
   engine->stop();
   (void)durability->close();
   durability.reset();
@@ -156,7 +155,7 @@ TEST_F(DurabilityTest, AcknowledgedOrdersSurviveLosingEverythingUnsynced) {
     EXPECT_EQ(order->items.size(), 1u);
     EXPECT_EQ(order->items[0].quantity, 2u);
   }
-  testing::wait_until_quiet(*engine);
+  ASSERT_TRUE(testing::wait_until_quiet(*engine));
   for (ProductId id = 1; id <= testing::kProducts; ++id) {
     auto p = *engine->catalog().get(id);
     EXPECT_EQ(p.initial + p.restocked, p.available + p.held + p.consumed);
@@ -233,11 +232,9 @@ TEST_F(DurabilityTest, PeriodicSnapshotsRemoveWhatTheyMakeObsolete) {
   for (int round = 0; round < 4; ++round) {
     const std::uint64_t before = durability->stats().snapshots_written;
     testing::submit_orders(*engine, "r" + std::to_string(round) + "-", 300, round);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (durability->stats().snapshots_written == before) {
-      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no periodic snapshot";
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    ASSERT_TRUE(testing::wait_until([&] { return durability->stats().snapshots_written != before; },
+                                    std::chrono::seconds(60), std::chrono::milliseconds(5)))
+        << "no periodic snapshot in round " << round;
   }
   ASSERT_TRUE(testing::wait_until_quiet(*engine));
   auto stats = durability->stats();

@@ -4,15 +4,16 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "engine/engine.h"
+#include "tests/support/wait_until.h"
 
 namespace orderd::persistence::testing {
+
+using orderd::testing::wait_until;
 
 inline EngineConfig small_engine_config() {
   EngineConfig c;
@@ -66,14 +67,11 @@ inline std::vector<DurableToken> submit_orders(Engine& engine, const std::string
   return tokens;
 }
 
-inline bool wait_until_quiet(const Engine& engine,
-                             std::chrono::seconds timeout = std::chrono::seconds(60)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (engine.counters().in_flight != 0) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
+// Waits until no order is Pending or Processing; returns whether that happened
+// within `timeout`.
+[[nodiscard]] inline bool wait_until_quiet(
+    const Engine& engine, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  return wait_until([&] { return engine.counters().in_flight == 0; }, timeout);
 }
 
 }  // namespace orderd::persistence::testing

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <thread>
 
 #include "persistence/record_codec.h"
 #include "tests/persistence/engine_fixture.h"

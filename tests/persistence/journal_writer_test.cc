@@ -11,11 +11,13 @@
 #include "tests/persistence/fault_injection_file_system.h"
 #include "tests/persistence/journal_test_util.h"
 #include "tests/persistence/temp_dir.h"
+#include "tests/support/wait_until.h"
 
 namespace orderd::persistence {
 namespace {
 
 using format::RecordType;
+using orderd::testing::wait_until;
 using testing::FaultInjectionFileSystem;
 
 struct JournalWriterTest : ::testing::Test {
@@ -140,11 +142,9 @@ TEST_F(JournalWriterTest, IntervalPolicySyncsWithinTheInterval) {
   auto journal = open(options);
   std::uint64_t seq = journal->append(RecordType::kOrderAccepted, "x");
   ASSERT_TRUE(journal->wait_committed(seq).ok());
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (journal->synced_seq() < seq && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  EXPECT_EQ(journal->synced_seq(), seq) << "synced without further appends";
+  EXPECT_TRUE(wait_until([&] { return journal->synced_seq() >= seq; }, std::chrono::seconds(10)))
+      << "synced without further appends";
+  EXPECT_EQ(journal->synced_seq(), seq);
 }
 
 TEST_F(JournalWriterTest, SegmentsRotateBySizeWithoutSplittingABatch) {

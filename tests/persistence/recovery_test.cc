@@ -347,11 +347,8 @@ TEST_F(RecoveryTest, ResumedOrdersCompleteExactlyOnceWithOriginalTimestamps) {
     std::vector<ItemRequest> items = {{1, 1}, {2, 3}};
     for (int i = 0; i < 50; ++i)
       ASSERT_TRUE(engine.submit({"proc" + std::to_string(i), 1, items, 1}).ok());
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (engine.counters().count(OrderStatus::kProcessing) < 50 &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    ASSERT_TRUE(testing::wait_until(
+        [&] { return engine.counters().count(OrderStatus::kProcessing) >= 50; }));
     ASSERT_EQ(engine.counters().count(OrderStatus::kProcessing), 50);
     engine.pause_workers();
     for (int i = 0; i < 50; ++i)

@@ -96,7 +96,8 @@ TEST_F(SnapshotTest, FuzzySnapshotUnderTrafficPlusReplayEqualsTheLiveState) {
       rounds.store(round + 1);
     }
   });
-  while (rounds.load() < 1) std::this_thread::yield();  // the snapshot starts mid-traffic
+  // The snapshot starts mid-traffic (and the traffic thread is joined either way).
+  EXPECT_TRUE(testing::wait_until([&] { return rounds.load() >= 1; }));
   SnapshotInfo info;
   ASSERT_TRUE(write_snapshot(fs, dir.path(), *engine, *journal, &info).ok());
   snapshot_done.store(true);

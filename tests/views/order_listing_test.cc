@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "tests/net/wait_for.h"
+#include "tests/support/wait_until.h"
 
 namespace orderd::views {
 namespace {
@@ -33,7 +33,7 @@ class OrderListingTest : public ::testing::Test {
 
 TEST_F(OrderListingTest, ListsEachStatusInAcceptanceOrder) {
   for (int i = 0; i < 5; ++i) submit("C" + std::to_string(i));
-  ASSERT_TRUE(net::testing::wait_for([&] { return engine->counters().completed == 5; }));
+  ASSERT_TRUE(testing::wait_until([&] { return engine->counters().completed == 5; }));
   engine->pause_workers();
   for (int i = 0; i < 3; ++i) submit("P" + std::to_string(i));
   StatusSet all;
@@ -49,7 +49,7 @@ TEST_F(OrderListingTest, ListsEachStatusInAcceptanceOrder) {
 
 TEST_F(OrderListingTest, PagesWithTheLastSeqAsCursor) {
   for (int i = 0; i < 10; ++i) submit("O" + std::to_string(i));
-  ASSERT_TRUE(net::testing::wait_for([&] { return engine->counters().completed == 10; }));
+  ASSERT_TRUE(testing::wait_until([&] { return engine->counters().completed == 10; }));
   StatusSet completed;
   completed.set(status_index(OrderStatus::kCompleted));
   std::vector<std::string> seen;
@@ -68,7 +68,7 @@ TEST_F(OrderListingTest, PagesWithTheLastSeqAsCursor) {
 
 TEST_F(OrderListingTest, StatusesNotAskedForStayEmpty) {
   submit("A");
-  ASSERT_TRUE(net::testing::wait_for([&] { return engine->counters().completed == 1; }));
+  ASSERT_TRUE(testing::wait_until([&] { return engine->counters().completed == 1; }));
   StatusSet pending;
   pending.set(status_index(OrderStatus::kPending));
   auto pages = list_order_ids(*engine, pending, 0, 10);
