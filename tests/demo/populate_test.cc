@@ -5,7 +5,6 @@
 #include <set>
 
 #include "demo/demo_catalog.h"
-#include "tests/support/wait_until.h"
 
 namespace orderd::demo {
 namespace {
