@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "base/decimal.h"
 #include "base/duration.h"
 #include "engine/processing_delay.h"
 
@@ -49,6 +50,26 @@ CLI::Option* add_mebibytes(CLI::App& app, const std::string& flag, std::uint64_t
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20));
 }
 
+std::string money_text(Cents cents) {
+  if (cents == 0) return "0";
+  char text[kMaxScaledDecimalChars];
+  return std::string(text, format_scaled_decimal(cents, 2, text));
+}
+
+// An amount of money, such as 1000.00, read exactly and rounded to the cent
+// the way prices are; 0 means no limit.
+Cents parse_limit_amount(const std::string& flag, const std::string& text) {
+  const std::string expected = "expected an amount such as 1000.00 (0: no limit), at most " +
+                               money_text(kMaxClientTotal) + ", got '" + text + "'";
+  const ScaledDecimal cents = parse_scaled_decimal(text, 2, kMaxClientTotal);
+  if (cents.error != DecimalError::kNone) refuse(flag, expected);
+  // Less than half a cent is not "no limit", though it rounds to 0.
+  if (cents.value == 0 && parse_scaled_decimal(text, 9, kMaxClientTotal).value != 0) {
+    refuse(flag, expected);
+  }
+  return cents.value;
+}
+
 void add_server_flags(CLI::App& app, net::ServerOptions& server, milliseconds& shutdown_timeout) {
   app.option_defaults()->group("HTTP server");
   app.add_option("--port", server.port, "TCP port; 0 picks a free one (printed at start)");
@@ -89,6 +110,15 @@ void add_engine_flags(CLI::App& app, Options& o) {
          "Simulated processing time: 0, a duration (250ms) or a range (3s-7s)")
       ->default_str(o.engine.processing_delay.to_string())
       ->type_name("DURATION");
+  auto set_max_order_total = [&limit = o.engine.max_order_total](const std::string& text) {
+    limit = parse_limit_amount("--max-order-total", text);
+  };
+  app.add_option_function<std::string>(
+         "--max-order-total", set_max_order_total,
+         "Orders whose total at catalog prices, after the volume discount, is above this amount "
+         "are Rejected in processing (0: no limit)")
+      ->default_str(money_text(o.engine.max_order_total))
+      ->type_name("AMOUNT");
   app.add_option("--data-dir", o.data_dir, "Directory for the server's data (created if missing)");
   app.add_option("--populate-max", o.api.populate_max_entries,
                  "Most orders one POST /orders/populate may create")

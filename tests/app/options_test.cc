@@ -74,6 +74,8 @@ const std::vector<Flag>& every_flag() {
          return o.engine.processing_delay.min == 3'000'000 &&
                 o.engine.processing_delay.max == 7'000'000;
        }},
+      {"--max-order-total", "ORDERD_MAX_ORDER_TOTAL", "1000.00", "5",
+       [](auto& o) { return o.engine.max_order_total == 100'000; }},
       {"--data-dir", "ORDERD_DATA_DIR", "/srv/orderd", "/var/orderd",
        [](auto& o) { return o.data_dir == "/srv/orderd"; }},
       {"--populate-max", "ORDERD_POPULATE_MAX", "10", "20",
@@ -153,6 +155,7 @@ TEST_F(OptionsTest, NoFlagsGiveTheDocumentedDefaults) {
   EXPECT_EQ(o.engine.workers, 0u);
   EXPECT_EQ(o.engine.capacity, 1'000'000u);
   EXPECT_TRUE(o.engine.processing_delay.none());
+  EXPECT_EQ(o.engine.max_order_total, 0);
   EXPECT_EQ(o.data_dir, "./data");
   EXPECT_EQ(o.api.populate_max_entries, 1'000'000u);
   EXPECT_EQ(o.durability.fsync, persistence::FsyncPolicy::always());
@@ -246,6 +249,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& invalid_val
       {"--workers", {"x"}},
       {"--capacity", {"0", "4294967297"}},
       {"--processing-time", {"soon", "7s-3s", "25h", "5", "3s-"}},
+      {"--max-order-total",
+       {"-1", "ten", "1,000.00", "1000.00 EUR", "0x10", "0.001", "11258999068426.25", "1e400"}},
       {"--populate-max", {"0", "100000001"}},
       {"--fsync", {"sometimes", "interval:0", "interval:2m", "interval:1500us", "ALWAYS"}},
       {"--snapshot-interval", {"5", "1500us", "x", "-1m"}},
@@ -291,6 +296,26 @@ TEST_F(OptionsTest, DurationErrorsSayWhatWasExpected) {
   EXPECT_NE(parse({"--read-timeout", "1500us"}).err.find("multiple of 1ms"), std::string::npos);
   EXPECT_NE(parse({"--snapshot-interval", "5"}).err.find("unit"), std::string::npos);
   EXPECT_NE(parse({"--processing-time", "soon"}).err.find("3s-7s"), std::string::npos);
+}
+
+TEST_F(OptionsTest, TheMaxOrderTotalIsExactMoneyAndZeroMeansNoLimit) {
+  auto limit = [](const std::string& text) {
+    const Parsed p = parse({"--max-order-total", text});
+    EXPECT_FALSE(p.exit_code) << text << ": " << p.err;
+    return p.options.engine.max_order_total;
+  };
+  EXPECT_EQ(limit("1000.00"), 100'000);
+  EXPECT_EQ(limit("59.99"), 5'999);  // no binary floating point: not 5998
+  EXPECT_EQ(limit("0.29"), 29);
+  EXPECT_EQ(limit("1000"), 100'000);
+  EXPECT_EQ(limit("1e3"), 100'000);
+  EXPECT_EQ(limit("0.015"), 2);  // rounded to the cent as prices are, halves up
+  EXPECT_EQ(limit("11258999068426.24"), kMaxClientTotal);
+  EXPECT_EQ(limit("0"), 0);
+  EXPECT_EQ(limit("0.00"), 0);
+  const std::string error = parse({"--max-order-total", "ten"}).err;
+  EXPECT_NE(error.find("such as 1000.00"), std::string::npos) << error;
+  EXPECT_NE(error.find("'ten'"), std::string::npos) << error;
 }
 
 TEST_F(OptionsTest, UnknownFlagsAndMissingValuesAreRefused) {
