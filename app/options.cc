@@ -2,259 +2,239 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
+#include <iostream>
 #include <string_view>
-#include <utility>
 
+#include "base/decimal.h"
+#include "base/duration.h"
 #include "engine/processing_delay.h"
 
 namespace orderd::app {
 namespace {
 
-// "10s", "500ms": a positive fixed duration in ProcessingDelay's syntax.
-std::string parse_timeout(const std::string& text, std::chrono::milliseconds& out) {
-  std::string error;
-  auto parsed = ProcessingDelay::parse(text, &error);
-  if (!parsed || parsed->min != parsed->max || parsed->min < 1000) {
-    return "expected a duration of at least 1ms such as 500ms or 10s, got '" + text + "'";
-  }
-  out = std::chrono::milliseconds(parsed->min / 1000);
-  return {};
+using namespace std::chrono_literals;
+using std::chrono::milliseconds;
+
+// Timeouts are kept in milliseconds; beyond a day is surely a typo.
+constexpr DurationLimits kTimeoutLimits{.min = 1ms, .max = 24h, .step = 1ms};
+// 0 turns the timer off.
+constexpr DurationLimits kSnapshotIntervalLimits{.step = 1ms};
+
+// Thrown from a flag's conversion, so that a bad value ends parsing, with
+// its message and exit code, the way a value CLI11 refuses itself does.
+[[noreturn]] void refuse(const std::string& flag, const std::string& why) {
+  throw CLI::ValidationError(flag, why);
 }
 
-// "0" (off) or a fixed duration such as 30s or 10m.
-std::string parse_interval(const std::string& text, std::chrono::milliseconds& out) {
-  if (text == "0") {
-    out = std::chrono::milliseconds(0);
-    return {};
-  }
-  std::string_view number = text;
-  std::int64_t scale_ms = 0;
-  for (auto [suffix, ms] : {std::pair{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}) {
-    if (number.ends_with(suffix)) {
-      number.remove_suffix(std::string_view(suffix).size());
-      scale_ms = ms;
-      break;
-    }
-  }
-  std::int64_t value = 0;
-  const bool digits = !number.empty() && number.find_first_not_of("0123456789") == number.npos &&
-                      number.size() <= 9;
-  if (scale_ms == 0 || !digits) {
-    return "expected 0 (off) or a duration such as 500ms, 30s, 10m or 1h, got '" + text + "'";
-  }
-  for (char c : number) value = value * 10 + (c - '0');
-  out = std::chrono::milliseconds(value * scale_ms);
-  return {};
+// A duration flag (base/duration.h's grammar) setting `target`.
+CLI::Option* add_duration(CLI::App& app, const std::string& flag, milliseconds& target,
+                          const DurationLimits& limits, const std::string& help) {
+  auto convert = [&target, flag, limits](const std::string& text) {
+    std::string why;
+    const auto duration = parse_duration(text, &why, limits);
+    if (!duration) refuse(flag, why);
+    target = std::chrono::duration_cast<milliseconds>(*duration);
+  };
+  return app.add_option_function<std::string>(flag, convert, help)
+      ->default_str(format_duration(target))
+      ->type_name("DURATION");
 }
 
-std::string format_ms(std::chrono::milliseconds ms) {
-  return ms.count() % 1000 == 0 ? std::to_string(ms.count() / 1000) + "s"
-                                : std::to_string(ms.count()) + "ms";
+// A size flag given in MiB setting `bytes`.
+CLI::Option* add_mebibytes(CLI::App& app, const std::string& flag, std::uint64_t& bytes,
+                           const std::string& help) {
+  auto convert = [&bytes](std::uint64_t mib) { bytes = mib << 20; };
+  return app.add_option_function<std::uint64_t>(flag, convert, help)
+      ->default_str(std::to_string(bytes >> 20))
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20));
+}
+
+std::string money_text(Cents cents) {
+  if (cents == 0) return "0";
+  char text[kMaxScaledDecimalChars];
+  return std::string(text, format_scaled_decimal(cents, 2, text));
+}
+
+// An amount of money, such as 1000.00, read exactly and rounded to the cent
+// the way prices are; 0 means no limit.
+Cents parse_limit_amount(const std::string& flag, const std::string& text) {
+  const std::string expected = "expected an amount such as 1000.00 (0: no limit), at most " +
+                               money_text(kMaxClientTotal) + ", got '" + text + "'";
+  const ScaledDecimal cents = parse_scaled_decimal(text, 2, kMaxClientTotal);
+  if (cents.error != DecimalError::kNone) refuse(flag, expected);
+  // Less than half a cent is not "no limit", though it rounds to 0.
+  if (cents.value == 0 && parse_scaled_decimal(text, 9, kMaxClientTotal).value != 0) {
+    refuse(flag, expected);
+  }
+  return cents.value;
+}
+
+void add_server_flags(CLI::App& app, net::ServerOptions& server, milliseconds& shutdown_timeout) {
+  app.option_defaults()->group("HTTP server");
+  app.add_option("--port", server.port, "TCP port; 0 picks a free one (printed at start)");
+  app.add_option("--bind", server.bind_address, "Address to listen on");
+  app.add_option("--threads", server.io_threads, "I/O threads; 0 = one per CPU");
+  app.add_option("--blocking-threads", server.blocking_threads,
+                 "Threads for long requests (populate, order id listings)")
+      ->check(CLI::Range(1u, 64u));
+  app.add_option("--max-body-bytes", server.max_body_bytes, "Largest request body (else 413)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
+  app.add_option("--max-header-bytes", server.max_header_bytes,
+                 "Largest request line + headers (else 431)")
+      ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 20));
+  app.add_option("--max-connections", server.max_connections,
+                 "Most open connections (beyond: 503 and close)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
+  add_duration(app, "--read-timeout", server.read_timeout, kTimeoutLimits,
+               "Longest time to receive one request or send one response");
+  add_duration(app, "--idle-timeout", server.idle_timeout, kTimeoutLimits,
+               "Longest wait for a keep-alive request");
+  add_duration(app, "--shutdown-timeout", shutdown_timeout, kTimeoutLimits,
+               "Longest wait for requests in progress at SIGINT/SIGTERM");
+}
+
+void add_engine_flags(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Engine");
+  app.add_option("--workers", o.engine.workers, "Engine worker threads; 0 = one per CPU");
+  app.add_option("--capacity", o.engine.capacity, "Most orders Pending or Processing at once")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
+  auto set_processing_time = [&delay = o.engine.processing_delay](const std::string& text) {
+    std::string why;
+    const auto parsed = ProcessingDelay::parse(text, &why);
+    if (!parsed) refuse("--processing-time", why);
+    delay = *parsed;
+  };
+  app.add_option_function<std::string>(
+         "--processing-time", set_processing_time,
+         "Simulated processing time: 0, a duration (250ms) or a range (3s-7s)")
+      ->default_str(o.engine.processing_delay.to_string())
+      ->type_name("DURATION");
+  auto set_max_order_total = [&limit = o.engine.max_order_total](const std::string& text) {
+    limit = parse_limit_amount("--max-order-total", text);
+  };
+  app.add_option_function<std::string>(
+         "--max-order-total", set_max_order_total,
+         "Orders whose total at catalog prices, after the volume discount, is above this amount "
+         "are Rejected in processing (0: no limit)")
+      ->default_str(money_text(o.engine.max_order_total))
+      ->type_name("AMOUNT");
+  app.add_option("--data-dir", o.data_dir, "Directory for the server's data (created if missing)");
+  app.add_option("--populate-max", o.api.populate_max_entries,
+                 "Most orders one POST /orders/populate may create")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+}
+
+void add_durability_flags(CLI::App& app, persistence::DurabilityOptions& durability) {
+  app.option_defaults()->group("Durability");
+  auto set_fsync = [&policy = durability.fsync](const std::string& text) {
+    std::string why;
+    const auto parsed = persistence::FsyncPolicy::parse(text, &why);
+    if (!parsed) refuse("--fsync", why);
+    policy = *parsed;
+  };
+  app.add_option_function<std::string>(
+         "--fsync", set_fsync,
+         "When an acknowledged change is on disk: always (before the response), "
+         "interval:<duration> (within that long; a bare number is ms) or never (when the OS "
+         "writes it)")
+      ->default_str(durability.fsync.to_string())
+      ->type_name("POLICY");
+  add_duration(app, "--snapshot-interval", durability.snapshot_interval, kSnapshotIntervalLimits,
+               "Take a snapshot this often if anything changed (0: never on a timer)");
+  add_mebibytes(app, "--snapshot-journal-mib", durability.snapshot_journal_bytes,
+                "Take a snapshot once this many MiB were journaled since the last (0: off)");
+  add_mebibytes(app, "--snapshot-mib-per-second", durability.snapshot_max_bytes_per_second,
+                "Write snapshots at most this fast, so that they leave the disk and CPU to "
+                "requests (0: no limit)");
+  app.add_flag("--snapshot-on-exit", durability.snapshot_on_close,
+               "Write a snapshot at shutdown, so the next start replays less");
+  app.add_flag("--truncate-at-corruption", durability.truncate_at_corruption,
+               "Recover up to the first damaged journal record and cut the journal there, "
+               "discarding what follows, instead of refusing to start");
+}
+
+void add_logging_flags(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Logging");
+  auto set_level = [&level = o.log_level](const std::string& text) {
+    const auto parsed = logging::parse_level(text);
+    if (!parsed)
+      refuse("--log-level", "expected debug, info, warn, error or off, got '" + text + "'");
+    level = *parsed;
+  };
+  app.add_option_function<std::string>("--log-level", set_level, "debug, info, warn, error or off")
+      ->default_str("info")
+      ->type_name("LEVEL");
+  auto set_format = [&format = o.log_format](const std::string& text) {
+    const auto parsed = logging::parse_format(text);
+    if (!parsed) refuse("--log-format", "expected logfmt or json, got '" + text + "'");
+    format = *parsed;
+  };
+  app.add_option_function<std::string>("--log-format", set_format,
+                                       "logfmt or json (one line per event, on stderr)")
+      ->default_str("logfmt")
+      ->type_name("FORMAT");
+  app.add_flag("--access-log", o.server.access_log,
+               "Log every request (method, path, status, duration); for debugging");
+}
+
+void add_catalog_flags(CLI::App& app, Options& o) {
+  app.option_defaults()->group("Catalog");
+  app.add_option("--max-products", o.engine.max_products, "Catalog capacity")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
+  app.add_option("--demo-products", o.demo_catalog.products,
+                 "Demo products 1..N added at start (0: none)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
+  app.add_option("--demo-stock", o.demo_catalog.stock, "Units in stock per demo product")
+      ->check(CLI::Range(std::int64_t{0}, Catalog::kMaxStock));
+}
+
+// "--max-body-bytes" reads ORDERD_MAX_BODY_BYTES: one rule for every flag.
+std::string environment_variable_of(const std::string& flag) {
+  std::string name = "ORDERD_";
+  for (char c : std::string_view(flag).substr(2)) {
+    name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+void read_environment_for_every_flag(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option != app.get_help_ptr()) option->envname(environment_variable_of(option->get_name()));
+  }
 }
 
 }  // namespace
 
-std::optional<int> parse_options(int argc, char** argv, Options& o) {
+std::optional<int> parse_options(int argc, const char* const* argv, Options& o, std::ostream& out,
+                                 std::ostream& err) {
   CLI::App app{
       "orderd: an in-memory order processing engine behind an HTTP/1.1 API.\n"
       "Every option can also be set through the environment variable shown as Env:NAME.",
       "orderd"};
+  app.footer(
+      "Durations are 0 or a number with a unit, us, ms, s, m or h, and may have a fraction: "
+      "800us, 250ms, 1.5s, 10m.");
   app.get_formatter()->column_width(40);
+  app.option_defaults()->always_capture_default();
 
-  std::string processing_time = "0";
-  std::string read_timeout = format_ms(o.server.read_timeout);
-  std::string idle_timeout = format_ms(o.server.idle_timeout);
-  std::string shutdown_timeout = format_ms(o.shutdown_timeout);
-  std::string fsync = o.durability.fsync.to_string();
-  std::string snapshot_interval =
-      std::to_string(o.durability.snapshot_interval.count() / 1000) + "s";
-  std::uint64_t snapshot_journal_mib = o.durability.snapshot_journal_bytes >> 20;
-  std::uint64_t snapshot_mib_per_second = o.durability.snapshot_max_bytes_per_second >> 20;
-  std::string log_level = "info";
-  std::string log_format = "logfmt";
-
-  auto* net = "HTTP server";
-  app.add_option("--port", o.server.port, "TCP port; 0 picks a free one (printed at start)")
-      ->envname("ORDERD_PORT")
-      ->capture_default_str()
-      ->group(net);
-  app.add_option("--bind", o.server.bind_address, "Address to listen on")
-      ->envname("ORDERD_BIND")
-      ->capture_default_str()
-      ->group(net);
-  app.add_option("--threads", o.server.io_threads, "I/O threads; 0 = one per CPU")
-      ->envname("ORDERD_THREADS")
-      ->capture_default_str()
-      ->group(net);
-  app.add_option("--blocking-threads", o.server.blocking_threads,
-                 "Threads for long requests (populate, order id listings)")
-      ->envname("ORDERD_BLOCKING_THREADS")
-      ->capture_default_str()
-      ->check(CLI::Range(1u, 64u))
-      ->group(net);
-  app.add_option("--max-body-bytes", o.server.max_body_bytes, "Largest request body (else 413)")
-      ->envname("ORDERD_MAX_BODY_BYTES")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
-      ->group(net);
-  app.add_option("--max-header-bytes", o.server.max_header_bytes,
-                 "Largest request line + headers (else 431)")
-      ->envname("ORDERD_MAX_HEADER_BYTES")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 20))
-      ->group(net);
-  app.add_option("--max-connections", o.server.max_connections,
-                 "Most open connections (beyond: 503 and close)")
-      ->envname("ORDERD_MAX_CONNECTIONS")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
-      ->group(net);
-  app.add_option("--read-timeout", read_timeout,
-                 "Longest time to receive one request or send one response")
-      ->envname("ORDERD_READ_TIMEOUT")
-      ->capture_default_str()
-      ->group(net);
-  app.add_option("--idle-timeout", idle_timeout, "Longest wait for a keep-alive request")
-      ->envname("ORDERD_IDLE_TIMEOUT")
-      ->capture_default_str()
-      ->group(net);
-  app.add_option("--shutdown-timeout", shutdown_timeout,
-                 "Longest wait for requests in progress at SIGINT/SIGTERM")
-      ->envname("ORDERD_SHUTDOWN_TIMEOUT")
-      ->capture_default_str()
-      ->group(net);
-
-  auto* engine = "Engine";
-  app.add_option("--workers", o.engine.workers, "Engine worker threads; 0 = one per CPU")
-      ->envname("ORDERD_WORKERS")
-      ->capture_default_str()
-      ->group(engine);
-  app.add_option("--capacity", o.engine.capacity, "Most orders Pending or Processing at once")
-      ->envname("ORDERD_CAPACITY")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32))
-      ->group(engine);
-  app.add_option("--processing-time", processing_time,
-                 "Simulated processing time: 0, a duration (250ms) or a range (3s-7s)")
-      ->envname("ORDERD_PROCESSING_TIME")
-      ->capture_default_str()
-      ->group(engine);
-  app.add_option("--data-dir", o.data_dir, "Directory for the server's data (created if missing)")
-      ->envname("ORDERD_DATA_DIR")
-      ->capture_default_str()
-      ->group(engine);
-  app.add_option("--populate-max", o.api.populate_max_entries,
-                 "Most orders one POST /orders/populate may create")
-      ->envname("ORDERD_POPULATE_MAX")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
-      ->group(engine);
-
-  auto* durability = "Durability";
-  app.add_option("--fsync", fsync,
-                 "When an acknowledged change is on disk: always (before the response), "
-                 "interval:<ms> (within that many ms) or never (when the OS writes it)")
-      ->envname("ORDERD_FSYNC")
-      ->capture_default_str()
-      ->group(durability);
-  app.add_option("--snapshot-interval", snapshot_interval,
-                 "Take a snapshot this often if anything changed (0: never on a timer)")
-      ->envname("ORDERD_SNAPSHOT_INTERVAL")
-      ->capture_default_str()
-      ->group(durability);
-  app.add_option("--snapshot-journal-mib", snapshot_journal_mib,
-                 "Take a snapshot once this many MiB were journaled since the last (0: off)")
-      ->envname("ORDERD_SNAPSHOT_JOURNAL_MIB")
-      ->capture_default_str()
-      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20))
-      ->group(durability);
-  app.add_option("--snapshot-mib-per-second", snapshot_mib_per_second,
-                 "Write snapshots at most this fast, so that they leave the disk and CPU to "
-                 "requests (0: no limit)")
-      ->envname("ORDERD_SNAPSHOT_MIB_PER_SECOND")
-      ->capture_default_str()
-      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20))
-      ->group(durability);
-  app.add_flag("--snapshot-on-exit", o.durability.snapshot_on_close,
-               "Write a snapshot at shutdown, so the next start replays less")
-      ->envname("ORDERD_SNAPSHOT_ON_EXIT")
-      ->group(durability);
-  app.add_flag("--truncate-at-corruption", o.durability.truncate_at_corruption,
-               "Recover up to the first damaged journal record and cut the journal there, "
-               "discarding what follows, instead of refusing to start")
-      ->envname("ORDERD_TRUNCATE_AT_CORRUPTION")
-      ->group(durability);
-
-  auto* logs = "Logging";
-  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
-      ->envname("ORDERD_LOG_LEVEL")
-      ->capture_default_str()
-      ->group(logs);
-  app.add_option("--log-format", log_format, "logfmt or json (one line per event, on stderr)")
-      ->envname("ORDERD_LOG_FORMAT")
-      ->capture_default_str()
-      ->group(logs);
-  app.add_flag("--access-log", o.server.access_log,
-               "Log every request (method, path, status, duration); for debugging")
-      ->envname("ORDERD_ACCESS_LOG")
-      ->group(logs);
-
-  auto* catalog = "Catalog";
-  app.add_option("--max-products", o.engine.max_products, "Catalog capacity")
-      ->envname("ORDERD_MAX_PRODUCTS")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
-      ->group(catalog);
-  app.add_option("--demo-products", o.demo_catalog.products,
-                 "Demo products 1..N added at start (0: none)")
-      ->envname("ORDERD_DEMO_PRODUCTS")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24))
-      ->group(catalog);
-  app.add_option("--demo-stock", o.demo_catalog.stock, "Units in stock per demo product")
-      ->envname("ORDERD_DEMO_STOCK")
-      ->capture_default_str()
-      ->check(CLI::Range(std::int64_t{0}, Catalog::kMaxStock))
-      ->group(catalog);
+  add_server_flags(app, o.server, o.shutdown_timeout);
+  add_engine_flags(app, o);
+  add_durability_flags(app, o.durability);
+  add_logging_flags(app, o);
+  add_catalog_flags(app, o);
+  read_environment_for_every_flag(app);
 
   try {
     app.parse(argc, argv);
-    auto fail = [](const std::string& option, const std::string& why) {
-      throw CLI::ValidationError(option, why);
-    };
-    std::string error;
-    auto delay = ProcessingDelay::parse(processing_time, &error);
-    if (!delay) fail("--processing-time", error);
-    o.engine.processing_delay = *delay;
-    if (auto why = parse_timeout(read_timeout, o.server.read_timeout); !why.empty()) {
-      fail("--read-timeout", why);
-    }
-    if (auto why = parse_timeout(idle_timeout, o.server.idle_timeout); !why.empty()) {
-      fail("--idle-timeout", why);
-    }
-    if (auto why = parse_timeout(shutdown_timeout, o.shutdown_timeout); !why.empty()) {
-      fail("--shutdown-timeout", why);
-    }
-    auto policy = persistence::FsyncPolicy::parse(fsync, &error);
-    if (!policy) fail("--fsync", error);
-    o.durability.fsync = *policy;
-    if (auto why = parse_interval(snapshot_interval, o.durability.snapshot_interval);
-        !why.empty()) {
-      fail("--snapshot-interval", why);
-    }
-    o.durability.snapshot_journal_bytes = snapshot_journal_mib << 20;
-    o.durability.snapshot_max_bytes_per_second = snapshot_mib_per_second << 20;
-    auto level = logging::parse_level(log_level);
-    if (!level)
-      fail("--log-level", "expected debug, info, warn, error or off, got '" + log_level + "'");
-    o.log_level = *level;
-    auto format = logging::parse_format(log_format);
-    if (!format) fail("--log-format", "expected logfmt or json, got '" + log_format + "'");
-    o.log_format = *format;
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e, out, err);
   }
   return std::nullopt;
+}
+
+std::optional<int> parse_options(int argc, char** argv, Options& options) {
+  return parse_options(argc, argv, options, std::cout, std::cerr);
 }
 
 }  // namespace orderd::app

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -27,9 +28,15 @@ struct Options {
   logging::Format log_format = logging::Format::kLogfmt;
 };
 
-// Reads argv, falling back to ORDERD_* variables and then to defaults.
-// Returns an exit code when the process should end now: 0 after --help,
-// non-zero (with a message on stderr) for a bad flag or value.
+// Reads argv, falling back to the ORDERD_* variable named after each flag
+// (--max-body-bytes: ORDERD_MAX_BODY_BYTES) and then to what `options`
+// holds. Returns an exit code when the process should end now: 0 after
+// --help (printed on `out`), non-zero for a bad flag or value (with a
+// message on `err`). `options` may be partly set when an error is returned.
+std::optional<int> parse_options(int argc, const char* const* argv, Options& options,
+                                 std::ostream& out, std::ostream& err);
+
+// The same, printing on standard output and standard error.
 std::optional<int> parse_options(int argc, char** argv, Options& options);
 
 }  // namespace orderd::app

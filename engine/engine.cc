@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <queue>
 
+#include "base/random.h"
 #include "engine/pricing.h"
 #include "engine/state_digest.h"
 
@@ -98,7 +99,7 @@ struct Engine::Worker {
   moodycamel::ConsumerToken consumer;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
   std::uint64_t random_state;
-  Worker(Queue& q, std::uint64_t seed) : consumer(q.orders), random_state(seed | 1) {}
+  Worker(Queue& q, std::uint64_t seed) : consumer(q.orders), random_state(seed) {}
 };
 
 Engine::Engine(EngineConfig config)
@@ -307,7 +308,10 @@ void Engine::record_completion_latency(const Order& order, Micros now) {
 }
 
 void Engine::run_worker(unsigned index) {
-  Worker w(*queue_, 0x9E3779B97F4A7C15ULL * (index + 1));
+  // The delays are drawn by stepping a splitmix64 counter: seeds spread by
+  // splitmix64 itself keep the workers' sequences far apart.
+  std::uint64_t seed_source = index;
+  Worker w(*queue_, Random::splitmix64(seed_source));
   Order* batch[kDequeueBatch];
   const ProcessingDelay delay = config_.processing_delay;
   while (true) {

@@ -1,87 +1,54 @@
 #include "engine/processing_delay.h"
 
-#include <charconv>
-#include <cmath>
-#include <cstdio>
+#include "base/duration.h"
+#include "base/random.h"
 
 namespace orderd {
 namespace {
 
-// Microseconds up to one day; anything longer is surely a typo.
-constexpr Micros kMaxDelay = 86'400'000'000;
+// Up to one day each end; anything longer is surely a typo.
+constexpr DurationLimits kDelayLimits{.max = std::chrono::hours(24)};
 
-std::optional<Micros> parse_duration(std::string_view text) {
-  double value = 0;
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || !std::isfinite(value) || value < 0) return std::nullopt;
-  std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
-  double scale;
-  if (unit == "us") {
-    scale = 1;
-  } else if (unit == "ms") {
-    scale = 1e3;
-  } else if (unit == "s") {
-    scale = 1e6;
-  } else if (unit.empty() && value == 0) {
-    scale = 0;
-  } else {
-    return std::nullopt;
-  }
-  double micros = value * scale;
-  if (micros > static_cast<double>(kMaxDelay)) return std::nullopt;
-  return static_cast<Micros>(std::llround(micros));
+std::optional<Micros> parse_end(std::string_view text, std::string* why) {
+  auto parsed = parse_duration(text, why, kDelayLimits);
+  if (!parsed) return std::nullopt;
+  return parsed->count();
 }
 
-std::string format_duration(Micros us) {
-  char buf[32];
-  if (us % 1'000'000 == 0) {
-    std::snprintf(buf, sizeof buf, "%llds", static_cast<long long>(us / 1'000'000));
-  } else if (us % 1000 == 0) {
-    std::snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(us / 1000));
-  } else {
-    std::snprintf(buf, sizeof buf, "%lldus", static_cast<long long>(us));
-  }
-  return buf;
-}
+std::string format_end(Micros us) { return format_duration(std::chrono::microseconds(us)); }
 
 }  // namespace
 
 Micros ProcessingDelay::sample(std::uint64_t& state) const {
   if (max <= min) return min;
-  // xorshift64*: cheap, good enough to spread simulated delays.
-  state ^= state >> 12;
-  state ^= state << 25;
-  state ^= state >> 27;
-  std::uint64_t r = state * 0x2545F4914F6CDD1DULL;
-  return min + static_cast<Micros>(r % static_cast<std::uint64_t>(max - min + 1));
+  const auto span = static_cast<std::uint64_t>(max - min) + 1;
+  // Multiply-shift maps the 64 random bits onto the span without the
+  // modulo's bias towards small values.
+  const auto offset = (static_cast<unsigned __int128>(Random::splitmix64(state)) * span) >> 64;
+  return min + static_cast<Micros>(offset);
 }
 
 std::optional<ProcessingDelay> ProcessingDelay::parse(std::string_view text, std::string* error) {
-  auto fail = [&] {
-    if (error) {
-      *error = "invalid processing time '" + std::string(text) +
-               "': expected 0, a duration such as 250ms, 2s or 800us, or a range such as 3s-7s";
-    }
-    return std::nullopt;
-  };
-  auto dash = text.find('-');
+  std::string why;
+  const auto dash = text.find('-');
   if (dash == std::string_view::npos) {
-    auto d = parse_duration(text);
-    if (!d) return fail();
-    return ProcessingDelay{*d, *d};
+    const auto fixed = parse_end(text, &why);
+    if (fixed) return ProcessingDelay{*fixed, *fixed};
+    if (error) *error = why + " (or a range such as 3s-7s)";
+    return std::nullopt;
   }
-  auto lo = parse_duration(text.substr(0, dash));
-  auto hi = parse_duration(text.substr(dash + 1));
-  if (!lo || !hi || *lo > *hi) return fail();
-  return ProcessingDelay{*lo, *hi};
+  const auto low = parse_end(text.substr(0, dash), &why);
+  const auto high = low ? parse_end(text.substr(dash + 1), &why) : std::nullopt;
+  if (high && *low > *high) why = "its start is above its end";
+  if (high && *low <= *high) return ProcessingDelay{*low, *high};
+  if (error) *error = "in the range '" + std::string(text) + "': " + why;
+  return std::nullopt;
 }
 
 std::string ProcessingDelay::to_string() const {
   if (none()) return "0";
-  if (min == max) return format_duration(min);
-  return format_duration(min) + "-" + format_duration(max);
+  if (min == max) return format_end(min);
+  return format_end(min) + "-" + format_end(max);
 }
 
 }  // namespace orderd

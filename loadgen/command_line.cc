@@ -18,7 +18,8 @@ constexpr const char* kDescription =
     "the actual send is printed beside it as 'uncorrected'.";
 
 constexpr const char* kFooter =
-    "Durations take a unit: 250ms, 10s, 2m (a bare number is seconds).\n"
+    "Durations are 0 or a number with a unit, us, ms, s, m or h: 800us, 250ms, 1.5s,\n"
+    "2m (a bare number is seconds).\n"
     "\n"
     "Output: offered and achieved request rates, counts by status code and error\n"
     "kind, latency p50/p90/p99/p99.9/p99.99/max (within 0.4%), and orderload's own\n"
@@ -40,8 +41,9 @@ CLI::Validator range(T low, T high) {
 
 CLI::Validator duration_validator() {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
-        return parse_duration(text) ? "" : "'" + text + "' is not a duration such as 10s or 250ms";
+      [](std::string& text) {
+        std::string error;
+        return parse_run_duration(text, &error) ? std::string() : error;
       },
       "");
 }
@@ -194,9 +196,9 @@ CommandLine parse_command_line(int argc, const char* const* argv, std::ostream& 
     o.create_percent = *percent;
   }
   if (requests > 0) o.requests = requests;
-  o.duration = *parse_duration(duration_text);
-  o.warmup = *parse_duration(warmup_text);
-  o.timeout = *parse_duration(timeout_text);
+  o.duration = *parse_run_duration(duration_text);
+  o.warmup = *parse_run_duration(warmup_text);
+  o.timeout = *parse_run_duration(timeout_text);
   if (seed->count() > 0) o.random_seed = random_seed;
   o.progress = !no_progress;
   if (o.threads > o.connections) o.threads = o.connections;

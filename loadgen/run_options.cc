@@ -1,9 +1,9 @@
 #include "loadgen/run_options.h"
 
-#include <charconv>
 #include <cmath>
 #include <random>
 
+#include "base/duration.h"
 #include "base/random.h"
 
 namespace orderd::loadgen {
@@ -35,30 +35,10 @@ std::string validate(const RunOptions& o) {
   return "";
 }
 
-std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end == text.data() || !std::isfinite(value) || value < 0) {
-    return std::nullopt;
-  }
-  const std::string_view unit(end, text.data() + text.size() - end);
-  double seconds_per_unit = 0;
-  if (unit.empty() || unit == "s") {
-    seconds_per_unit = 1;
-  } else if (unit == "ms") {
-    seconds_per_unit = 1e-3;
-  } else if (unit == "us") {
-    seconds_per_unit = 1e-6;
-  } else if (unit == "m" || unit == "min") {
-    seconds_per_unit = 60;
-  } else if (unit == "h") {
-    seconds_per_unit = 3600;
-  } else {
-    return std::nullopt;
-  }
-  const double nanoseconds = value * seconds_per_unit * 1e9;
-  if (nanoseconds > 1e18) return std::nullopt;  // beyond ~30 years: a typo
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(nanoseconds)));
+std::optional<std::chrono::nanoseconds> parse_run_duration(std::string_view text,
+                                                           std::string* error) {
+  constexpr DurationLimits kLimits{.bare_number_unit = std::chrono::seconds(1)};
+  return parse_duration(text, error, kLimits);
 }
 
 std::string make_run_id() {

@@ -43,8 +43,12 @@ struct RunOptions {
 // The first problem found in `options` (a sentence), or "" if there is none.
 std::string validate(const RunOptions& options);
 
-// "10s", "250ms", "1.5s", "2m", "500us"; a bare number is seconds.
-std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text);
+// One of orderload's duration flags: base/duration.h's grammar ("10s",
+// "250ms", "1.5s", "2m", "500us"), where a bare number is seconds, as
+// orderload always read one. On failure returns nullopt and, when `error`
+// is not null, says what was expected.
+std::optional<std::chrono::nanoseconds> parse_run_duration(std::string_view text,
+                                                           std::string* error = nullptr);
 
 // Eight characters of [0-9a-z], different on every call in practice.
 std::string make_run_id();

@@ -1,27 +1,38 @@
 #include "persistence/fsync_policy.h"
 
-#include <charconv>
+#include "base/duration.h"
 
 namespace orderd::persistence {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A bare number is milliseconds: the policy was "interval:<ms>" before
+// durations took units, and that spelling stays documented.
+constexpr DurationLimits kIntervalLimits{
+    .min = 1ms, .max = 60s, .step = 1ms, .bare_number_unit = 1ms};
+
+}  // namespace
 
 std::optional<FsyncPolicy> FsyncPolicy::parse(std::string_view text, std::string* error) {
   if (text == "always") return always();
   if (text == "never") return never();
   constexpr std::string_view kInterval = "interval:";
-  if (text.substr(0, kInterval.size()) == kInterval) {
-    std::string_view number = text.substr(kInterval.size());
-    long long ms = 0;
-    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), ms);
-    if (ec == std::errc() && end == number.data() + number.size() && ms > 0 && ms <= 60'000) {
-      return every(std::chrono::milliseconds(ms));
-    }
-    if (error) *error = "fsync interval must be a whole number of milliseconds from 1 to 60000";
+  if (text.starts_with(kInterval)) {
+    std::string why;
+    const auto interval = parse_duration(text.substr(kInterval.size()), &why, kIntervalLimits);
+    if (interval) return every(std::chrono::duration_cast<std::chrono::milliseconds>(*interval));
+    if (error)
+      *error = "in '" + std::string(text) + "': " + why + " (a bare number is milliseconds)";
     return std::nullopt;
   }
-  if (error) *error = "fsync policy must be always, never or interval:<ms>";
+  if (error) {
+    *error =
+        "fsync policy must be always, never or interval:<duration> such as interval:10ms, got '" +
+        std::string(text) + "'";
+  }
   return std::nullopt;
 }
-
 std::string FsyncPolicy::to_string() const {
   switch (mode) {
     case Mode::kAlways:

@@ -3,10 +3,12 @@
 //   always       every batch is synced before its records are acknowledged:
 //                an acknowledged record survives a crash of the process, of
 //                the OS and a power loss. The default.
-//   interval:N   batches are acknowledged once written to the OS and synced
-//                at most every N ms: a process crash loses nothing
+//   interval:D   batches are acknowledged once written to the OS and synced
+//                at most every D (1ms to 1m, in base/duration.h's grammar;
+//                a bare number is milliseconds, so interval:10 and
+//                interval:10ms agree): a process crash loses nothing
 //                acknowledged; an OS crash or power loss can lose the last
-//                N ms (plus one sync's duration) of acknowledged records.
+//                D (plus one sync's duration) of acknowledged records.
 //   never        acknowledged once written to the OS, synced only when a
 //                segment is closed or a snapshot needs it: an OS crash or
 //                power loss can lose whatever the kernel had not yet written
@@ -32,9 +34,11 @@ struct FsyncPolicy {
   }
   static FsyncPolicy never() { return {Mode::kNever, {}}; }
 
-  // Accepts "always", "never" and "interval:<ms>" (e.g. "interval:10").
-  // On failure returns nullopt and fills `error`.
+  // Accepts "always", "never" and "interval:<duration>" ("interval:10ms",
+  // or "interval:10" in milliseconds). On failure returns nullopt and fills
+  // `error`.
   static std::optional<FsyncPolicy> parse(std::string_view text, std::string* error);
+  // "always", "never" or "interval:<ms>", which parse() reads back.
   std::string to_string() const;
 
   // Whether a record is acknowledged only after it was synced.

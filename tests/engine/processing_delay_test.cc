@@ -37,10 +37,36 @@ TEST(ProcessingDelayTest, ParsesUniformRange) {
   EXPECT_EQ(parse("100ms-1s")->to_string(), "100ms-1s");
 }
 
+TEST(ProcessingDelayTest, EachEndTakesTheSharedDurationGrammar) {
+  EXPECT_EQ(parse("2m")->min, 120'000'000);
+  EXPECT_EQ(parse("1h")->min, 3'600'000'000);
+  auto d = parse("0-1.5s");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->min, 0);
+  EXPECT_EQ(d->max, 1'500'000);
+  EXPECT_EQ(d->to_string(), "0-1500ms");
+}
+
 TEST(ProcessingDelayTest, RejectsMalformedText) {
-  for (auto bad : {"", "abc", "5", "-1s", "7s-3s", "1h", "3s-", "-", "nan", "1e30s", "2 s"}) {
+  for (auto bad : {"", "abc", "5", "-1s", "7s-3s", "25h", "3s-", "-", "nan", "1e30s", "2 s",
+                   "1s-2s-3s", "0.5us"}) {
     EXPECT_FALSE(parse(bad)) << bad;
   }
+}
+
+TEST(ProcessingDelayTest, ErrorsSayWhatWasWrongAndWhatIsExpected) {
+  std::string error;
+  EXPECT_FALSE(ProcessingDelay::parse("soon", &error));
+  EXPECT_NE(error.find("'soon'"), std::string::npos) << error;
+  EXPECT_NE(error.find("250ms"), std::string::npos) << error;
+  EXPECT_NE(error.find("range such as 3s-7s"), std::string::npos) << error;
+  EXPECT_FALSE(ProcessingDelay::parse("3s-7x", &error));
+  EXPECT_NE(error.find("'3s-7x'"), std::string::npos) << error;
+  EXPECT_NE(error.find("'7x'"), std::string::npos) << error;
+  EXPECT_FALSE(ProcessingDelay::parse("7s-3s", &error));
+  EXPECT_NE(error.find("start is above its end"), std::string::npos) << error;
+  EXPECT_FALSE(ProcessingDelay::parse("25h", &error));
+  EXPECT_NE(error.find("at most 24h"), std::string::npos) << error;
 }
 
 TEST(ProcessingDelayTest, SamplesStayInsideTheRange) {
@@ -56,6 +82,27 @@ TEST(ProcessingDelayTest, SamplesStayInsideTheRange) {
   }
   EXPECT_LT(lo, 1100);  // spread over the range, not stuck
   EXPECT_GT(hi, 1900);
+}
+
+TEST(ProcessingDelayTest, TheSameSeedDrawsTheSameDelays) {
+  ProcessingDelay d{0, 1'000'000};
+  std::uint64_t a = 42, b = 42, c = 43;
+  bool differs = false;
+  for (int i = 0; i < 100; ++i) {
+    const Micros s = d.sample(a);
+    EXPECT_EQ(s, d.sample(b));
+    differs |= s != d.sample(c);
+  }
+  EXPECT_TRUE(differs);
+}
+
+TEST(ProcessingDelayTest, SamplesAreUniformOverTheRange) {
+  ProcessingDelay d{0, 9};
+  std::uint64_t state = 0;  // any seed, zero included
+  int counts[10] = {};
+  constexpr int kDraws = 100'000;
+  for (int i = 0; i < kDraws; ++i) ++counts[d.sample(state)];
+  for (int n : counts) EXPECT_NEAR(n, kDraws / 10, kDraws / 100);
 }
 
 TEST(ProcessingDelayTest, FixedDelayAlwaysSamplesItself) {

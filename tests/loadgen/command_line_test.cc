@@ -127,6 +127,8 @@ TEST(CommandLineTest, BadFlagsAndValuesExitTwoWithAMessage) {
       {"--connections", "-4"},
       {"--threads", "many"},
       {"--duration", "10x"},
+      {"--warmup", "-1s"},
+      {"--timeout", "0.5us"},
       {"--duration", "5s", "--requests", "10"},
       {"--rate", "-5"},
       {"--workload", "delete"},
@@ -147,6 +149,21 @@ TEST(CommandLineTest, BadFlagsAndValuesExitTwoWithAMessage) {
     EXPECT_NE(err.str().find("orderload: "), std::string::npos) << args.front();
     EXPECT_NE(err.str().find("--help"), std::string::npos) << args.front();
   }
+}
+
+TEST(CommandLineTest, DurationsTakeUnitsOrBareSeconds) {
+  const Parsed p = parse({"--duration", "1.5m", "--warmup", "0", "--timeout", "2"});
+  ASSERT_FALSE(p.command_line.exit_code) << p.err;
+  EXPECT_EQ(p.command_line.options.duration, 90s);
+  EXPECT_EQ(p.command_line.options.warmup, 0s);
+  EXPECT_EQ(p.command_line.options.timeout, 2s);
+}
+
+TEST(CommandLineTest, ABadDurationIsExplained) {
+  const Parsed p = parse({"--warmup", "5 s"});
+  EXPECT_EQ(p.command_line.exit_code, kExitUsage);
+  EXPECT_NE(p.err.find("--warmup"), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find("'5 s'"), std::string::npos) << p.err;
 }
 
 TEST(CommandLineTest, ThreadsAreCappedByConnections) {

@@ -36,19 +36,29 @@ TEST(RunOptionsTest, EachBadValueIsNamed) {
 }
 
 TEST(RunOptionsTest, DurationsTakeUnits) {
-  EXPECT_EQ(parse_duration("10s"), 10s);
-  EXPECT_EQ(parse_duration("10"), 10s);
-  EXPECT_EQ(parse_duration("250ms"), 250ms);
-  EXPECT_EQ(parse_duration("1.5s"), 1500ms);
-  EXPECT_EQ(parse_duration("2m"), 120s);
-  EXPECT_EQ(parse_duration("500us"), 500us);
-  EXPECT_EQ(parse_duration("0"), 0s);
-  EXPECT_FALSE(parse_duration(""));
-  EXPECT_FALSE(parse_duration("s"));
-  EXPECT_FALSE(parse_duration("-1s"));
-  EXPECT_FALSE(parse_duration("10 s"));
-  EXPECT_FALSE(parse_duration("10x"));
-  EXPECT_FALSE(parse_duration("1e30s"));
+  EXPECT_EQ(parse_run_duration("10s"), 10s);
+  EXPECT_EQ(parse_run_duration("10"), 10s);
+  EXPECT_EQ(parse_run_duration("250ms"), 250ms);
+  EXPECT_EQ(parse_run_duration("1.5s"), 1500ms);
+  EXPECT_EQ(parse_run_duration("2m"), 120s);
+  EXPECT_EQ(parse_run_duration("500us"), 500us);
+  EXPECT_EQ(parse_run_duration("0"), 0s);
+  EXPECT_FALSE(parse_run_duration(""));
+  EXPECT_FALSE(parse_run_duration("s"));
+  EXPECT_FALSE(parse_run_duration("-1s"));
+  EXPECT_FALSE(parse_run_duration("10 s"));
+  EXPECT_FALSE(parse_run_duration("10x"));
+  EXPECT_FALSE(parse_run_duration("1e30s"));
+}
+
+TEST(RunOptionsTest, DurationsShareTheGrammarOfEveryFlag) {
+  EXPECT_EQ(parse_run_duration("2h"), 2h);
+  EXPECT_EQ(parse_run_duration("0.5"), 500ms);
+  EXPECT_FALSE(parse_run_duration("0.5us"));
+  std::string error;
+  EXPECT_FALSE(parse_run_duration("10x", &error));
+  EXPECT_NE(error.find("'10x'"), std::string::npos) << error;
+  EXPECT_NE(error.find("250ms"), std::string::npos) << error;
 }
 
 TEST(RunOptionsTest, RunIdsAreShortAndDistinct) {

@@ -628,12 +628,14 @@ class CliTest(unittest.TestCase):
         for flag in ("--port", "--bind", "--data-dir", "--threads", "--workers", "--capacity",
                      "--processing-time", "--max-body-bytes", "--max-header-bytes",
                      "--max-connections", "--read-timeout", "--idle-timeout", "--demo-products",
-                     "--demo-stock", "ORDERD_PORT", "ORDERD_PROCESSING_TIME"):
+                     "--demo-stock", "--max-order-total", "ORDERD_PORT", "ORDERD_PROCESSING_TIME",
+                     "ORDERD_MAX_ORDER_TOTAL"):
             self.assertIn(flag, done.stdout)
 
     def test_bad_values_are_refused(self):
         for args in (["--processing-time", "soon"], ["--port", "70000"], ["--threads", "x"],
-                     ["--read-timeout", "0"], ["--no-such-flag"]):
+                     ["--read-timeout", "0"], ["--max-order-total", "-5"],
+                     ["--fsync", "interval:2m"], ["--no-such-flag"]):
             with self.subTest(args=args):
                 done = self.run_orderd(*args)
                 self.assertNotEqual(done.returncode, 0)
@@ -643,6 +645,18 @@ class CliTest(unittest.TestCase):
         with Orderd(env={"ORDERD_PORT": "0", "ORDERD_DEMO_PRODUCTS": "5"}) as s:
             self.assertEqual(s.request("GET", "/api/v1/products/5")[0], 200)
             self.assertEqual(s.request("GET", "/api/v1/products/6")[0], 404)
+
+    def test_orders_above_max_order_total_are_rejected_in_processing(self):
+        with Orderd("--max-order-total", "10.00", "--workers", "1") as s:
+            # Demo product k costs (k % 100).99.
+            self.assertEqual(s.create("CHEAP", items=[1, 2], total=4.98)[0], 201)
+            self.assertEqual(s.create("DEAR", items=[50, 60], total=111.98)[0], 201)
+            self.assertEqual(s.wait_status("CHEAP", "Completed")["catalog_total"], 4.98)
+            dear = s.wait_status("DEAR", "Rejected")
+            self.assertEqual(dear["reason"], "order total exceeds the limit per order")
+            self.assertEqual(dear["catalog_total"], 111.98)
+            metrics = s.request("GET", "/metrics")[2]
+            self.assertRegex(metrics, r"(?m)^orderd_orders_rejected_in_processing_total 1$")
 
     def test_port_in_use_exits_1(self):
         with Orderd() as s:

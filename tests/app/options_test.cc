@@ -1,0 +1,332 @@
+#include "app/options.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <functional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+extern char** environ;
+
+namespace orderd::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Parsed {
+  std::optional<int> exit_code;
+  Options options;
+  std::string out;
+  std::string err;
+};
+
+Parsed parse(const std::vector<std::string>& args) {
+  std::vector<const char*> argv{"orderd"};
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  Parsed parsed;
+  std::ostringstream out, err;
+  parsed.exit_code =
+      parse_options(static_cast<int>(argv.size()), argv.data(), parsed.options, out, err);
+  parsed.out = out.str();
+  parsed.err = err.str();
+  return parsed;
+}
+
+// One flag, with two values that both differ from its default.
+struct Flag {
+  std::string name;
+  std::string variable;
+  std::string value;
+  std::string other;
+  std::function<bool(const Options&)> took_value;  // whether `value` was applied
+  bool is_switch = false;  // given without a value; the values are for the environment
+};
+
+const std::vector<Flag>& every_flag() {
+  static const std::vector<Flag> flags = {
+      {"--port", "ORDERD_PORT", "6001", "6002", [](auto& o) { return o.server.port == 6001; }},
+      {"--bind", "ORDERD_BIND", "0.0.0.0", "::1",
+       [](auto& o) { return o.server.bind_address == "0.0.0.0"; }},
+      {"--threads", "ORDERD_THREADS", "3", "4", [](auto& o) { return o.server.io_threads == 3; }},
+      {"--blocking-threads", "ORDERD_BLOCKING_THREADS", "5", "6",
+       [](auto& o) { return o.server.blocking_threads == 5; }},
+      {"--max-body-bytes", "ORDERD_MAX_BODY_BYTES", "2048", "4096",
+       [](auto& o) { return o.server.max_body_bytes == 2048; }},
+      {"--max-header-bytes", "ORDERD_MAX_HEADER_BYTES", "1024", "2048",
+       [](auto& o) { return o.server.max_header_bytes == 1024; }},
+      {"--max-connections", "ORDERD_MAX_CONNECTIONS", "7", "8",
+       [](auto& o) { return o.server.max_connections == 7; }},
+      {"--read-timeout", "ORDERD_READ_TIMEOUT", "1.5s", "2s",
+       [](auto& o) { return o.server.read_timeout == 1500ms; }},
+      {"--idle-timeout", "ORDERD_IDLE_TIMEOUT", "2m", "3m",
+       [](auto& o) { return o.server.idle_timeout == 2min; }},
+      {"--shutdown-timeout", "ORDERD_SHUTDOWN_TIMEOUT", "250ms", "500ms",
+       [](auto& o) { return o.shutdown_timeout == 250ms; }},
+      {"--workers", "ORDERD_WORKERS", "3", "4", [](auto& o) { return o.engine.workers == 3; }},
+      {"--capacity", "ORDERD_CAPACITY", "42", "43",
+       [](auto& o) { return o.engine.capacity == 42; }},
+      {"--processing-time", "ORDERD_PROCESSING_TIME", "3s-7s", "1s",
+       [](auto& o) {
+         return o.engine.processing_delay.min == 3'000'000 &&
+                o.engine.processing_delay.max == 7'000'000;
+       }},
+      {"--max-order-total", "ORDERD_MAX_ORDER_TOTAL", "1000.00", "5",
+       [](auto& o) { return o.engine.max_order_total == 100'000; }},
+      {"--data-dir", "ORDERD_DATA_DIR", "/srv/orderd", "/var/orderd",
+       [](auto& o) { return o.data_dir == "/srv/orderd"; }},
+      {"--populate-max", "ORDERD_POPULATE_MAX", "10", "20",
+       [](auto& o) { return o.api.populate_max_entries == 10; }},
+      {"--fsync", "ORDERD_FSYNC", "interval:20", "never",
+       [](auto& o) { return o.durability.fsync == persistence::FsyncPolicy::every(20ms); }},
+      {"--snapshot-interval", "ORDERD_SNAPSHOT_INTERVAL", "1h", "0",
+       [](auto& o) { return o.durability.snapshot_interval == 1h; }},
+      {"--snapshot-journal-mib", "ORDERD_SNAPSHOT_JOURNAL_MIB", "3", "4",
+       [](auto& o) { return o.durability.snapshot_journal_bytes == 3u << 20; }},
+      {"--snapshot-mib-per-second", "ORDERD_SNAPSHOT_MIB_PER_SECOND", "0", "5",
+       [](auto& o) { return o.durability.snapshot_max_bytes_per_second == 0; }},
+      {"--snapshot-on-exit", "ORDERD_SNAPSHOT_ON_EXIT", "true", "false",
+       [](auto& o) { return o.durability.snapshot_on_close; }, true},
+      {"--truncate-at-corruption", "ORDERD_TRUNCATE_AT_CORRUPTION", "true", "false",
+       [](auto& o) { return o.durability.truncate_at_corruption; }, true},
+      {"--log-level", "ORDERD_LOG_LEVEL", "debug", "error",
+       [](auto& o) { return o.log_level == logging::Level::kDebug; }},
+      {"--log-format", "ORDERD_LOG_FORMAT", "json", "logfmt",
+       [](auto& o) { return o.log_format == logging::Format::kJson; }},
+      {"--access-log", "ORDERD_ACCESS_LOG", "true", "false",
+       [](auto& o) { return o.server.access_log; }, true},
+      {"--max-products", "ORDERD_MAX_PRODUCTS", "100", "200",
+       [](auto& o) { return o.engine.max_products == 100; }},
+      {"--demo-products", "ORDERD_DEMO_PRODUCTS", "0", "5",
+       [](auto& o) { return o.demo_catalog.products == 0; }},
+      {"--demo-stock", "ORDERD_DEMO_STOCK", "7", "8",
+       [](auto& o) { return o.demo_catalog.stock == 7; }},
+  };
+  return flags;
+}
+
+std::vector<std::string> args_giving(const Flag& flag, const std::string& value) {
+  if (flag.is_switch) return {flag.name};
+  return {flag.name, value};
+}
+
+// Each test starts with no ORDERD_* variable set, whatever the caller's
+// environment holds, and leaves the environment as it found it.
+class OptionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string text = *entry;
+      const auto equals = text.find('=');
+      if (text.starts_with("ORDERD_") && equals != std::string::npos) {
+        saved_.emplace_back(text.substr(0, equals), text.substr(equals + 1));
+      }
+    }
+    for (const auto& [name, value] : saved_) unsetenv(name.c_str());
+  }
+
+  void TearDown() override {
+    for (const Flag& flag : every_flag()) unsetenv(flag.variable.c_str());
+    for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> saved_;
+};
+
+TEST_F(OptionsTest, NoFlagsGiveTheDocumentedDefaults) {
+  const Parsed p = parse({});
+  ASSERT_FALSE(p.exit_code) << p.err;
+  const Options& o = p.options;
+  EXPECT_EQ(o.server.port, 5000);
+  EXPECT_EQ(o.server.bind_address, "127.0.0.1");
+  EXPECT_EQ(o.server.io_threads, 0u);
+  EXPECT_EQ(o.server.blocking_threads, 2u);
+  EXPECT_EQ(o.server.max_body_bytes, 1u << 20);
+  EXPECT_EQ(o.server.max_header_bytes, 8u << 10);
+  EXPECT_EQ(o.server.max_connections, 10'000u);
+  EXPECT_EQ(o.server.read_timeout, 10s);
+  EXPECT_EQ(o.server.idle_timeout, 30s);
+  EXPECT_EQ(o.shutdown_timeout, 10s);
+  EXPECT_FALSE(o.server.access_log);
+  EXPECT_EQ(o.engine.workers, 0u);
+  EXPECT_EQ(o.engine.capacity, 1'000'000u);
+  EXPECT_TRUE(o.engine.processing_delay.none());
+  EXPECT_EQ(o.engine.max_order_total, 0);
+  EXPECT_EQ(o.data_dir, "./data");
+  EXPECT_EQ(o.api.populate_max_entries, 1'000'000u);
+  EXPECT_EQ(o.durability.fsync, persistence::FsyncPolicy::always());
+  EXPECT_EQ(o.durability.snapshot_interval, 10min);
+  EXPECT_EQ(o.durability.snapshot_journal_bytes, 256u << 20);
+  EXPECT_EQ(o.durability.snapshot_max_bytes_per_second, 16u << 20);
+  EXPECT_FALSE(o.durability.snapshot_on_close);
+  EXPECT_FALSE(o.durability.truncate_at_corruption);
+  EXPECT_EQ(o.log_level, logging::Level::kInfo);
+  EXPECT_EQ(o.log_format, logging::Format::kLogfmt);
+  EXPECT_EQ(o.engine.max_products, 65'536u);
+  EXPECT_EQ(o.demo_catalog.products, 1000u);
+  EXPECT_EQ(o.demo_catalog.stock, 1'000'000'000);
+}
+
+TEST_F(OptionsTest, EveryFlagIsRead) {
+  for (const Flag& flag : every_flag()) {
+    const Parsed p = parse(args_giving(flag, flag.value));
+    ASSERT_FALSE(p.exit_code) << flag.name << ": " << p.err;
+    EXPECT_TRUE(flag.took_value(p.options)) << flag.name;
+    EXPECT_FALSE(flag.took_value(parse({}).options)) << flag.name << " defaults to its value";
+  }
+}
+
+TEST_F(OptionsTest, AllFlagsAtOnceAreRead) {
+  std::vector<std::string> args;
+  for (const Flag& flag : every_flag()) {
+    for (auto& arg : args_giving(flag, flag.value)) args.push_back(arg);
+  }
+  const Parsed p = parse(args);
+  ASSERT_FALSE(p.exit_code) << p.err;
+  for (const Flag& flag : every_flag()) EXPECT_TRUE(flag.took_value(p.options)) << flag.name;
+}
+
+TEST_F(OptionsTest, EveryFlagFallsBackToItsEnvironmentVariable) {
+  for (const Flag& flag : every_flag()) {
+    setenv(flag.variable.c_str(), flag.value.c_str(), 1);
+    const Parsed p = parse({});
+    unsetenv(flag.variable.c_str());
+    ASSERT_FALSE(p.exit_code) << flag.variable << ": " << p.err;
+    EXPECT_TRUE(flag.took_value(p.options)) << flag.variable;
+  }
+}
+
+TEST_F(OptionsTest, AFlagBeatsItsEnvironmentVariable) {
+  for (const Flag& flag : every_flag()) {
+    setenv(flag.variable.c_str(), flag.other.c_str(), 1);
+    const Parsed from_environment = parse({});
+    const Parsed from_both = parse(args_giving(flag, flag.value));
+    unsetenv(flag.variable.c_str());
+    ASSERT_FALSE(from_environment.exit_code) << flag.variable << ": " << from_environment.err;
+    ASSERT_FALSE(from_both.exit_code) << flag.name << ": " << from_both.err;
+    EXPECT_FALSE(flag.took_value(from_environment.options)) << flag.variable;
+    EXPECT_TRUE(flag.took_value(from_both.options)) << flag.name;
+  }
+}
+
+TEST_F(OptionsTest, HelpListsEveryFlagWithItsVariableAndExitsZero) {
+  const Parsed p = parse({"--help"});
+  EXPECT_EQ(p.exit_code, 0);
+  EXPECT_EQ(p.err, "");
+  std::set<std::string> listed;
+  const std::regex flag_pattern("--[a-z][a-z-]+");
+  for (auto it = std::sregex_iterator(p.out.begin(), p.out.end(), flag_pattern);
+       it != std::sregex_iterator(); ++it) {
+    listed.insert(it->str());
+  }
+  listed.erase("--help");
+  std::set<std::string> tested;
+  for (const Flag& flag : every_flag()) {
+    tested.insert(flag.name);
+    EXPECT_NE(p.out.find("Env:" + flag.variable), std::string::npos) << flag.variable;
+  }
+  EXPECT_EQ(listed, tested) << "every flag in --help has a case in every_flag()";
+  EXPECT_NE(p.out.find("Durations are 0 or a number with a unit"), std::string::npos);
+}
+
+// Each flag's refused values; every one exits non-zero with a message that
+// names the flag.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& invalid_values() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> values = {
+      {"--port", {"70000", "-1", "x"}},
+      {"--threads", {"x", "-2"}},
+      {"--blocking-threads", {"0", "65"}},
+      {"--max-body-bytes", {"0", "1073741825"}},
+      {"--max-header-bytes", {"255", "1048577"}},
+      {"--max-connections", {"0", "16777217"}},
+      {"--read-timeout", {"0", "1500us", "25h", "soon", "5", "-1s"}},
+      {"--idle-timeout", {"0", "10 s"}},
+      {"--shutdown-timeout", {"0", "1e3ms"}},
+      {"--workers", {"x"}},
+      {"--capacity", {"0", "4294967297"}},
+      {"--processing-time", {"soon", "7s-3s", "25h", "5", "3s-"}},
+      {"--max-order-total",
+       {"-1", "ten", "1,000.00", "1000.00 EUR", "0x10", "0.001", "11258999068426.25", "1e400"}},
+      {"--populate-max", {"0", "100000001"}},
+      {"--fsync", {"sometimes", "interval:0", "interval:2m", "interval:1500us", "ALWAYS"}},
+      {"--snapshot-interval", {"5", "1500us", "x", "-1m"}},
+      {"--snapshot-journal-mib", {"1048577", "x"}},
+      {"--snapshot-mib-per-second", {"1048577", "-1"}},
+      {"--log-level", {"loud", "INFO"}},
+      {"--log-format", {"xml"}},
+      {"--max-products", {"0", "16777217"}},
+      {"--demo-products", {"16777217", "-1"}},
+      {"--demo-stock", {"-1", "281474976710657"}},
+  };
+  return values;
+}
+
+TEST_F(OptionsTest, EveryInvalidValueExitsNonZeroNamingTheFlag) {
+  for (const auto& [flag, values] : invalid_values()) {
+    for (const std::string& value : values) {
+      const Parsed p = parse({flag, value});
+      ASSERT_TRUE(p.exit_code) << flag << " " << value;
+      EXPECT_NE(*p.exit_code, 0) << flag << " " << value;
+      EXPECT_NE(p.err.find(flag), std::string::npos) << flag << " " << value << ": " << p.err;
+    }
+  }
+}
+
+TEST_F(OptionsTest, AnInvalidEnvironmentValueIsRefusedLikeAFlag) {
+  for (const auto& [variable, value, flag] :
+       {std::tuple{"ORDERD_PORT", "x", "--port"},
+        std::tuple{"ORDERD_READ_TIMEOUT", "soon", "--read-timeout"},
+        std::tuple{"ORDERD_FSYNC", "sometimes", "--fsync"},
+        std::tuple{"ORDERD_DEMO_STOCK", "-1", "--demo-stock"}}) {
+    setenv(variable, value, 1);
+    const Parsed p = parse({});
+    unsetenv(variable);
+    ASSERT_TRUE(p.exit_code) << variable;
+    EXPECT_NE(*p.exit_code, 0) << variable;
+    EXPECT_NE(p.err.find(flag), std::string::npos) << variable << ": " << p.err;
+  }
+}
+
+TEST_F(OptionsTest, DurationErrorsSayWhatWasExpected) {
+  EXPECT_NE(parse({"--read-timeout", "0"}).err.find("from 1ms to 24h"), std::string::npos);
+  EXPECT_NE(parse({"--read-timeout", "1500us"}).err.find("multiple of 1ms"), std::string::npos);
+  EXPECT_NE(parse({"--snapshot-interval", "5"}).err.find("unit"), std::string::npos);
+  EXPECT_NE(parse({"--processing-time", "soon"}).err.find("3s-7s"), std::string::npos);
+}
+
+TEST_F(OptionsTest, TheMaxOrderTotalIsExactMoneyAndZeroMeansNoLimit) {
+  auto limit = [](const std::string& text) {
+    const Parsed p = parse({"--max-order-total", text});
+    EXPECT_FALSE(p.exit_code) << text << ": " << p.err;
+    return p.options.engine.max_order_total;
+  };
+  EXPECT_EQ(limit("1000.00"), 100'000);
+  EXPECT_EQ(limit("59.99"), 5'999);  // no binary floating point: not 5998
+  EXPECT_EQ(limit("0.29"), 29);
+  EXPECT_EQ(limit("1000"), 100'000);
+  EXPECT_EQ(limit("1e3"), 100'000);
+  EXPECT_EQ(limit("0.015"), 2);  // rounded to the cent as prices are, halves up
+  EXPECT_EQ(limit("11258999068426.24"), kMaxClientTotal);
+  EXPECT_EQ(limit("0"), 0);
+  EXPECT_EQ(limit("0.00"), 0);
+  const std::string error = parse({"--max-order-total", "ten"}).err;
+  EXPECT_NE(error.find("such as 1000.00"), std::string::npos) << error;
+  EXPECT_NE(error.find("'ten'"), std::string::npos) << error;
+}
+
+TEST_F(OptionsTest, UnknownFlagsAndMissingValuesAreRefused) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--no-such-flag"}, {"--port"}, {"extra"}, {"--port", "1", "--port", "2"}}) {
+    const Parsed p = parse(args);
+    ASSERT_TRUE(p.exit_code) << args.front();
+    EXPECT_NE(*p.exit_code, 0) << args.front();
+    EXPECT_FALSE(p.err.empty()) << args.front();
+  }
+}
+
+}  // namespace
+}  // namespace orderd::app
