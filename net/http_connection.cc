@@ -10,7 +10,6 @@
 
 #include "logging/log.h"
 #include "net/time_format.h"
-#include "persistence/durability.h"
 
 namespace orderd::net {
 
@@ -238,7 +237,7 @@ void HttpConnection::dispatch_request() {
 
 void HttpConnection::finish_request(const HttpResponse& response) {
   parser_.reset();
-  if (response.durable_token != 0 && thread_.state.api.durability() != nullptr) {
+  if (response.durable_token != 0 && thread_.state.api.durability_waiter() != nullptr) {
     hold_until_durable(response);
     return;
   }
@@ -281,14 +280,13 @@ void HttpConnection::hold_until_durable(const HttpResponse& response) {
   held_body_.assign(response.body);
   held_.body = held_body_;
   awaiting_durable_ = true;
-  thread_.state.api.durability()->on_durable(
-      response.durable_token, [self = shared_from_this()](const persistence::Status& status) {
-        // On the journal's writer thread: hand over to the connection's own.
-        std::string error = status.ok() ? std::string() : status.to_string();
+  thread_.state.api.durability_waiter()->on_durable(
+      response.durable_token, [self = shared_from_this()](std::string_view error) {
+        // Maybe on the journal's writer thread: hand over to the connection's own.
         HttpConnection* raw = self.get();
-        asio::post(raw->socket_.get_executor(), [self = std::move(self), error = std::move(error)] {
-          self->finish_durable(error);
-        });
+        asio::post(
+            raw->socket_.get_executor(),
+            [self = std::move(self), error = std::string(error)] { self->finish_durable(error); });
       });
 }
 
