@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "logging/log.h"
+#include "net/json_output.h"
 #include "net/time_format.h"
 
 namespace orderd::net {
@@ -39,9 +40,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 // A fixed error response built without the API layer (parse failures).
 void append_error(std::string& out, unsigned status, std::string_view message) {
-  std::string body = "{\"error\":\"";
-  body.append(message);
-  body.append("\"}");
+  const std::string body = error_body(message);
   HttpResponse response;
   response.status = status;
   response.body = body;
@@ -300,12 +299,7 @@ void HttpConnection::finish_durable(const std::string& error) {
   } else {
     // Never acknowledge what is not on disk. The change stays in memory
     // until restart, but the journal refuses everything from here on.
-    std::string body = "{\"error\":\"the change could not be made durable: ";
-    for (char c : error) {
-      if (c == '"' || c == '\\') body.push_back('\\');
-      if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
-    }
-    body.append("\"}");
+    const std::string body = error_body("the change could not be made durable: " + error);
     HttpResponse failure;
     failure.status = 503;
     failure.body = body;

@@ -5,6 +5,20 @@
 
 namespace orderd::net {
 
+void write_error_object(JsonWriter& w, std::string_view message) {
+  w.StartObject();
+  write_key(w, "error");
+  write_string(w, message);
+  w.EndObject();
+}
+
+std::string error_body(std::string_view message) {
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
+  write_error_object(w, message);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 void write_money(JsonWriter& w, Cents amount) {
   char text[kMaxScaledDecimalChars];
   w.RawValue(text, format_scaled_decimal(amount, 2, text), rapidjson::kNumberType);
