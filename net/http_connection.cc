@@ -1,6 +1,7 @@
 #include "net/http_connection.h"
 
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -28,15 +29,6 @@ constexpr std::size_t kPendingHighWater = 256 << 10;
 // After a final response, how long unread request bytes are drained so the
 // client sees the response rather than a reset.
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // A fixed error response built without the API layer (parse failures).
 void append_error(std::string& out, unsigned status, std::string_view message) {
@@ -108,7 +100,8 @@ void RequestParser::on_request_impl(http::verb, string_view method, string_view 
 }
 
 void RequestParser::on_field_impl(http::field name, string_view, string_view value, error_code&) {
-  if (name == http::field::expect && iequals(value, "100-continue")) expects_continue_ = true;
+  if (name == http::field::expect && boost::beast::iequals(value, "100-continue"))
+    expects_continue_ = true;
 }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
