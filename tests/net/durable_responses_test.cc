@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -276,6 +277,21 @@ TEST_F(HeldResponsesTest, ACatalogChangeWaitsForTheLastToken) {
   auto r = c->read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 201u) << r->body;
+}
+
+TEST_F(HeldResponsesTest, ShutdownWaitsForAHeldResponseThenCloses) {
+  auto c = connect();
+  ASSERT_TRUE(c->send(post_request("/orders", order_json("H-3"))));
+  ASSERT_TRUE(wait_for_waiters(1));
+  std::thread stopper([&] { server->stop(30s); });
+  ASSERT_TRUE(testing::wait_for([&] { return !api->ready(); }, 10s));
+  EXPECT_FALSE(c->readable_within(50ms));
+  journal.complete_all("");
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201u);
+  EXPECT_TRUE(c->closed_by_peer(10s));
+  stopper.join();
 }
 
 TEST_F(HeldResponsesTest, AFailureIsA503AndMakesTheServerNotReady) {
