@@ -124,7 +124,8 @@ int main(int argc, char** argv) {
                                          {"stock", options.demo_catalog.stock}});
   }
   engine.start();
-  api.attach_durability(durability.get());
+  // Responses wait on it for their changes; snapshots and /metrics use it as storage.
+  api.attach_durability(durability.get(), durability.get());
   api.end_startup();
   logging::info("ready", {{"address", server.url()}});
 

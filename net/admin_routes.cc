@@ -8,7 +8,7 @@
 namespace orderd::net {
 
 HandleOutcome take_snapshot(RequestContext& ctx, const HttpRequest& request) {
-  persistence::Durability* durability = ctx.api.durability();
+  persistence::Durability* durability = ctx.api.storage();
   if (durability == nullptr) {
     ctx.error(409, "snapshots need durable storage, and this server runs without it");
     return HandleOutcome::kDone;

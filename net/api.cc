@@ -7,7 +7,6 @@
 #include "net/order_routes.h"
 #include "net/request_context.h"
 #include "net/router.h"
-#include "persistence/durability.h"
 
 namespace orderd::net {
 
@@ -32,23 +31,23 @@ std::string Api::not_ready_reason() const {
   if (!ready_.load(std::memory_order_acquire)) return "not accepting connections (shutting down)";
   if (!engine_.running()) return "the engine is stopped";
   if (engine_.refusing_writes()) return "writes are refused: " + engine_.write_refusal_reason();
-  if (persistence::Durability* d = durability()) {
-    persistence::Status health = d->health();
-    if (!health.ok()) return "the journal cannot write: " + health.to_string();
+  if (const DurabilityWaiter* waiter = durability_waiter()) {
+    if (std::string error = waiter->sticky_error(); !error.empty()) {
+      return "the journal cannot write: " + error;
+    }
   }
   return {};
 }
 
 DurableToken Api::last_durable_token() const {
-  persistence::Durability* d = durability();
-  return d == nullptr ? 0 : d->last_token();
+  const DurabilityWaiter* waiter = durability_waiter();
+  return waiter == nullptr ? 0 : waiter->last_token();
 }
 
 std::string Api::wait_durable(DurableToken token) const {
-  persistence::Durability* d = durability();
-  if (d == nullptr || token == 0) return {};
-  persistence::Status s = d->wait_durable(token);
-  return s.ok() ? std::string() : s.to_string();
+  DurabilityWaiter* waiter = durability_waiter();
+  if (waiter == nullptr || token == 0) return {};
+  return wait_until_durable(*waiter, token);
 }
 
 ApiHandler::ApiHandler(Api& api) : context_(std::make_unique<RequestContext>(api)) {}

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 
+#include "engine/durability_waiter.h"
 #include "engine/engine.h"
 #include "net/http_message.h"
 #include "net/http_metrics.h"
@@ -74,16 +75,19 @@ class Api {
   std::string not_ready_reason() const;
 
   // --- Durability ----------------------------------------------------------------
-  // With a Durability attached, responses that report a change are sent only
-  // once the change is durable, and /metrics shows the journal. Attach
-  // before end_startup(); it must outlive the server's requests.
+  // With a waiter attached, responses that report a change are sent only
+  // once the waiter says the change is durable, and readiness includes its
+  // health. `storage` is the same durability seen as storage, for what only
+  // it does: snapshots (POST /admin/snapshot) and the journal section of
+  // /metrics; it may be null (then those report that there is no storage).
+  // Attach before end_startup(); both must outlive the server's requests.
 
-  void attach_durability(persistence::Durability* durability) {
-    durability_.store(durability, std::memory_order_release);
+  void attach_durability(DurabilityWaiter* waiter, persistence::Durability* storage) {
+    storage_.store(storage, std::memory_order_release);
+    waiter_.store(waiter, std::memory_order_release);
   }
-  persistence::Durability* durability() const {
-    return durability_.load(std::memory_order_acquire);
-  }
+  DurabilityWaiter* durability_waiter() const { return waiter_.load(std::memory_order_acquire); }
+  persistence::Durability* storage() const { return storage_.load(std::memory_order_acquire); }
   // A token covering every change made so far, for changes whose calls
   // return none (catalog); 0 without durability.
   DurableToken last_durable_token() const;
@@ -104,7 +108,8 @@ class Api {
   std::atomic<bool> ready_{false};
   std::atomic<bool> started_{true};
   std::atomic<bool> abort_{false};
-  std::atomic<persistence::Durability*> durability_{nullptr};
+  std::atomic<DurabilityWaiter*> waiter_{nullptr};
+  std::atomic<persistence::Durability*> storage_{nullptr};
   mutable std::mutex startup_mutex_;
   std::string startup_work_;  // under startup_mutex_
 };

@@ -1,6 +1,7 @@
 #include "net/http_connection.h"
 
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -9,8 +10,8 @@
 #include <ctime>
 
 #include "logging/log.h"
+#include "net/json_output.h"
 #include "net/time_format.h"
-#include "persistence/durability.h"
 
 namespace orderd::net {
 
@@ -29,20 +30,9 @@ constexpr std::size_t kPendingHighWater = 256 << 10;
 // client sees the response rather than a reset.
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // A fixed error response built without the API layer (parse failures).
 void append_error(std::string& out, unsigned status, std::string_view message) {
-  std::string body = "{\"error\":\"";
-  body.append(message);
-  body.append("\"}");
+  const std::string body = error_body(message);
   HttpResponse response;
   response.status = status;
   response.body = body;
@@ -110,7 +100,8 @@ void RequestParser::on_request_impl(http::verb, string_view method, string_view 
 }
 
 void RequestParser::on_field_impl(http::field name, string_view, string_view value, error_code&) {
-  if (name == http::field::expect && iequals(value, "100-continue")) expects_continue_ = true;
+  if (name == http::field::expect && boost::beast::iequals(value, "100-continue"))
+    expects_continue_ = true;
 }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
@@ -147,19 +138,21 @@ HttpConnection::~HttpConnection() {
 void HttpConnection::start() {
   error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
-  request_deadline_ = Clock::now() + thread_.state.options.read_timeout;
+  // The first request counts as under way from the start: a client that
+  // connects and sends nothing is held to the request deadline, not the
+  // (longer) idle timeout, and shutdown waits for its request.
+  begin_request();
   advance();
 }
 
 void HttpConnection::drain() {
-  if (closed_) return;
-  if (reading_ && idle()) close();
+  if (phase_ == Phase::kReading && socket_op_ == SocketOp::kRead && idle()) close();
   // Otherwise advance() closes once the request in progress is answered.
 }
 
 void HttpConnection::close() {
-  if (closed_) return;
-  closed_ = true;
+  if (phase_ == Phase::kClosed) return;
+  phase_ = Phase::kClosed;
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
@@ -175,29 +168,33 @@ ResponseFraming HttpConnection::framing() const {
 }
 
 void HttpConnection::advance() {
-  if (closed_) return;
-  if (!busy() && !close_after_write_) process_input();
-  if (!write_active_ && !pending_.empty()) start_write();
-  if (write_active_ || busy() || reading_ || lingering_) return;
-  if (close_after_write_) {
-    start_linger();
-  } else if (thread_.state.draining.load(std::memory_order_acquire) && idle()) {
-    close();
-  } else {
-    start_read();
+  if (phase_ == Phase::kClosed) return;
+  if (phase_ == Phase::kReading) process_input();
+  if (socket_op_ == SocketOp::kNone && !pending_.empty()) start_write();
+  if (socket_op_ != SocketOp::kNone) return;  // its completion advances again
+  switch (phase_) {
+    case Phase::kReading:
+      if (thread_.state.draining.load(std::memory_order_acquire) && idle()) {
+        close();
+      } else {
+        start_read();
+      }
+      return;
+    case Phase::kLastResponse:
+      start_linger();
+      return;
+    case Phase::kBlocking:
+    case Phase::kAwaitingDurability:
+      return;  // finish_blocking() or finish_durable() advances
+    case Phase::kLingering:
+    case Phase::kClosed:
+      return;
   }
 }
 
 void HttpConnection::process_input() {
-  while (!busy() && !close_after_write_ && pending_.size() < kPendingHighWater &&
-         input_.size() > 0) {
-    if (!parser_) {
-      parser_.emplace(target_, body_, thread_.state.options);
-      sent_continue_ = false;
-      if (!awaiting_first_request_) {
-        request_deadline_ = Clock::now() + thread_.state.options.read_timeout;
-      }
-    }
+  while (phase_ == Phase::kReading && pending_.size() < kPendingHighWater && input_.size() > 0) {
+    if (!parser_) begin_request();
     error_code ec;
     const std::size_t used = parser_->put(input_.data(), ec);
     input_.consume(used);
@@ -210,17 +207,20 @@ void HttpConnection::process_input() {
       continue;
     }
     // Incomplete: a client waiting on "Expect: 100-continue" gets its go-ahead.
-    if (parser_->is_header_done() && parser_->expects_continue() && !sent_continue_ &&
-        parser_->version() >= 11) {
+    if (parser_->awaits_continue()) {
       pending_.append("HTTP/1.1 100 Continue\r\n\r\n");
-      sent_continue_ = true;
+      parser_->continue_sent();
     }
     if (used == 0 || ec == http::error::need_more) return;
   }
 }
 
+void HttpConnection::begin_request() {
+  parser_.emplace(target_, body_, thread_.state.options);
+  request_deadline_ = Clock::now() + thread_.state.options.read_timeout;
+}
+
 void HttpConnection::dispatch_request() {
-  awaiting_first_request_ = false;
   request_started_ = Clock::now();
   method_ = parser_->method();
   version_ = parser_->version();
@@ -237,8 +237,7 @@ void HttpConnection::dispatch_request() {
 }
 
 void HttpConnection::finish_request(const HttpResponse& response) {
-  parser_.reset();
-  if (response.durable_token != 0 && thread_.state.api.durability() != nullptr) {
+  if (response.durable_token != 0 && thread_.state.api.durability_waiter() != nullptr) {
     hold_until_durable(response);
     return;
   }
@@ -268,10 +267,13 @@ void HttpConnection::account(Route route, unsigned status, bool timed) {
 }
 
 void HttpConnection::after_response() {
-  if (!keep_alive_) {
-    close_after_write_ = true;
-    input_.clear();
+  parser_.reset();
+  if (keep_alive_) {
+    phase_ = Phase::kReading;
+    return;
   }
+  phase_ = Phase::kLastResponse;
+  input_.clear();
 }
 
 void HttpConnection::hold_until_durable(const HttpResponse& response) {
@@ -280,21 +282,19 @@ void HttpConnection::hold_until_durable(const HttpResponse& response) {
   held_ = response;
   held_body_.assign(response.body);
   held_.body = held_body_;
-  awaiting_durable_ = true;
-  thread_.state.api.durability()->on_durable(
-      response.durable_token, [self = shared_from_this()](const persistence::Status& status) {
-        // On the journal's writer thread: hand over to the connection's own.
-        std::string error = status.ok() ? std::string() : status.to_string();
+  phase_ = Phase::kAwaitingDurability;
+  thread_.state.api.durability_waiter()->on_durable(
+      response.durable_token, [self = shared_from_this()](std::string_view error) {
+        // Maybe on the journal's writer thread: hand over to the connection's own.
         HttpConnection* raw = self.get();
-        asio::post(raw->socket_.get_executor(), [self = std::move(self), error = std::move(error)] {
-          self->finish_durable(error);
-        });
+        asio::post(
+            raw->socket_.get_executor(),
+            [self = std::move(self), error = std::string(error)] { self->finish_durable(error); });
       });
 }
 
 void HttpConnection::finish_durable(const std::string& error) {
-  awaiting_durable_ = false;
-  if (closed_) return;
+  if (phase_ == Phase::kClosed) return;
   // Shutdown may have begun meanwhile; then this is the last response.
   if (thread_.state.draining.load(std::memory_order_acquire)) keep_alive_ = false;
   if (error.empty()) {
@@ -302,12 +302,7 @@ void HttpConnection::finish_durable(const std::string& error) {
   } else {
     // Never acknowledge what is not on disk. The change stays in memory
     // until restart, but the journal refuses everything from here on.
-    std::string body = "{\"error\":\"the change could not be made durable: ";
-    for (char c : error) {
-      if (c == '"' || c == '\\') body.push_back('\\');
-      if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
-    }
-    body.append("\"}");
+    const std::string body = error_body("the change could not be made durable: " + error);
     HttpResponse failure;
     failure.status = 503;
     failure.body = body;
@@ -319,10 +314,10 @@ void HttpConnection::finish_durable(const std::string& error) {
 }
 
 void HttpConnection::run_blocking(HttpRequest request) {
-  blocking_ = true;
+  phase_ = Phase::kBlocking;
   request.may_block = true;
-  // target_ and body_ stay untouched while blocking_ is set, so the views in
-  // `request` remain valid on the blocking thread.
+  // target_ and body_ stay untouched in kBlocking, so the views in `request`
+  // remain valid on the blocking thread.
   thread_.state.blocking->post([self = shared_from_this(), request](ApiHandler& handler) mutable {
     HttpResponse response;
     handler.handle(request, response);
@@ -338,18 +333,14 @@ void HttpConnection::run_blocking(HttpRequest request) {
 }
 
 void HttpConnection::finish_blocking() {
-  blocking_ = false;
-  if (closed_) return;
+  if (phase_ == Phase::kClosed) return;
   pending_.append(deferred_);
   account(deferred_route_, deferred_status_, true);
-  parser_.reset();
   after_response();
   advance();
 }
 
 void HttpConnection::reject_malformed(error_code ec) {
-  parser_.reset();
-  input_.clear();
   keep_alive_ = false;
   char message[96];
   unsigned status = 400;
@@ -369,11 +360,11 @@ void HttpConnection::reject_malformed(error_code ec) {
   }
   append_error(pending_, status, message);
   account(Route::kMalformed, status, false);
-  close_after_write_ = true;
+  after_response();
 }
 
 void HttpConnection::start_read() {
-  reading_ = true;
+  socket_op_ = SocketOp::kRead;
   const ServerOptions& options = thread_.state.options;
   if (idle()) {
     set_deadline(Clock::now() + options.idle_timeout, true);
@@ -388,8 +379,8 @@ void HttpConnection::start_read() {
 }
 
 void HttpConnection::on_read(error_code ec, std::size_t bytes) {
-  reading_ = false;
-  if (closed_) return;
+  socket_op_ = SocketOp::kNone;
+  if (phase_ == Phase::kClosed) return;
   if (ec) {
     // end_of_stream or a reset: nothing to answer, whatever was buffered.
     close();
@@ -402,7 +393,7 @@ void HttpConnection::on_read(error_code ec, std::size_t bytes) {
 void HttpConnection::start_write() {
   writing_.swap(pending_);
   pending_.clear();
-  write_active_ = true;
+  socket_op_ = SocketOp::kWrite;
   set_deadline(Clock::now() + thread_.state.options.read_timeout, false);
   asio::async_write(
       socket_, asio::buffer(writing_),
@@ -410,8 +401,8 @@ void HttpConnection::start_write() {
 }
 
 void HttpConnection::on_write(error_code ec) {
-  write_active_ = false;
-  if (closed_) return;
+  socket_op_ = SocketOp::kNone;
+  if (phase_ == Phase::kClosed) return;
   if (ec) {
     close();
     return;
@@ -423,27 +414,31 @@ void HttpConnection::on_write(error_code ec) {
 void HttpConnection::start_linger() {
   // Half-close and read what the client still sends, so that the response
   // is not lost to a reset caused by unread data at close.
-  if (!lingering_) {
-    lingering_ = true;
-    error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    set_deadline(Clock::now() +
-                     std::min<Clock::duration>(kLingerTimeout, thread_.state.options.read_timeout),
-                 true);
-  }
+  phase_ = Phase::kLingering;
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  set_deadline(
+      Clock::now() + std::min<Clock::duration>(kLingerTimeout, thread_.state.options.read_timeout),
+      true);
+  discard_input();
+}
+
+void HttpConnection::discard_input() {
   input_.clear();
+  socket_op_ = SocketOp::kRead;
   socket_.async_read_some(
       input_.prepare(kReadChunk),
       [self = shared_from_this()](error_code ec, std::size_t) { self->on_linger_read(ec); });
 }
 
 void HttpConnection::on_linger_read(error_code ec) {
-  if (closed_) return;
+  socket_op_ = SocketOp::kNone;
+  if (phase_ == Phase::kClosed) return;
   if (ec) {
     close();
     return;
   }
-  start_linger();
+  discard_input();
 }
 
 void HttpConnection::set_deadline(Clock::time_point deadline, bool precise) {
@@ -466,15 +461,15 @@ void HttpConnection::arm_timer(Clock::time_point at) {
 }
 
 void HttpConnection::on_timer(std::uint64_t generation, error_code) {
-  if (generation != timer_generation_ || closed_) return;
+  if (generation != timer_generation_ || phase_ == Phase::kClosed) return;
   timer_armed_ = false;
   // Deadlines apply only while the connection waits on the client.
-  if (!reading_ && !write_active_ && !lingering_) return;
+  if (socket_op_ == SocketOp::kNone) return;
   if (Clock::now() < deadline_) {
     arm_timer(deadline_);
     return;
   }
-  if (reading_ && !lingering_ && (parser_ || input_.size() > 0)) {
+  if (phase_ == Phase::kReading && socket_op_ == SocketOp::kRead && request_under_way()) {
     // Cut off mid-request: say why, without waiting on a client that may
     // not read (a non-blocking best effort).
     std::string response;

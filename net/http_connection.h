@@ -4,7 +4,9 @@
 //
 // Threading: an HttpConnection and its IoThread are touched only by that
 // thread, except that a request handed to the BlockingPool is read by a
-// blocking thread while the connection waits for it (and does nothing else).
+// blocking thread while the connection waits for it in kBlocking (and parses
+// nothing meanwhile), and that a durability completion may run on another
+// thread, which posts it back.
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -17,6 +19,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,7 +90,12 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
 
   HttpMethod method() const { return method_; }
   int version() const { return version_; }
-  bool expects_continue() const { return expects_continue_; }
+  // The client sent "Expect: 100-continue" over HTTP/1.1 and waits for the
+  // go-ahead before sending the body, which it has not been given yet.
+  bool awaits_continue() const {
+    return expects_continue_ && !continue_sent_ && version_ >= 11 && is_header_done() && !is_done();
+  }
+  void continue_sent() { continue_sent_ = true; }
 
  private:
   using error_code = boost::beast::error_code;
@@ -109,8 +117,57 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
   HttpMethod method_ = HttpMethod::kOther;
   int version_ = 11;
   bool expects_continue_ = false;
+  bool continue_sent_ = false;
 };
 
+// One connection's state is two things that change separately: the phase
+// (what it does with requests) and the socket operation outstanding, because
+// a write of earlier pipelined responses may be in flight while a later
+// request is on a blocking thread or waits for durability.
+//
+// Phases:
+//
+//   start
+//     |
+//     v        needs a blocking thread
+//   kReading ------------------------------> kBlocking -------------+
+//     ^  | \      its response reports a change                     |
+//     |  |  '----------------------------> kAwaitingDurability -----+
+//     |  |                                                          |
+//     |  |                   answered, keep-alive                   |
+//     +--|----------------------------------------------------------+
+//        |                                                          |
+//        | answered without keep-alive,      answered without       |
+//        | or malformed                      keep-alive             |
+//        v                                                          |
+//   kLastResponse <-------------------------------------------------+
+//        |
+//        | written
+//        v
+//   kLingering -----------------------------> kClosed
+//                client closes, linger timeout
+//
+//   close() ends any phase in kClosed: an I/O error, a deadline, or
+//   shutdown while idle.
+//
+// A response leaves in one of three ways, each ending in after_response():
+// inline (kReading), from a blocking thread (finish_blocking) or once its
+// change is durable (finish_durable). Outside kReading nothing is parsed,
+// which keeps pipelined responses in order; in kReading parsing pauses while
+// more than kPendingHighWater bytes of responses wait (backpressure).
+//
+// Socket operations, at most one at a time:
+//
+//   kNone --start_read / start_linger--> kRead  --completion--> kNone
+//   kNone --start_write----------------> kWrite --completion--> kNone
+//
+// Reads happen in kReading (requests) and kLingering (discarding). Writes
+// start whenever responses wait and nothing is outstanding, in any phase
+// before kLingering. Read and write completions, finish_blocking() and
+// finish_durable() call advance(), which picks the next step. Deadlines
+// apply only while an operation is outstanding, that is while the
+// connection waits on the client: the request deadline and the idle timeout
+// on reads, a lazy deadline on writes, the linger timeout when lingering.
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   // The socket must belong to thread.context; call start() on that thread.
@@ -127,14 +184,27 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   HttpConnection* next() const { return next_; }
 
  private:
-  // Runs the state machine after any event: parses what is buffered, starts
-  // a write if responses wait, otherwise reads (or closes).
+  enum class Phase : std::uint8_t {
+    kReading,             // reads requests and answers them inline
+    kBlocking,            // one request runs on a blocking thread
+    kAwaitingDurability,  // one response is held until its change is durable
+    kLastResponse,        // the final response is queued; nothing more is read
+    kLingering,           // half-closed: unread input is discarded until the client closes
+    kClosed,
+  };
+  enum class SocketOp : std::uint8_t { kNone, kRead, kWrite };
+
+  // Picks the next step after any event: parses what is buffered (kReading),
+  // starts a write if responses wait, otherwise reads, lingers or closes.
   void advance();
   void process_input();
+  // A new parser, and the new request's deadline.
+  void begin_request();
   void dispatch_request();
   void finish_request(const HttpResponse& response);
   // Queues a response for writing and counts it in the metrics.
   void queue_response(const HttpResponse& response);
+  // A response is queued: back to kReading, or kLastResponse without keep-alive.
   void after_response();
   // Counts a response in the metrics (and the access log, if on).
   void account(Route route, unsigned status, bool timed);
@@ -148,15 +218,15 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void start_write();
   void on_write(boost::beast::error_code ec);
   void start_linger();
+  void discard_input();
   void on_linger_read(boost::beast::error_code ec);
   void set_deadline(Clock::time_point deadline, bool precise);
   void arm_timer(Clock::time_point at);
   void on_timer(std::uint64_t generation, boost::beast::error_code ec);
-  bool idle() const { return !parser_ && input_.size() == 0 && !awaiting_first_request_; }
-  // A request is being answered elsewhere (a blocking thread, the journal):
-  // nothing else is read or parsed until it returns, which keeps pipelined
-  // responses in order.
-  bool busy() const { return blocking_ || awaiting_durable_; }
+  // Between requests: none begun (the first counts as begun from the start).
+  bool idle() const { return !parser_ && input_.size() == 0; }
+  // Some bytes of a request arrived, so a timeout cuts it off.
+  bool request_under_way() const { return (parser_ && parser_->got_some()) || input_.size() > 0; }
   ResponseFraming framing() const;
 
   tcp::socket socket_;
@@ -165,8 +235,11 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   HttpConnection* prev_ = nullptr;
   HttpConnection* next_ = nullptr;
 
+  Phase phase_ = Phase::kReading;
+  SocketOp socket_op_ = SocketOp::kNone;
+
   boost::beast::flat_buffer input_;
-  std::optional<RequestParser> parser_;
+  std::optional<RequestParser> parser_;  // of the request being read or answered
   std::string target_;
   std::string body_;
   std::string pending_;   // responses waiting for the next write
@@ -184,18 +257,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::uint64_t timer_generation_ = 0;
   bool timer_armed_ = false;
 
-  HttpMethod method_ = HttpMethod::kGet;  // of the request being answered
+  // Of the request being answered.
+  HttpMethod method_ = HttpMethod::kGet;
   int version_ = 11;
   bool keep_alive_ = true;
-  bool awaiting_first_request_ = true;
-  bool sent_continue_ = false;
-  bool reading_ = false;
-  bool write_active_ = false;
-  bool blocking_ = false;
-  bool awaiting_durable_ = false;
-  bool close_after_write_ = false;
-  bool lingering_ = false;
-  bool closed_ = false;
 };
 
 // The current time as an HTTP Date header value, cached per thread and second.

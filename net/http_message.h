@@ -52,7 +52,7 @@ struct HttpResponse {
   Route route = Route::kNotFound;
   // Not sent: non-zero when the response reports a change (an order
   // accepted, a product added) that must be durable before the client hears
-  // of it; the connection holds the response until then (Api::durability).
+  // of it; the connection holds the response until then (Api::durability_waiter).
   // Only for handlers on I/O threads: blocking ones wait themselves
   // (Api::wait_durable).
   DurableToken durable_token = 0;

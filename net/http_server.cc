@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "net/http_connection.h"
+#include "net/json_output.h"
 
 namespace orderd::net {
 
@@ -62,7 +63,8 @@ void HttpServer::Impl::accept_next() {
 void HttpServer::Impl::refuse(tcp::socket& socket) {
   HttpResponse response;
   response.status = 503;
-  response.body = R"({"error":"too many open connections"})";
+  const std::string body = error_body("too many open connections");
+  response.body = body;
   response.retry_after_seconds = 1;
   std::string bytes;
   append_response(bytes, response, {.keep_alive = false}, current_http_date());

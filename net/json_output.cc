@@ -4,6 +4,20 @@
 
 namespace orderd::net {
 
+void write_error_object(JsonWriter& w, std::string_view message) {
+  w.StartObject();
+  write_key(w, "error");
+  write_string(w, message);
+  w.EndObject();
+}
+
+std::string error_body(std::string_view message) {
+  JsonBuffer buffer;
+  JsonWriter w(buffer);
+  write_error_object(w, message);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 void write_money(JsonWriter& w, Cents amount) { write_scaled_decimal(w, amount, 2); }
 
 void write_seconds(JsonWriter& w, Micros duration) { write_scaled_decimal(w, duration, 6); }

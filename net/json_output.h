@@ -2,12 +2,14 @@
 // in the formats the API documents (keys and strings: base/json_writer.h).
 //
 // Writers and buffers are the caller's (one per thread, reused); these
-// helpers only format into them and allocate nothing themselves.
+// helpers only format into them and allocate nothing themselves, except
+// error_body(), which returns a string.
 #pragma once
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <string>
 #include <string_view>
 
 #include "base/json_writer.h"
@@ -17,6 +19,15 @@ namespace orderd::net {
 
 using JsonBuffer = rapidjson::StringBuffer;
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// {"error": message}, the body of every error response; the message is
+// escaped as JSON requires (quotes, backslashes, control characters).
+void write_error_object(JsonWriter& w, std::string_view message);
+
+// The same as a new string, for error responses built outside a request
+// handler (the connection's parse failures, timeouts and durability
+// failures). Allocates the string.
+std::string error_body(std::string_view message);
 
 // Cents as a JSON number with two decimals at most: 5999 -> 59.99, 6000 -> 60.0.
 void write_money(JsonWriter& w, Cents amount);

@@ -338,7 +338,7 @@ void write_metrics_page(const Api& api, std::string& out) {
   write_order_gauges(w, engine, counters);
   write_order_latency(w, engine.histograms());
   write_http(w, api.http_metrics().snapshot());
-  if (const persistence::Durability* durability = api.durability()) write_journal(w, *durability);
+  if (const persistence::Durability* durability = api.storage()) write_journal(w, *durability);
   write_server(w, api);
   write_process(w);
 }

@@ -21,11 +21,7 @@ JsonWriter& RequestContext::begin(unsigned status) {
 void RequestContext::end() { response->body = {body.GetString(), body.GetSize()}; }
 
 void RequestContext::error(unsigned status, std::string_view why) {
-  JsonWriter& w = begin(status);
-  w.StartObject();
-  write_key(w, "error");
-  write_string(w, why);
-  w.EndObject();
+  write_error_object(begin(status), why);
   end();
 }
 

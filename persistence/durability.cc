@@ -87,6 +87,16 @@ void Durability::on_durable(DurableToken token, Completion done) {
   journal_->on_committed(token, std::move(done));
 }
 
+void Durability::on_durable(DurableToken token, DurabilityWaiter::Completion done) {
+  on_durable(token, [done = std::move(done)](const Status& status) {
+    if (status.ok()) {
+      done({});
+    } else {
+      done(status.to_string());
+    }
+  });
+}
+
 Status Durability::wait_durable(DurableToken token) { return journal_->wait_committed(token); }
 
 DurableToken Durability::last_token() const { return journal_->next_seq() - 1; }
@@ -94,6 +104,11 @@ DurableToken Durability::last_token() const { return journal_->next_seq() - 1; }
 DurableToken Durability::durable_token() const { return journal_->committed_seq(); }
 
 Status Durability::health() const { return journal_->error(); }
+
+std::string Durability::sticky_error() const {
+  const Status health = journal_->error();
+  return health.ok() ? std::string() : health.to_string();
+}
 
 DurabilityStats Durability::stats() const {
   DurabilityStats s;

@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/durability_waiter.h"
 #include "engine/engine.h"
 #include "persistence/file_system.h"
 #include "persistence/fsync_policy.h"
@@ -72,7 +73,7 @@ struct DurabilityStats {
   std::uint64_t snapshots_deleted = 0;
 };
 
-class Durability {
+class Durability : public DurabilityWaiter {
  public:
   using Completion = std::function<void(const Status&)>;
   using SnapshotCompletion = std::function<void(const Status&, const SnapshotInfo&)>;
@@ -102,12 +103,14 @@ class Durability {
   // thread: keep it short and non-blocking (post to the connection's
   // executor). Token 0 (no record) completes at once.
   void on_durable(DurableToken token, Completion done);
+  // The same for clients that know only the engine: the error as text.
+  void on_durable(DurableToken token, DurabilityWaiter::Completion done) override;
   // Blocks until the change with `token` is durable or never will be.
   Status wait_durable(DurableToken token);
   // A token that covers every change made so far: for changes whose calls
   // return no token (Catalog::add, Catalog::restock), wait for this after
   // the call returns.
-  DurableToken last_token() const;
+  DurableToken last_token() const override;
   // Every change up to here is durable.
   DurableToken durable_token() const;
 
@@ -125,6 +128,8 @@ class Durability {
 
   // OK, or the sticky journal error that stopped writes.
   Status health() const;
+  // health() as text: empty while healthy.
+  std::string sticky_error() const override;
   DurabilityStats stats() const;
 
   // Stops the snapshot thread, detaches from the engine (which must be

@@ -3,9 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
+#include "engine/durability_waiter.h"
 #include "tests/net/durable_server_fixture.h"
+#include "tests/net/server_test_util.h"
 
 namespace orderd::net {
 namespace {
@@ -13,6 +19,7 @@ namespace {
 using testing::get_request;
 using testing::order_json;
 using testing::post_request;
+using namespace std::chrono_literals;
 
 using DurableResponsesTest = testing::DurableServerFixture;
 
@@ -143,6 +150,165 @@ TEST_F(DurableResponsesTest, NeverPolicyStillAnswers) {
   auto r = c->request(post_request("/orders", order_json("N-1")));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 201u);
+}
+
+// The HTTP layer through the engine-level interface alone: a journal stand-in
+// numbers the engine's changes and says they are durable when the test does.
+class ManualJournal final : public EventSink, public DurabilityWaiter {
+ public:
+  DurableToken order_accepted(const Order&) override { return next(); }
+  DurableToken order_status_changed(const Order&, OrderStatus) override { return next(); }
+  DurableToken product_added(const ProductInfo&) override { return next(); }
+  DurableToken product_restocked(ProductId, std::int64_t, std::int64_t) override { return next(); }
+
+  void on_durable(DurableToken token, Completion done) override {
+    std::unique_lock lock(mutex_);
+    if (!sticky_error_.empty()) {
+      const std::string error = sticky_error_;
+      lock.unlock();
+      done(error);
+      return;
+    }
+    waiting_.emplace_back(token, std::move(done));
+  }
+  DurableToken last_token() const override {
+    std::lock_guard guard(mutex_);
+    return last_token_;
+  }
+  std::string sticky_error() const override {
+    std::lock_guard guard(mutex_);
+    return sticky_error_;
+  }
+
+  std::vector<DurableToken> waiting_tokens() const {
+    std::lock_guard guard(mutex_);
+    std::vector<DurableToken> tokens;
+    for (const auto& [token, done] : waiting_) tokens.push_back(token);
+    return tokens;
+  }
+  // Completes every waiter with `error` (empty: durable); a non-empty error
+  // also becomes sticky, as the journal's does.
+  void complete_all(const std::string& error) {
+    std::vector<std::pair<DurableToken, Completion>> waiting;
+    {
+      std::lock_guard guard(mutex_);
+      if (!error.empty()) sticky_error_ = error;
+      waiting.swap(waiting_);
+    }
+    for (auto& [token, done] : waiting) done(error);
+  }
+
+ private:
+  DurableToken next() {
+    std::lock_guard guard(mutex_);
+    return ++last_token_;
+  }
+
+  mutable std::mutex mutex_;
+  DurableToken last_token_ = 0;
+  std::string sticky_error_;
+  std::vector<std::pair<DurableToken, Completion>> waiting_;
+};
+
+class HeldResponsesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineConfig config;
+    config.workers = 1;
+    config.max_products = 64;
+    engine = std::make_unique<Engine>(config);
+    demo::add_demo_catalog(engine->catalog(), {20, 1'000'000});
+    engine->set_event_sink(&journal);
+    engine->pause_workers();  // only the acceptances are journaled
+    engine->start();
+    api = std::make_unique<Api>(*engine);
+    api->attach_durability(&journal, nullptr);
+    ServerOptions options;
+    options.port = 0;
+    options.io_threads = 1;
+    server = std::make_unique<HttpServer>(*api, options);
+    server->start();
+  }
+  void TearDown() override {
+    // Held responses hold their connections: release them before the server goes.
+    journal.complete_all("the test is over");
+    server->stop(5s);
+    engine->resume_workers();
+    engine->stop();
+  }
+  std::unique_ptr<testing::RawHttpClient> connect() {
+    auto c = std::make_unique<testing::RawHttpClient>(server->port());
+    EXPECT_TRUE(c->connected());
+    return c;
+  }
+  bool wait_for_waiters(std::size_t count) {
+    return testing::wait_until([&] { return journal.waiting_tokens().size() == count; }, 10s);
+  }
+
+  ManualJournal journal;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Api> api;
+  std::unique_ptr<HttpServer> server;
+};
+
+TEST_F(HeldResponsesTest, ACreatedOrderIsAnsweredOnlyOnceTheWaiterSaysSo) {
+  auto c = connect();
+  ASSERT_TRUE(c->send(post_request("/orders", order_json("H-1")) + get_request("/health")));
+  ASSERT_TRUE(wait_for_waiters(1));
+  EXPECT_EQ(journal.waiting_tokens()[0], journal.last_token());
+  // Neither the held response nor the one pipelined behind it goes out.
+  EXPECT_FALSE(c->readable_within(100ms));
+  journal.complete_all("");
+  auto created = c->read_response();
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201u) << created->body;
+  auto health = c->read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200u);
+}
+
+TEST_F(HeldResponsesTest, ACatalogChangeWaitsForTheLastToken) {
+  auto c = connect();
+  ASSERT_TRUE(
+      c->send(post_request("/api/v1/products", R"({"id":50,"name":"Lamp","price":1,"stock":7})")));
+  ASSERT_TRUE(wait_for_waiters(1));
+  EXPECT_EQ(journal.waiting_tokens()[0], journal.last_token());
+  journal.complete_all("");
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201u) << r->body;
+}
+
+TEST_F(HeldResponsesTest, ShutdownWaitsForAHeldResponseThenCloses) {
+  auto c = connect();
+  ASSERT_TRUE(c->send(post_request("/orders", order_json("H-3"))));
+  ASSERT_TRUE(wait_for_waiters(1));
+  std::thread stopper([&] { server->stop(30s); });
+  ASSERT_TRUE(testing::wait_until([&] { return !api->ready(); }, 10s));
+  EXPECT_FALSE(c->readable_within(50ms));
+  journal.complete_all("");
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201u);
+  EXPECT_TRUE(c->closed_by_peer(10s));
+  stopper.join();
+}
+
+TEST_F(HeldResponsesTest, AFailureIsA503AndMakesTheServerNotReady) {
+  auto c = connect();
+  ASSERT_TRUE(c->send(post_request("/orders", order_json("H-2"))));
+  ASSERT_TRUE(wait_for_waiters(1));
+  // Whatever the error text holds, the body stays valid JSON.
+  journal.complete_all("IO error: sync \"journal\\1\":\x01 Input/output error");
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503u);
+  EXPECT_EQ(r->body, R"({"error":"the change could not be made durable: IO error: sync )"
+                     R"(\"journal\\1\":\u0001 Input/output error"})");
+  r = c->request(get_request("/health/ready"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503u);
+  EXPECT_NE(r->body.find("the journal cannot write: IO error"), std::string::npos) << r->body;
 }
 
 }  // namespace

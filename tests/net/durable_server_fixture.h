@@ -44,7 +44,7 @@ class DurableServerFixture : public ::testing::Test {
     if (engine->catalog().size() == 0) demo::add_demo_catalog(engine->catalog(), {20, 1'000'000});
     ASSERT_TRUE(durability->wait_durable(durability->last_token()).ok());
     engine->start();
-    api->attach_durability(durability.get());
+    api->attach_durability(durability.get(), durability.get());
     api->end_startup();
   }
 

@@ -119,14 +119,17 @@ TEST_F(HttpServerTest, StopClosesIdleConnectionsAndMarksNotReady) {
   start();
   auto idle = connect();
   ASSERT_TRUE(idle->request(get_request("/health")));
+  // At once, not after the patience runs out: the bound leaves a busy
+  // machine seconds of slack and still catches a stop that waits.
+  const auto patience = 60s;
   auto t0 = std::chrono::steady_clock::now();
-  server->stop(5s);
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
-  EXPECT_TRUE(idle->closed_by_peer(2s));
+  server->stop(patience);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, patience / 4);
+  EXPECT_TRUE(idle->closed_by_peer(10s));
   EXPECT_FALSE(api->ready());
   EXPECT_EQ(server->connection_count(), 0u);
   RawHttpClient late(server->port());
-  EXPECT_TRUE(!late.connected() || late.closed_by_peer(2s));
+  EXPECT_TRUE(!late.connected() || late.closed_by_peer(10s));
 }
 
 TEST_F(HttpServerTest, StopLetsARequestInProgressFinish) {
@@ -143,19 +146,24 @@ TEST_F(HttpServerTest, StopLetsARequestInProgressFinish) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 201u);
   EXPECT_EQ(r->header("connection"), "close");
-  EXPECT_TRUE(c->closed_by_peer(2s));
+  EXPECT_TRUE(c->closed_by_peer(10s));
 }
 
 TEST_F(HttpServerTest, StopGivesUpOnStuckClientsAfterTheTimeout) {
-  start();
+  // The client's own deadline lies far beyond the stop's patience, so only
+  // giving up closes it within the bound, which leaves seconds of slack.
+  ServerOptions options;
+  options.read_timeout = 60s;
+  start(options);
   auto c = connect();
   ASSERT_TRUE(c->send("POST /orders/ HTTP/1.1\r\nContent-Length: 100\r\n\r\n{"));
-  std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(testing::wait_until([&] { return server->connection_count() == 1; }, 10s));
   auto t0 = std::chrono::steady_clock::now();
   server->stop(300ms);
   auto elapsed = std::chrono::steady_clock::now() - t0;
-  EXPECT_LT(elapsed, 3s);
-  EXPECT_TRUE(c->closed_by_peer(2s));
+  EXPECT_GE(elapsed, 300ms);
+  EXPECT_LT(elapsed, options.read_timeout / 4);
+  EXPECT_TRUE(c->closed_by_peer(10s));
 }
 
 TEST_F(HttpServerTest, ManyIoThreadsShareTheLoad) {

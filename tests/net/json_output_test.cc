@@ -1,6 +1,7 @@
 #include "net/json_output.h"
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <string>
 
@@ -13,6 +14,26 @@ class JsonOutputTest : public ::testing::Test {
   JsonBuffer buffer;
   JsonWriter writer{buffer};
 };
+
+// A quote, a backslash, a newline and another control character.
+constexpr std::string_view kAwkwardMessage = "disk \"/data\" said C:\\ no\n\x01 end";
+
+TEST_F(JsonOutputTest, ErrorObjectsEscapeTheMessage) {
+  write_error_object(writer, kAwkwardMessage);
+  EXPECT_EQ(text(), R"({"error":"disk \"/data\" said C:\\ no\n\u0001 end"})");
+}
+
+TEST_F(JsonOutputTest, ErrorBodiesAreValidJsonThatCarryTheMessageIntact) {
+  const std::string body = error_body(kAwkwardMessage);
+  rapidjson::Document parsed;
+  parsed.Parse(body.data(), body.size());
+  ASSERT_FALSE(parsed.HasParseError()) << body;
+  ASSERT_TRUE(parsed.IsObject());
+  ASSERT_TRUE(parsed.HasMember("error"));
+  const rapidjson::Value& error = parsed["error"];
+  EXPECT_EQ(std::string_view(error.GetString(), error.GetStringLength()), kAwkwardMessage);
+  EXPECT_EQ(error_body("plain"), R"({"error":"plain"})");
+}
 
 TEST_F(JsonOutputTest, WritesMoneyAsNumbers) {
   writer.StartArray();

@@ -442,7 +442,7 @@ struct MetricsPageWithJournalTest : ::testing::Test {
     demo::add_demo_catalog(engine->catalog(), {20, 1000});
     engine->start();
     api = std::make_unique<Api>(*engine);
-    api->attach_durability(durability.get());
+    api->attach_durability(durability.get(), durability.get());
     api->set_ready(true);
   }
   // The engine stops before durability goes away, as the server does it.

@@ -583,7 +583,9 @@ class ConcurrencyTest(unittest.TestCase):
 
 class ShutdownTest(unittest.TestCase):
     def test_sigterm_finishes_in_flight_request_and_exits_0(self):
-        with Orderd() as s:
+        # The populate must finish within the shutdown's patience, and on a
+        # busy machine it can take longer than the default 10 s.
+        with Orderd("--shutdown-timeout", "120s") as s:
             sock = socket.create_connection(("127.0.0.1", s.port), timeout=120)
             sock.sendall(post_bytes("/orders/populate",
                                     json.dumps({"total_entries": 1_000_000 // SCALE})))

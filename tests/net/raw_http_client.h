@@ -128,6 +128,13 @@ class RawHttpClient {
         within);
   }
 
+  // True if response bytes are waiting, or arrive within `within`.
+  bool readable_within(std::chrono::milliseconds within) {
+    if (!buffer_.empty()) return true;
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, static_cast<int>(within.count())) > 0;
+  }
+
   void close() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;

@@ -94,6 +94,26 @@ TEST_F(DurabilityTest, AcknowledgementWaitsForTheAcceptanceRecord) {
   EXPECT_GE(stats.journal.fsyncs, 1u);
 }
 
+TEST_F(DurabilityTest, AsADurabilityWaiterItReportsErrorsAsText) {
+  open();
+  DurabilityWaiter& waiter = *durability;
+  std::vector<ItemRequest> items = {{1, 1}};
+  auto ok = engine->submit({"text-ok", 1, items, 100});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(wait_until_durable(waiter, ok.durable_token), "");
+  EXPECT_EQ(waiter.sticky_error(), "");
+  EXPECT_GE(waiter.last_token(), ok.durable_token);
+
+  fs.set_sync_fault(EIO, "journal-");
+  auto lost = engine->submit({"text-lost", 1, items, 100});
+  ASSERT_TRUE(lost.ok());
+  const std::string error = wait_until_durable(waiter, lost.durable_token);
+  EXPECT_EQ(error, durability->wait_durable(lost.durable_token).to_string());
+  EXPECT_FALSE(error.empty());
+  EXPECT_EQ(waiter.sticky_error(), durability->health().to_string());
+  fs.clear_faults();
+}
+
 TEST_F(DurabilityTest, CatalogChangesAreDurableThroughTheLastToken) {
   open();
   ASSERT_EQ(engine->catalog().add(100, "new", 5, 7), AddProductResult::kAdded);
