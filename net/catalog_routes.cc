@@ -1,5 +1,6 @@
 #include "net/catalog_routes.h"
 
+#include <optional>
 #include <string>
 
 #include "engine/catalog.h"
@@ -12,22 +13,14 @@ constexpr std::size_t kMaxProductNameBytes = 200;
 
 void write_product(JsonWriter& w, const ProductInfo& p) {
   w.StartObject();
-  write_key(w, "id");
-  w.Uint64(p.id);
-  write_key(w, "name");
-  write_string(w, p.name);
-  write_key(w, "price");
-  write_money(w, p.price);
-  write_key(w, "available");
-  w.Int64(p.available);
-  write_key(w, "held");
-  w.Int64(p.held);
-  write_key(w, "consumed");
-  w.Int64(p.consumed);
-  write_key(w, "initial");
-  w.Int64(p.initial);
-  write_key(w, "restocked");
-  w.Int64(p.restocked);
+  write_field(w, "id", p.id);
+  write_field(w, "name", p.name);
+  write_money_field(w, "price", p.price);
+  write_field(w, "available", p.available);
+  write_field(w, "held", p.held);
+  write_field(w, "consumed", p.consumed);
+  write_field(w, "initial", p.initial);
+  write_field(w, "restocked", p.restocked);
   w.EndObject();
 }
 
@@ -134,12 +127,7 @@ void list_products(RequestContext& ctx, std::string_view query) {
   w.StartArray();
   for (const auto& p : page) write_product(w, p);
   w.EndArray();
-  write_key(w, "next_after");
-  if (more) {
-    w.Uint64(page.back().id);
-  } else {
-    w.Null();
-  }
+  write_field(w, "next_after", more ? std::optional(page.back().id) : std::nullopt);
   w.EndObject();
   ctx.end();
 }
