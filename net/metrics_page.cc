@@ -96,6 +96,21 @@ void single_sample(PrometheusWriter& w, std::string_view name, std::string_view 
   w.sample(name, {}, value);
 }
 
+// A family with one unlabelled histogram (arguments as PrometheusWriter::histogram).
+void single_histogram(PrometheusWriter& w, std::string_view name, std::string_view help,
+                      std::span<const double> upper_bounds, std::span<const std::uint64_t> counts,
+                      double sum) {
+  w.family(name, help, MetricType::kHistogram);
+  w.histogram(name, {}, upper_bounds, counts, sum);
+}
+
+// The same for a latency histogram, in seconds.
+void single_histogram(PrometheusWriter& w, std::string_view name, std::string_view help,
+                      const LatencySnapshot& s) {
+  w.family(name, help, MetricType::kHistogram);
+  latency_histogram(w, name, {}, s);
+}
+
 std::string status_code_label(std::size_t slot) {
   return slot == kOtherStatus ? "other" : std::to_string(kCountedStatuses[slot]);
 }
@@ -152,19 +167,14 @@ void write_order_gauges(PrometheusWriter& w, const Engine& engine, const EngineC
 }
 
 void write_order_latency(PrometheusWriter& w, const EngineHistograms& h) {
-  w.family("orderd_order_pending_seconds",
-           "Time orders spent Pending, from acceptance until a worker started processing them, "
-           "in seconds.",
-           MetricType::kHistogram);
-  latency_histogram(w, "orderd_order_pending_seconds", {}, h.pending);
-
-  w.family("orderd_order_processing_seconds", "Time completed orders spent Processing, in seconds.",
-           MetricType::kHistogram);
-  latency_histogram(w, "orderd_order_processing_seconds", {}, h.processing);
-
-  w.family("orderd_order_completion_seconds",
-           "Time from an order's acceptance to Completed, in seconds.", MetricType::kHistogram);
-  latency_histogram(w, "orderd_order_completion_seconds", {}, h.completion);
+  single_histogram(w, "orderd_order_pending_seconds",
+                   "Time orders spent Pending, from acceptance until a worker started processing "
+                   "them, in seconds.",
+                   h.pending);
+  single_histogram(w, "orderd_order_processing_seconds",
+                   "Time completed orders spent Processing, in seconds.", h.processing);
+  single_histogram(w, "orderd_order_completion_seconds",
+                   "Time from an order's acceptance to Completed, in seconds.", h.completion);
 }
 
 void write_http(PrometheusWriter& w, const HttpMetricsSnapshot& http) {
@@ -247,19 +257,14 @@ void write_journal(PrometheusWriter& w, const persistence::Durability& durabilit
   w.sample("orderd_journal_sequence", {{"position", "committed"}}, as_int(j.committed_seq));
   w.sample("orderd_journal_sequence", {{"position", "synced"}}, as_int(j.synced_seq));
 
-  w.family("orderd_journal_fsync_duration_seconds",
-           "Time each data sync of a journal segment file took, in seconds.",
-           MetricType::kHistogram);
-  w.histogram("orderd_journal_fsync_duration_seconds", {}, kFsyncBoundsSeconds,
-              FsyncWindow::counts(j.fsync_micros),
-              micros_to_seconds(static_cast<double>(j.fsync_micros.sum)));
-
-  w.family("orderd_journal_group_commit_records",
-           "Journal records written together in one group commit (one write per batch).",
-           MetricType::kHistogram);
-  w.histogram("orderd_journal_group_commit_records", {}, kBatchBounds,
-              BatchWindow::counts(j.records_per_batch),
-              static_cast<double>(j.records_per_batch.sum));
+  single_histogram(w, "orderd_journal_fsync_duration_seconds",
+                   "Time each data sync of a journal segment file took, in seconds.",
+                   kFsyncBoundsSeconds, FsyncWindow::counts(j.fsync_micros),
+                   micros_to_seconds(static_cast<double>(j.fsync_micros.sum)));
+  single_histogram(w, "orderd_journal_group_commit_records",
+                   "Journal records written together in one group commit (one write per batch).",
+                   kBatchBounds, BatchWindow::counts(j.records_per_batch),
+                   static_cast<double>(j.records_per_batch.sum));
 
   single_sample(w, "orderd_snapshots_written_total", "Snapshots written by this process.",
                 MetricType::kCounter, as_int(stats.snapshots_written));
