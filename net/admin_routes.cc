@@ -30,18 +30,12 @@ HandleOutcome take_snapshot(RequestContext& ctx, const HttpRequest& request) {
   }
   JsonWriter& w = ctx.begin(201);
   w.StartObject();
-  write_key(w, "file");
-  write_string(w, info.file);
-  write_key(w, "orders");
-  w.Uint64(info.orders);
-  write_key(w, "products");
-  w.Uint64(info.products);
-  write_key(w, "bytes");
-  w.Uint64(info.bytes);
-  write_key(w, "covers_through_seq");
-  w.Uint64(info.replay_from_seq == 0 ? 0 : info.replay_from_seq - 1);
-  write_key(w, "duration_seconds");
-  write_seconds(w, info.total_micros);
+  write_field(w, "file", info.file);
+  write_field(w, "orders", info.orders);
+  write_field(w, "products", info.products);
+  write_field(w, "bytes", info.bytes);
+  write_field(w, "covers_through_seq", info.replay_from_seq == 0 ? 0 : info.replay_from_seq - 1);
+  write_seconds_field(w, "duration_seconds", info.total_micros);
   w.EndObject();
   ctx.end();
   return HandleOutcome::kDone;

@@ -1,5 +1,6 @@
 #include "net/catalog_routes.h"
 
+#include <optional>
 #include <string>
 
 #include "engine/catalog.h"
@@ -12,28 +13,15 @@ constexpr std::size_t kMaxProductNameBytes = 200;
 
 void write_product(JsonWriter& w, const ProductInfo& p) {
   w.StartObject();
-  write_key(w, "id");
-  w.Uint64(p.id);
-  write_key(w, "name");
-  write_string(w, p.name);
-  write_key(w, "price");
-  write_money(w, p.price);
-  write_key(w, "available");
-  w.Int64(p.available);
-  write_key(w, "held");
-  w.Int64(p.held);
-  write_key(w, "consumed");
-  w.Int64(p.consumed);
-  write_key(w, "initial");
-  w.Int64(p.initial);
-  write_key(w, "restocked");
-  w.Int64(p.restocked);
+  write_field(w, "id", p.id);
+  write_field(w, "name", p.name);
+  write_money_field(w, "price", p.price);
+  write_field(w, "available", p.available);
+  write_field(w, "held", p.held);
+  write_field(w, "consumed", p.consumed);
+  write_field(w, "initial", p.initial);
+  write_field(w, "restocked", p.restocked);
   w.EndObject();
-}
-
-void product_response(RequestContext& ctx, unsigned status, const ProductInfo& p) {
-  write_product(ctx.begin(status), p);
-  ctx.end();
 }
 
 // The {id} path segment as a product id; answers 400 if it is not one.
@@ -50,6 +38,19 @@ bool path_product_id(RequestContext& ctx, std::string_view raw_id, ProductId& id
 
 void product_not_found(RequestContext& ctx) { ctx.error(404, "Product not found"); }
 
+// Answers with the product as the catalog has it now, or 404 if it has no
+// such product. Returns whether the product was found.
+bool product_response(RequestContext& ctx, unsigned status, ProductId id) {
+  std::optional<ProductInfo> p = ctx.engine.catalog().get(id);
+  if (!p) {
+    product_not_found(ctx);
+    return false;
+  }
+  write_product(ctx.begin(status), *p);
+  ctx.end();
+  return true;
+}
+
 // Catalog changes are journaled like orders: once the journal has failed
 // they are refused rather than made in memory only.
 bool refuse_if_read_only(RequestContext& ctx) {
@@ -59,9 +60,10 @@ bool refuse_if_read_only(RequestContext& ctx) {
 }
 
 // The response reports a change: send it once the change is durable.
-void answer_change(RequestContext& ctx, unsigned status, const ProductInfo& p) {
-  product_response(ctx, status, p);
-  ctx.response->durable_token = ctx.api.last_durable_token();
+void answer_change(RequestContext& ctx, unsigned status, ProductId id) {
+  if (product_response(ctx, status, id)) {
+    ctx.response->durable_token = ctx.api.last_durable_token();
+  }
 }
 
 }  // namespace
@@ -98,12 +100,7 @@ void create_product(RequestContext& ctx, HttpRequest& request) {
       ctx.error(400, "price or stock out of range");
       return;
   }
-  auto added = catalog.get(id);
-  if (!added) {
-    product_not_found(ctx);
-    return;
-  }
-  answer_change(ctx, 201, *added);
+  answer_change(ctx, 201, id);
 }
 
 void list_products(RequestContext& ctx, std::string_view query) {
@@ -134,12 +131,7 @@ void list_products(RequestContext& ctx, std::string_view query) {
   w.StartArray();
   for (const auto& p : page) write_product(w, p);
   w.EndArray();
-  write_key(w, "next_after");
-  if (more) {
-    w.Uint64(page.back().id);
-  } else {
-    w.Null();
-  }
+  write_field(w, "next_after", more ? std::optional(page.back().id) : std::nullopt);
   w.EndObject();
   ctx.end();
 }
@@ -147,12 +139,7 @@ void list_products(RequestContext& ctx, std::string_view query) {
 void get_product(RequestContext& ctx, std::string_view raw_id) {
   ProductId id = 0;
   if (!path_product_id(ctx, raw_id, id)) return;
-  auto p = ctx.engine.catalog().get(id);
-  if (!p) {
-    product_not_found(ctx);
-    return;
-  }
-  product_response(ctx, 200, *p);
+  product_response(ctx, 200, id);
 }
 
 void restock_product(RequestContext& ctx, HttpRequest& request, std::string_view raw_id) {
@@ -175,12 +162,7 @@ void restock_product(RequestContext& ctx, HttpRequest& request, std::string_view
       ctx.error(409, ctx.message);
       return;
   }
-  auto p = catalog.get(id);
-  if (!p) {
-    product_not_found(ctx);
-    return;
-  }
-  answer_change(ctx, 200, *p);
+  answer_change(ctx, 200, id);
 }
 
 }  // namespace orderd::net

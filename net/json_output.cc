@@ -31,4 +31,32 @@ void write_timestamp_or_null(JsonWriter& w, Micros at) {
   w.String(text, static_cast<rapidjson::SizeType>(format_iso8601(at, text)));
 }
 
+void write_seconds_or_null(JsonWriter& w, Micros from, Micros to) {
+  if (to == 0) {
+    w.Null();
+    return;
+  }
+  write_seconds(w, to - from);
+}
+
+void write_money_field(JsonWriter& w, std::string_view key, Cents amount) {
+  write_key(w, key);
+  write_money(w, amount);
+}
+
+void write_seconds_field(JsonWriter& w, std::string_view key, Micros duration) {
+  write_key(w, key);
+  write_seconds(w, duration);
+}
+
+void write_timestamp_or_null_field(JsonWriter& w, std::string_view key, Micros at) {
+  write_key(w, key);
+  write_timestamp_or_null(w, at);
+}
+
+void write_seconds_or_null_field(JsonWriter& w, std::string_view key, Micros from, Micros to) {
+  write_key(w, key);
+  write_seconds_or_null(w, from, to);
+}
+
 }  // namespace orderd::net

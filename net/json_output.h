@@ -1,5 +1,6 @@
 // Writing API JSON with RapidJSON's Writer: money, durations and timestamps
-// in the formats the API documents (keys and strings: base/json_writer.h).
+// in the formats the API documents (keys, strings and plain values:
+// base/json_writer.h).
 //
 // Writers and buffers are the caller's (one per thread, reused); these
 // helpers only format into them and allocate nothing themselves, except
@@ -37,5 +38,16 @@ void write_seconds(JsonWriter& w, Micros duration);
 
 // An instant as ISO 8601 UTC with microseconds, or null when 0 (not reached).
 void write_timestamp_or_null(JsonWriter& w, Micros at);
+
+// The time from `from` to `to` in seconds, or null while `to` is 0 (not
+// reached yet): the duration of a stage that may not have ended.
+void write_seconds_or_null(JsonWriter& w, Micros from, Micros to);
+
+// Each of the above as an object member: X_field(w, key, ...) writes the
+// key, then X(w, ...).
+void write_money_field(JsonWriter& w, std::string_view key, Cents amount);
+void write_seconds_field(JsonWriter& w, std::string_view key, Micros duration);
+void write_timestamp_or_null_field(JsonWriter& w, std::string_view key, Micros at);
+void write_seconds_or_null_field(JsonWriter& w, std::string_view key, Micros from, Micros to);
 
 }  // namespace orderd::net

@@ -88,16 +88,38 @@ constexpr auto kFsyncBoundsSeconds =
 using BatchWindow = Log2Window<1, 20>;
 constexpr auto kBatchBounds = BatchWindow::bounds([](double limit) { return limit - 1; });
 
+// A family with one unlabelled sample: a plain counter or gauge.
+template <typename Value>
+void single_sample(PrometheusWriter& w, std::string_view name, std::string_view help,
+                   MetricType type, Value value) {
+  w.family(name, help, type);
+  w.sample(name, {}, value);
+}
+
+// A family with one unlabelled histogram (arguments as PrometheusWriter::histogram).
+void single_histogram(PrometheusWriter& w, std::string_view name, std::string_view help,
+                      std::span<const double> upper_bounds, std::span<const std::uint64_t> counts,
+                      double sum) {
+  w.family(name, help, MetricType::kHistogram);
+  w.histogram(name, {}, upper_bounds, counts, sum);
+}
+
+// The same for a latency histogram, in seconds.
+void single_histogram(PrometheusWriter& w, std::string_view name, std::string_view help,
+                      const LatencySnapshot& s) {
+  w.family(name, help, MetricType::kHistogram);
+  latency_histogram(w, name, {}, s);
+}
+
 std::string status_code_label(std::size_t slot) {
   return slot == kOtherStatus ? "other" : std::to_string(kCountedStatuses[slot]);
 }
 
 void write_order_counters(PrometheusWriter& w, const EngineCounters& c) {
-  w.family("orderd_orders_accepted_total",
-           "Orders accepted (stock reserved, status Pending), including orders recovered at "
-           "startup.",
-           MetricType::kCounter);
-  w.sample("orderd_orders_accepted_total", {}, c.accepted);
+  single_sample(w, "orderd_orders_accepted_total",
+                "Orders accepted (stock reserved, status Pending), including orders recovered at "
+                "startup.",
+                MetricType::kCounter, c.accepted);
 
   w.family("orderd_orders_rejected_total",
            "Order submissions refused before acceptance, by reason: stock (unknown product or "
@@ -111,18 +133,16 @@ void write_order_counters(PrometheusWriter& w, const EngineCounters& c) {
   w.sample(kReject, {{"reason", "duplicate"}}, c.refused_duplicate);
   w.sample(kReject, {{"reason", "capacity"}}, c.refused_capacity);
 
-  w.family("orderd_orders_rejected_in_processing_total",
-           "Accepted orders that processing then rejected (e.g. total above the per-order "
-           "limit), their stock released.",
-           MetricType::kCounter);
-  w.sample("orderd_orders_rejected_in_processing_total", {}, c.rejected);
+  single_sample(w, "orderd_orders_rejected_in_processing_total",
+                "Accepted orders that processing then rejected (e.g. total above the per-order "
+                "limit), their stock released.",
+                MetricType::kCounter, c.rejected);
 
-  w.family("orderd_orders_completed_total", "Orders that reached Completed.", MetricType::kCounter);
-  w.sample("orderd_orders_completed_total", {}, c.completed);
+  single_sample(w, "orderd_orders_completed_total", "Orders that reached Completed.",
+                MetricType::kCounter, c.completed);
 
-  w.family("orderd_orders_cancelled_total", "Orders cancelled while Pending or Processing.",
-           MetricType::kCounter);
-  w.sample("orderd_orders_cancelled_total", {}, c.cancelled);
+  single_sample(w, "orderd_orders_cancelled_total", "Orders cancelled while Pending or Processing.",
+                MetricType::kCounter, c.cancelled);
 }
 
 void write_order_gauges(PrometheusWriter& w, const Engine& engine, const EngineCounters& c) {
@@ -131,38 +151,30 @@ void write_order_gauges(PrometheusWriter& w, const Engine& engine, const EngineC
     w.sample("orderd_orders", {{"status", status_name(static_cast<OrderStatus>(s))}},
              c.by_status[s]);
   }
-  w.family("orderd_orders_in_flight",
-           "Orders Pending or Processing, which count against the engine's capacity.",
-           MetricType::kGauge);
-  w.sample("orderd_orders_in_flight", {}, c.in_flight);
+  single_sample(w, "orderd_orders_in_flight",
+                "Orders Pending or Processing, which count against the engine's capacity.",
+                MetricType::kGauge, c.in_flight);
 
-  w.family("orderd_queue_depth", "Accepted orders not yet taken by a worker (approximate).",
-           MetricType::kGauge);
-  w.sample("orderd_queue_depth", {}, c.queued);
+  single_sample(w, "orderd_queue_depth", "Accepted orders not yet taken by a worker (approximate).",
+                MetricType::kGauge, c.queued);
 
-  w.family("orderd_products", "Products in the catalog.", MetricType::kGauge);
-  w.sample("orderd_products", {}, static_cast<std::int64_t>(engine.catalog().size()));
+  single_sample(w, "orderd_products", "Products in the catalog.", MetricType::kGauge,
+                static_cast<std::int64_t>(engine.catalog().size()));
 
-  w.family("orderd_products_out_of_stock", "Products in the catalog with no stock available.",
-           MetricType::kGauge);
-  w.sample("orderd_products_out_of_stock", {},
-           static_cast<std::int64_t>(engine.catalog().out_of_stock_count()));
+  single_sample(w, "orderd_products_out_of_stock",
+                "Products in the catalog with no stock available.", MetricType::kGauge,
+                static_cast<std::int64_t>(engine.catalog().out_of_stock_count()));
 }
 
 void write_order_latency(PrometheusWriter& w, const EngineHistograms& h) {
-  w.family("orderd_order_pending_seconds",
-           "Time orders spent Pending, from acceptance until a worker started processing them, "
-           "in seconds.",
-           MetricType::kHistogram);
-  latency_histogram(w, "orderd_order_pending_seconds", {}, h.pending);
-
-  w.family("orderd_order_processing_seconds", "Time completed orders spent Processing, in seconds.",
-           MetricType::kHistogram);
-  latency_histogram(w, "orderd_order_processing_seconds", {}, h.processing);
-
-  w.family("orderd_order_completion_seconds",
-           "Time from an order's acceptance to Completed, in seconds.", MetricType::kHistogram);
-  latency_histogram(w, "orderd_order_completion_seconds", {}, h.completion);
+  single_histogram(w, "orderd_order_pending_seconds",
+                   "Time orders spent Pending, from acceptance until a worker started processing "
+                   "them, in seconds.",
+                   h.pending);
+  single_histogram(w, "orderd_order_processing_seconds",
+                   "Time completed orders spent Processing, in seconds.", h.processing);
+  single_histogram(w, "orderd_order_completion_seconds",
+                   "Time from an order's acceptance to Completed, in seconds.", h.completion);
 }
 
 void write_http(PrometheusWriter& w, const HttpMetricsSnapshot& http) {
@@ -188,61 +200,55 @@ void write_http(PrometheusWriter& w, const HttpMetricsSnapshot& http) {
                       http.durations[r]);
   }
 
-  w.family("orderd_http_connections", "Open HTTP connections.", MetricType::kGauge);
-  w.sample("orderd_http_connections", {}, http.connections);
-  w.family("orderd_http_connections_accepted_total", "HTTP connections accepted.",
-           MetricType::kCounter);
-  w.sample("orderd_http_connections_accepted_total", {}, as_int(http.connections_accepted));
-  w.family("orderd_http_connections_refused_total",
-           "HTTP connections closed at once because the connection limit was reached.",
-           MetricType::kCounter);
-  w.sample("orderd_http_connections_refused_total", {}, as_int(http.connections_refused));
+  single_sample(w, "orderd_http_connections", "Open HTTP connections.", MetricType::kGauge,
+                http.connections);
+  single_sample(w, "orderd_http_connections_accepted_total", "HTTP connections accepted.",
+                MetricType::kCounter, as_int(http.connections_accepted));
+  single_sample(w, "orderd_http_connections_refused_total",
+                "HTTP connections closed at once because the connection limit was reached.",
+                MetricType::kCounter, as_int(http.connections_refused));
 }
 
 // The newest snapshot this process wrote; all zero until it writes one.
 void write_last_snapshot(PrometheusWriter& w, const persistence::SnapshotInfo& last) {
-  w.family("orderd_snapshot_last_orders", "Orders in the newest snapshot this process wrote.",
-           MetricType::kGauge);
-  w.sample("orderd_snapshot_last_orders", {}, as_int(last.orders));
-  w.family("orderd_snapshot_last_bytes", "Size of the newest snapshot this process wrote.",
-           MetricType::kGauge);
-  w.sample("orderd_snapshot_last_bytes", {}, as_int(last.bytes));
-  w.family("orderd_snapshot_last_duration_seconds",
-           "Time the newest snapshot took, from capture to synced file.", MetricType::kGauge);
-  w.sample("orderd_snapshot_last_duration_seconds", {},
-           micros_to_seconds(static_cast<double>(last.total_micros)));
-  w.family("orderd_snapshot_last_replay_from_sequence",
-           "Journal sequence number a restart from the newest snapshot replays from.",
-           MetricType::kGauge);
-  w.sample("orderd_snapshot_last_replay_from_sequence", {}, as_int(last.replay_from_seq));
+  single_sample(w, "orderd_snapshot_last_orders",
+                "Orders in the newest snapshot this process wrote.", MetricType::kGauge,
+                as_int(last.orders));
+  single_sample(w, "orderd_snapshot_last_bytes", "Size of the newest snapshot this process wrote.",
+                MetricType::kGauge, as_int(last.bytes));
+  single_sample(w, "orderd_snapshot_last_duration_seconds",
+                "Time the newest snapshot took, from capture to synced file.", MetricType::kGauge,
+                micros_to_seconds(static_cast<double>(last.total_micros)));
+  single_sample(w, "orderd_snapshot_last_replay_from_sequence",
+                "Journal sequence number a restart from the newest snapshot replays from.",
+                MetricType::kGauge, as_int(last.replay_from_seq));
 }
 
 void write_journal(PrometheusWriter& w, const persistence::Durability& durability) {
   const persistence::DurabilityStats stats = durability.stats();
   const persistence::JournalStats& j = stats.journal;
 
-  w.family("orderd_journal_records_total", "Records written to the journal.", MetricType::kCounter);
-  w.sample("orderd_journal_records_total", {}, as_int(j.records));
-  w.family("orderd_journal_bytes_total",
-           "Bytes written to journal segment files, record headers included.",
-           MetricType::kCounter);
-  w.sample("orderd_journal_bytes_total", {}, as_int(j.bytes));
-  w.family("orderd_journal_fsyncs_total", "Data syncs (fdatasync) of journal segment files.",
-           MetricType::kCounter);
-  w.sample("orderd_journal_fsyncs_total", {}, as_int(j.fsyncs));
+  single_sample(w, "orderd_journal_records_total", "Records written to the journal.",
+                MetricType::kCounter, as_int(j.records));
+  single_sample(w, "orderd_journal_bytes_total",
+                "Bytes written to journal segment files, record headers included.",
+                MetricType::kCounter, as_int(j.bytes));
+  single_sample(w, "orderd_journal_fsyncs_total",
+                "Data syncs (fdatasync) of journal segment files.", MetricType::kCounter,
+                as_int(j.fsyncs));
 
-  w.family("orderd_journal_writes_total", "Writes to journal segment files, one per group commit.",
-           MetricType::kCounter);
-  w.sample("orderd_journal_writes_total", {}, as_int(j.batches));
-  w.family("orderd_journal_segments_created_total", "Journal segment files this process created.",
-           MetricType::kCounter);
-  w.sample("orderd_journal_segments_created_total", {}, as_int(j.segments));
-  w.family("orderd_journal_segments_deleted_total",
-           "Journal segment files removed because a snapshot covers them.", MetricType::kCounter);
-  w.sample("orderd_journal_segments_deleted_total", {}, as_int(stats.segments_deleted));
-  w.family("orderd_journal_queued_bytes",
-           "Bytes of records appended but not yet handed to the file.", MetricType::kGauge);
-  w.sample("orderd_journal_queued_bytes", {}, as_int(j.queued_bytes));
+  single_sample(w, "orderd_journal_writes_total",
+                "Writes to journal segment files, one per group commit.", MetricType::kCounter,
+                as_int(j.batches));
+  single_sample(w, "orderd_journal_segments_created_total",
+                "Journal segment files this process created.", MetricType::kCounter,
+                as_int(j.segments));
+  single_sample(w, "orderd_journal_segments_deleted_total",
+                "Journal segment files removed because a snapshot covers them.",
+                MetricType::kCounter, as_int(stats.segments_deleted));
+  single_sample(w, "orderd_journal_queued_bytes",
+                "Bytes of records appended but not yet handed to the file.", MetricType::kGauge,
+                as_int(j.queued_bytes));
   w.family("orderd_journal_sequence",
            "The journal's positions: the last sequence number appended, written (committed) "
            "and synced to disk.",
@@ -251,47 +257,38 @@ void write_journal(PrometheusWriter& w, const persistence::Durability& durabilit
   w.sample("orderd_journal_sequence", {{"position", "committed"}}, as_int(j.committed_seq));
   w.sample("orderd_journal_sequence", {{"position", "synced"}}, as_int(j.synced_seq));
 
-  w.family("orderd_journal_fsync_duration_seconds",
-           "Time each data sync of a journal segment file took, in seconds.",
-           MetricType::kHistogram);
-  w.histogram("orderd_journal_fsync_duration_seconds", {}, kFsyncBoundsSeconds,
-              FsyncWindow::counts(j.fsync_micros),
-              micros_to_seconds(static_cast<double>(j.fsync_micros.sum)));
+  single_histogram(w, "orderd_journal_fsync_duration_seconds",
+                   "Time each data sync of a journal segment file took, in seconds.",
+                   kFsyncBoundsSeconds, FsyncWindow::counts(j.fsync_micros),
+                   micros_to_seconds(static_cast<double>(j.fsync_micros.sum)));
+  single_histogram(w, "orderd_journal_group_commit_records",
+                   "Journal records written together in one group commit (one write per batch).",
+                   kBatchBounds, BatchWindow::counts(j.records_per_batch),
+                   static_cast<double>(j.records_per_batch.sum));
 
-  w.family("orderd_journal_group_commit_records",
-           "Journal records written together in one group commit (one write per batch).",
-           MetricType::kHistogram);
-  w.histogram("orderd_journal_group_commit_records", {}, kBatchBounds,
-              BatchWindow::counts(j.records_per_batch),
-              static_cast<double>(j.records_per_batch.sum));
+  single_sample(w, "orderd_snapshots_written_total", "Snapshots written by this process.",
+                MetricType::kCounter, as_int(stats.snapshots_written));
+  single_sample(w, "orderd_snapshot_failures_total", "Snapshots this process failed to write.",
+                MetricType::kCounter, as_int(stats.snapshot_failures));
 
-  w.family("orderd_snapshots_written_total", "Snapshots written by this process.",
-           MetricType::kCounter);
-  w.sample("orderd_snapshots_written_total", {}, as_int(stats.snapshots_written));
-  w.family("orderd_snapshot_failures_total", "Snapshots this process failed to write.",
-           MetricType::kCounter);
-  w.sample("orderd_snapshot_failures_total", {}, as_int(stats.snapshot_failures));
-
-  w.family("orderd_snapshots_deleted_total",
-           "Snapshot files removed because a newer snapshot replaced them.", MetricType::kCounter);
-  w.sample("orderd_snapshots_deleted_total", {}, as_int(stats.snapshots_deleted));
+  single_sample(w, "orderd_snapshots_deleted_total",
+                "Snapshot files removed because a newer snapshot replaced them.",
+                MetricType::kCounter, as_int(stats.snapshots_deleted));
   write_last_snapshot(w, stats.last_snapshot);
 
-  w.family("orderd_journal_healthy",
-           "1 while the journal can write; 0 after an I/O error stopped writes (restart to "
-           "recover).",
-           MetricType::kGauge);
-  w.sample("orderd_journal_healthy", {}, as_int(durability.health().ok()));
+  single_sample(w, "orderd_journal_healthy",
+                "1 while the journal can write; 0 after an I/O error stopped writes (restart to "
+                "recover).",
+                MetricType::kGauge, as_int(durability.health().ok()));
 }
 
 void write_server(PrometheusWriter& w, const Api& api) {
   w.family("orderd_build_info", "Always 1; the version label names the running build.",
            MetricType::kGauge);
   w.sample("orderd_build_info", {{"version", api.info().version}}, std::int64_t{1});
-  w.family("orderd_ready",
-           "1 when the server is ready for traffic (as GET /health/ready reports), else 0.",
-           MetricType::kGauge);
-  w.sample("orderd_ready", {}, as_int(api.ready()));
+  single_sample(w, "orderd_ready",
+                "1 when the server is ready for traffic (as GET /health/ready reports), else 0.",
+                MetricType::kGauge, as_int(api.ready()));
 }
 
 // The names and units every Prometheus client library uses, so standard
@@ -299,31 +296,27 @@ void write_server(PrometheusWriter& w, const Api& api) {
 // left out rather than reported as 0.
 void write_process(PrometheusWriter& w) {
   const metrics::ProcessStats p = metrics::read_process_stats();
-  w.family("process_cpu_seconds_total", "User and system CPU time spent, in seconds.",
-           MetricType::kCounter);
-  w.sample("process_cpu_seconds_total", {}, p.cpu_seconds);
+  single_sample(w, "process_cpu_seconds_total", "User and system CPU time spent, in seconds.",
+                MetricType::kCounter, p.cpu_seconds);
   if (p.resident_bytes > 0) {
-    w.family("process_resident_memory_bytes", "Resident memory size, in bytes.",
-             MetricType::kGauge);
-    w.sample("process_resident_memory_bytes", {}, p.resident_bytes);
+    single_sample(w, "process_resident_memory_bytes", "Resident memory size, in bytes.",
+                  MetricType::kGauge, p.resident_bytes);
   }
   if (p.virtual_bytes > 0) {
-    w.family("process_virtual_memory_bytes", "Virtual memory size, in bytes.", MetricType::kGauge);
-    w.sample("process_virtual_memory_bytes", {}, p.virtual_bytes);
+    single_sample(w, "process_virtual_memory_bytes", "Virtual memory size, in bytes.",
+                  MetricType::kGauge, p.virtual_bytes);
   }
   if (p.open_fds > 0) {
-    w.family("process_open_fds", "Open file descriptors.", MetricType::kGauge);
-    w.sample("process_open_fds", {}, p.open_fds);
+    single_sample(w, "process_open_fds", "Open file descriptors.", MetricType::kGauge, p.open_fds);
   }
   if (p.max_fds > 0) {
-    w.family("process_max_fds", "Maximum number of open file descriptors (soft limit).",
-             MetricType::kGauge);
-    w.sample("process_max_fds", {}, p.max_fds);
+    single_sample(w, "process_max_fds", "Maximum number of open file descriptors (soft limit).",
+                  MetricType::kGauge, p.max_fds);
   }
   if (p.start_time_seconds > 0) {
-    w.family("process_start_time_seconds",
-             "Start time of the process since the Unix epoch, in seconds.", MetricType::kGauge);
-    w.sample("process_start_time_seconds", {}, p.start_time_seconds);
+    single_sample(w, "process_start_time_seconds",
+                  "Start time of the process since the Unix epoch, in seconds.", MetricType::kGauge,
+                  p.start_time_seconds);
   }
 }
 

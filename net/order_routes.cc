@@ -16,22 +16,15 @@ constexpr std::size_t kMaxBatchIdBytes = 64;
 void stock_conflict(RequestContext& ctx, const SubmitResult& r) {
   JsonWriter& w = ctx.begin(409);
   w.StartObject();
-  write_key(w, "error");
-  write_string(w, r.message);
+  write_field(w, "error", r.message);
   write_key(w, "stock_issues");
   w.StartArray();
   for (const StockIssue& issue : r.stock_issues) {
     w.StartObject();
-    write_key(w, "product_id");
-    w.Uint64(issue.product_id);
-    write_key(w, "requested");
-    w.Int64(issue.requested);
-    write_key(w, "available");
-    w.Int64(issue.available);
-    if (issue.unknown_product) {
-      write_key(w, "unknown_product");
-      w.Bool(true);
-    }
+    write_field(w, "product_id", issue.product_id);
+    write_field(w, "requested", issue.requested);
+    write_field(w, "available", issue.available);
+    if (issue.unknown_product) write_field(w, "unknown_product", true);
     w.EndObject();
   }
   w.EndArray();
@@ -92,9 +85,7 @@ void write_status_key(JsonWriter& w, OrderStatus s) {
   write_key(w, {lower, n});
 }
 
-void write_average_seconds(JsonWriter& w, Micros sum, std::int64_t count) {
-  write_seconds(w, count > 0 ? sum / count : 0);
-}
+Micros average(Micros sum, std::int64_t count) { return count > 0 ? sum / count : 0; }
 
 }  // namespace
 
@@ -126,10 +117,8 @@ void create_order(RequestContext& ctx, HttpRequest& request) {
       ctx.response->durable_token = r.durable_token;
       JsonWriter& w = ctx.begin(201);
       w.StartObject();
-      write_key(w, "message");
-      write_string(w, "Order created");
-      write_key(w, "order_id");
-      write_string(w, order_id);
+      write_field(w, "message", "Order created");
+      write_field(w, "order_id", order_id);
       w.EndObject();
       ctx.end();
       return;
@@ -180,40 +169,17 @@ void get_order(RequestContext& ctx, std::string_view raw_id) {
 
   JsonWriter& w = ctx.begin(200);
   w.StartObject();
-  write_key(w, "order_id");
-  write_string(w, o.client_id);
-  write_key(w, "user_id");
-  w.Uint64(o.user_id);
-  write_key(w, "item_ids");
-  write_string(w, ctx.message);
-  write_key(w, "total_amount");
-  write_money(w, o.client_total);
-  write_key(w, "status");
-  write_string(w, status_name(o.status));
-  write_key(w, "created_at");
-  write_timestamp_or_null(w, created);
-  write_key(w, "processing_started_at");
-  write_timestamp_or_null(w, started);
-  write_key(w, "completed_at");
-  write_timestamp_or_null(w, completed);
-  write_key(w, "pending_duration");
-  if (started != 0) {
-    write_seconds(w, started - created);
-  } else {
-    w.Null();
-  }
-  write_key(w, "processing_duration");
-  if (completed != 0) {
-    write_seconds(w, completed - started);
-  } else {
-    w.Null();
-  }
-  write_key(w, "total_duration");
-  if (completed != 0) {
-    write_seconds(w, completed - created);
-  } else {
-    w.Null();
-  }
+  write_field(w, "order_id", o.client_id);
+  write_field(w, "user_id", o.user_id);
+  write_field(w, "item_ids", ctx.message);
+  write_money_field(w, "total_amount", o.client_total);
+  write_field(w, "status", status_name(o.status));
+  write_timestamp_or_null_field(w, "created_at", created);
+  write_timestamp_or_null_field(w, "processing_started_at", started);
+  write_timestamp_or_null_field(w, "completed_at", completed);
+  write_seconds_or_null_field(w, "pending_duration", created, started);
+  write_seconds_or_null_field(w, "processing_duration", started, completed);
+  write_seconds_or_null_field(w, "total_duration", created, completed);
   write_key(w, "catalog_total");
   const bool priced = completed != 0 || o.timestamp(OrderTimestamp::kRejected) != 0;
   if (priced) {
@@ -222,17 +188,12 @@ void get_order(RequestContext& ctx, std::string_view raw_id) {
     w.Null();
   }
   if (Micros at = o.timestamp(OrderTimestamp::kRejected); at != 0) {
-    write_key(w, "rejected_at");
-    write_timestamp_or_null(w, at);
+    write_timestamp_or_null_field(w, "rejected_at", at);
   }
   if (Micros at = o.timestamp(OrderTimestamp::kCancelled); at != 0) {
-    write_key(w, "cancelled_at");
-    write_timestamp_or_null(w, at);
+    write_timestamp_or_null_field(w, "cancelled_at", at);
   }
-  if (!o.reason.empty()) {
-    write_key(w, "reason");
-    write_string(w, o.reason);
-  }
+  if (!o.reason.empty()) write_field(w, "reason", o.reason);
   w.EndObject();
   ctx.end();
 }
@@ -283,29 +244,22 @@ HandleOutcome order_metrics(RequestContext& ctx, const HttpRequest& request,
 
   JsonWriter& w = ctx.begin(200);
   w.StartObject();
-  write_key(w, "total_orders");
-  w.Int64(c.accepted);
-  write_key(w, "average_processing_time");
-  write_average_seconds(w, c.processing_micros_sum, c.completed);
-  write_key(w, "average_processing_time_from_creation");
-  write_average_seconds(w, c.from_creation_micros_sum, c.completed);
-  write_key(w, "in_flight");
-  w.Int64(c.in_flight);
+  write_field(w, "total_orders", c.accepted);
+  write_seconds_field(w, "average_processing_time", average(c.processing_micros_sum, c.completed));
+  write_seconds_field(w, "average_processing_time_from_creation",
+                      average(c.from_creation_micros_sum, c.completed));
+  write_field(w, "in_flight", c.in_flight);
   for (std::size_t s = 0; s < kOrderStatusCount; ++s) {
     const auto status = static_cast<OrderStatus>(s);
     write_status_key(w, status);
     w.StartObject();
-    write_key(w, "count");
-    w.Int64(c.count(status));
+    write_field(w, "count", c.count(status));
     if (with_ids && statuses[s]) {
       write_key(w, "order_ids");
       w.StartArray();
       for (const Order* o : pages[s].orders) write_string(w, o->client_id);
       w.EndArray();
-      if (pages[s].more) {
-        write_key(w, "next_after");
-        w.Uint64(pages[s].orders.back()->seq);
-      }
+      if (pages[s].more) write_field(w, "next_after", pages[s].orders.back()->seq);
     }
     w.EndObject();
   }
@@ -359,14 +313,10 @@ HandleOutcome populate(RequestContext& ctx, HttpRequest& request) {
 
   JsonWriter& w = ctx.begin(201);
   w.StartObject();
-  write_key(w, "batch_id");
-  write_string(w, batch_id);
-  write_key(w, "total_entries");
-  w.Uint64(total);
-  write_key(w, "success_count");
-  w.Uint64(result.success_count);
-  write_key(w, "failure_count");
-  w.Uint64(result.failure_count);
+  write_field(w, "batch_id", batch_id);
+  write_field(w, "total_entries", total);
+  write_field(w, "success_count", result.success_count);
+  write_field(w, "failure_count", result.failure_count);
   write_key(w, "errors");
   w.StartArray();
   for (const auto& e : result.errors) write_string(w, e);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace orderd::persistence {
 
@@ -81,21 +82,9 @@ class Decoder {
     *v = static_cast<std::uint8_t>(in_[pos_ - 1]);
     return true;
   }
-  bool get_u16(std::uint16_t* v) {
-    if (!take(2)) return false;
-    *v = decode_u16(in_.data() + pos_ - 2);
-    return true;
-  }
-  bool get_u32(std::uint32_t* v) {
-    if (!take(4)) return false;
-    *v = decode_u32(in_.data() + pos_ - 4);
-    return true;
-  }
-  bool get_u64(std::uint64_t* v) {
-    if (!take(8)) return false;
-    *v = decode_u64(in_.data() + pos_ - 8);
-    return true;
-  }
+  bool get_u16(std::uint16_t* v) { return get_fixed<decode_u16>(v); }
+  bool get_u32(std::uint32_t* v) { return get_fixed<decode_u32>(v); }
+  bool get_u64(std::uint64_t* v) { return get_fixed<decode_u64>(v); }
   bool get_i64(std::int64_t* v) {
     std::uint64_t u = 0;
     if (!get_u64(&u)) return false;
@@ -117,6 +106,15 @@ class Decoder {
   bool done() const { return !failed_ && pos_ == in_.size(); }
 
  private:
+  // A fixed-width integer: as many bytes as T has, read by `decode`.
+  template <auto decode, typename T>
+  bool get_fixed(T* v) {
+    static_assert(std::is_same_v<decltype(decode(in_.data())), T>);
+    if (!take(sizeof(T))) return false;
+    *v = decode(in_.data() + pos_ - sizeof(T));
+    return true;
+  }
+
   bool take(std::size_t n) {
     if (failed_ || in_.size() - pos_ < n) {
       failed_ = true;

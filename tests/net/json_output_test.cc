@@ -60,6 +60,29 @@ TEST_F(JsonOutputTest, WritesTimestampsOrNullWhenNotReached) {
   EXPECT_EQ(text(), R"(["2025-02-21T15:00:24.758685Z",null])");
 }
 
+TEST_F(JsonOutputTest, WritesStageDurationsOrNullUntilTheStageEnds) {
+  writer.StartArray();
+  write_seconds_or_null(writer, 1'000'000, 3'747'467);
+  write_seconds_or_null(writer, 1'000'000, 1'000'000);
+  write_seconds_or_null(writer, 1'000'000, 0);
+  write_seconds_or_null(writer, 0, 0);
+  writer.EndArray();
+  EXPECT_EQ(text(), "[2.747467,0.0,null,null]");
+}
+
+TEST_F(JsonOutputTest, WritesFieldsAsKeyThenValue) {
+  writer.StartObject();
+  write_money_field(writer, "price", 5999);
+  write_seconds_field(writer, "took", 2'747'467);
+  write_timestamp_or_null_field(writer, "at", 1740150024758685);
+  write_timestamp_or_null_field(writer, "done_at", 0);
+  write_seconds_or_null_field(writer, "pending", 1'000'000, 1'250'000);
+  write_seconds_or_null_field(writer, "processing", 1'250'000, 0);
+  writer.EndObject();
+  EXPECT_EQ(text(), R"({"price":59.99,"took":2.747467,"at":"2025-02-21T15:00:24.758685Z",)"
+                    R"("done_at":null,"pending":0.25,"processing":null})");
+}
+
 TEST_F(JsonOutputTest, EscapesKeysAndStrings) {
   writer.StartObject();
   write_key(writer, "a\"b");

@@ -61,6 +61,24 @@ TEST(CodingTest, ShortInputFailsAndStaysFailed) {
   EXPECT_FALSE(in.done());
 }
 
+// Each width needs all of its bytes: one short fails and writes nothing.
+template <typename T, typename Get>
+void expect_one_byte_short_fails(Get get) {
+  const std::string bytes(sizeof(T) - 1, '\x7f');
+  Decoder in(bytes);
+  T v = 99;
+  EXPECT_FALSE((in.*get)(&v)) << sizeof(T) << " bytes";
+  EXPECT_EQ(v, T{99});
+  EXPECT_TRUE(in.failed());
+}
+
+TEST(CodingTest, EveryWidthNeedsAllItsBytes) {
+  expect_one_byte_short_fails<std::uint16_t>(&Decoder::get_u16);
+  expect_one_byte_short_fails<std::uint32_t>(&Decoder::get_u32);
+  expect_one_byte_short_fails<std::uint64_t>(&Decoder::get_u64);
+  expect_one_byte_short_fails<std::int64_t>(&Decoder::get_i64);
+}
+
 TEST(CodingTest, StringLongerThanItsInputFails) {
   std::string out;
   put_u32(&out, 100);  // claims 100 bytes
