@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <queue>
 
+#include "base/mutex.h"
 #include "engine/pricing.h"
 #include "engine/state_digest.h"
 
@@ -69,6 +70,25 @@ std::string_view validate(const OrderRequest& r, const EngineConfig& config) {
     if (item.quantity > kMaxQuantityPerItem) return "item quantity is too large";
   }
   return {};
+}
+
+// Stores a new order; nullptr if its client id exists. With a sink, the
+// order is locked before it becomes visible, so that a racing cancel cannot
+// be reported before its acceptance, and its acceptance is reported before
+// it is unlocked. If the insert fails the order is destroyed still locked,
+// which a SpinLock allows. The analysis cannot follow this: the lock is taken
+// through `order` and released through the pointer the store returns (the
+// same order), or never.
+Order* store_new_order(OrderStore& orders, std::unique_ptr<Order> order, EventSink* sink,
+                       DurableToken* token) NO_THREAD_SAFETY_ANALYSIS {
+  if (sink == nullptr) return orders.insert(std::move(order));
+  order->lock.lock();
+  Order* stored = orders.insert(std::move(order));
+  if (stored != nullptr) {
+    *token = sink->order_accepted(*stored);
+    stored->lock.unlock();
+  }
+  return stored;
 }
 
 // Merges repeated product ids and sorts by id, the order in which stock
@@ -180,29 +200,16 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
     return refused;
   }
 
-  auto order = std::make_unique<Order>();
-  order->seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
-  order->client_id.assign(request.client_id);
-  order->user_id = request.user_id;
-  order->client_total = request.client_total;
-  order->items.assign(scratch.items.begin(), scratch.items.end());
+  const OrderSeq seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
   Micros now = wall_clock_micros();
-  order->at[static_cast<std::size_t>(OrderTimestamp::kCreated)] = now;
-
-  // With a sink, the order is locked before it becomes visible, so that a
-  // racing cancel cannot be reported before its acceptance. If the insert
-  // fails the order is destroyed still locked, which a SpinLock allows.
-  EventSink* sink = sink_.load(std::memory_order_acquire);
-  if (sink != nullptr) order->lock.lock();
-  Order* stored = orders_.insert(std::move(order));
+  auto order = std::make_unique<Order>(seq, request.client_id, request.user_id,
+                                       request.client_total, scratch.items, now);
+  Order* stored = store_new_order(orders_, std::move(order), sink_.load(std::memory_order_acquire),
+                                  &result.durable_token);
   if (stored == nullptr) {
     catalog_.release(scratch.items);
     in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     return duplicate();
-  }
-  if (sink != nullptr) {
-    result.durable_token = sink->order_accepted(*stored);
-    stored->lock.unlock();
   }
   counters_.add(kAccepted, 1);
   counters_.add(kStatusBase + status_index(OrderStatus::kPending), 1);
@@ -223,7 +230,7 @@ std::optional<OrderSnapshot> Engine::get(std::string_view client_id) const {
 }
 
 void Engine::leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now) {
-  // Called with order.lock held, after the order's stock was settled.
+  // Called after the order's stock was settled.
   order.status.store(to, std::memory_order_release);
   counters_.add(kStatusBase + status_index(from), -1);
   counters_.add(kStatusBase + status_index(to), 1);
@@ -245,7 +252,7 @@ CancelResult Engine::cancel(std::string_view client_id, std::string_view reason)
   if (refusing_writes()) return {CancelError::kUnavailable, OrderStatus::kPending};
   Order* order = orders_.find(client_id);
   if (order == nullptr) return {CancelError::kNotFound, OrderStatus::kPending};
-  std::lock_guard guard(order->lock);
+  MutexLock guard(order->lock);
   OrderStatus from = order->status.load(std::memory_order_relaxed);
   if (!is_legal_transition(from, OrderStatus::kCancelled)) {
     return {CancelError::kIllegalTransition, from};
@@ -335,7 +342,7 @@ void Engine::run_worker(unsigned index) {
     const Micros due_base = n > 0 && !delay.none() ? steady_clock_micros() : 0;
     for (std::size_t i = 0; i < n; ++i) {
       Order& order = *batch[i];
-      std::lock_guard guard(order.lock);
+      MutexLock guard(order.lock);
       // A queued order is Pending, or Cancelled meanwhile, or Processing when
       // recovery resumed it (restore_order): then only its finish is left.
       OrderStatus status = order.status.load(std::memory_order_relaxed);
@@ -353,7 +360,7 @@ void Engine::run_worker(unsigned index) {
       while (!w.timers.empty() && w.timers.top().due <= now) {
         Order& order = *w.timers.top().order;
         w.timers.pop();
-        std::lock_guard guard(order.lock);
+        MutexLock guard(order.lock);
         finish_processing_locked(order);
       }
     }
@@ -473,26 +480,16 @@ RestoreResult Engine::restore_order(OrderSnapshot s) {
     if (i > 0 && s.items[i - 1].product_id >= s.items[i].product_id) return RestoreResult::kInvalid;
     if (!catalog_.contains(s.items[i].product_id)) return RestoreResult::kUnknownProduct;
   }
-  auto order = std::make_unique<Order>();
-  order->seq = s.seq;
-  order->client_id = std::move(s.client_id);
-  order->user_id = s.user_id;
-  order->client_total = s.client_total;
-  order->items = std::move(s.items);
-  order->status.store(s.status, std::memory_order_relaxed);
-  order->catalog_subtotal = s.catalog_subtotal;
-  order->discount = s.discount;
-  order->at = s.at;
-  order->reason = std::move(s.reason);
-  Order* stored = orders_.insert(std::move(order));
+  const OrderSeq seq = s.seq;
+  const OrderStatus status = s.status;
+  Order* stored = orders_.insert(std::make_unique<Order>(std::move(s)));
   if (stored == nullptr) return RestoreResult::kAlreadyApplied;
 
-  std::lock_guard guard(stored->lock);
-  const OrderStatus status = s.status;
+  MutexLock guard(stored->lock);
   if (is_in_flight(status) || status == OrderStatus::kCompleted) catalog_.take(stored->items);
   if (status == OrderStatus::kCompleted) catalog_.consume(stored->items);
   OrderSeq next = next_seq_.load(std::memory_order_relaxed);
-  while (next <= s.seq && !next_seq_.compare_exchange_weak(next, s.seq + 1)) {
+  while (next <= seq && !next_seq_.compare_exchange_weak(next, seq + 1)) {
   }
   counters_.add(kAccepted, 1);
   counters_.add(kStatusBase + status_index(status), 1);
@@ -519,7 +516,7 @@ RestoreResult Engine::restore_transition(const OrderTransition& t) {
   if (t.to == OrderStatus::kPending) return RestoreResult::kInvalid;
   Order* order = orders_.find(t.client_id);
   if (order == nullptr) return RestoreResult::kUnknownOrder;
-  std::lock_guard guard(order->lock);
+  MutexLock guard(order->lock);
   // Each timestamp is set exactly once, when its state is reached: a set one
   // means this change was applied already (when it matches) or contradicts it.
   Micros& at = order->at[reached_index(t.to)];

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "engine/catalog.h"
 #include "engine/event_sink.h"
 #include "engine/latency_histogram.h"
@@ -238,14 +239,15 @@ class Engine {
   enum Counter : std::size_t;
 
   void run_worker(unsigned index);
-  // Both run with order.lock held and report to the sink.
-  bool begin_processing_locked(Order& order, Micros now);
-  void finish_processing_locked(Order& order);
-  void record_completion_latency(const Order& order, Micros now);
-  void leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now);
+  // Both report to the sink.
+  bool begin_processing_locked(Order& order, Micros now) REQUIRES(order.lock);
+  void finish_processing_locked(Order& order) REQUIRES(order.lock);
+  void record_completion_latency(const Order& order, Micros now) REQUIRES(order.lock);
+  void leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now)
+      REQUIRES(order.lock);
   SubmitResult refuse(SubmitError error, std::string message);
-  // Tells the sink, if any, that `order` (locked) left `from`.
-  DurableToken report_status_change(const Order& order, OrderStatus from);
+  // Tells the sink, if any, that `order` left `from`.
+  DurableToken report_status_change(const Order& order, OrderStatus from) REQUIRES(order.lock);
 
   EngineConfig config_;
   Catalog catalog_;
