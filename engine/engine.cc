@@ -143,7 +143,7 @@ void Engine::start() {
 void Engine::stop() {
   if (!running_.exchange(false)) return;
   {
-    std::lock_guard guard(pause_mutex_);
+    MutexLock guard(pause_mutex_);
     stopping_.store(true);
   }
   pause_cv_.notify_all();
@@ -319,10 +319,10 @@ void Engine::run_worker(unsigned index) {
   const ProcessingDelay delay = config_.processing_delay;
   while (true) {
     if (paused_.load(std::memory_order_acquire) || stopping_.load(std::memory_order_acquire)) {
-      std::unique_lock lock(pause_mutex_);
+      MutexLock lock(pause_mutex_);
       ++parked_workers_;
       pause_cv_.notify_all();
-      pause_cv_.wait(lock, [&] { return !paused_.load() || stopping_.load(); });
+      while (paused_.load() && !stopping_.load()) pause_cv_.wait(pause_mutex_);
       --parked_workers_;
       if (stopping_.load()) return;
     }
@@ -368,14 +368,14 @@ void Engine::run_worker(unsigned index) {
 }
 
 void Engine::pause_workers() {
-  std::unique_lock lock(pause_mutex_);
+  MutexLock lock(pause_mutex_);
   paused_.store(true, std::memory_order_release);
-  pause_cv_.wait(lock, [&] { return parked_workers_ == workers_.size() || !running(); });
+  while (parked_workers_ != workers_.size() && running()) pause_cv_.wait(pause_mutex_);
 }
 
 void Engine::resume_workers() {
   {
-    std::lock_guard guard(pause_mutex_);
+    MutexLock guard(pause_mutex_);
     paused_.store(false, std::memory_order_release);
   }
   pause_cv_.notify_all();
@@ -437,7 +437,7 @@ void Engine::set_event_sink(EventSink* sink) {
 
 void Engine::refuse_writes(std::string reason) {
   {
-    std::lock_guard guard(refusal_mutex_);
+    MutexLock guard(refusal_mutex_);
     if (refusing_writes_.load(std::memory_order_relaxed)) return;  // the first reason stays
     refusal_reason_ = std::move(reason);
   }
@@ -445,7 +445,7 @@ void Engine::refuse_writes(std::string reason) {
 }
 
 std::string Engine::write_refusal_reason() const {
-  std::lock_guard guard(refusal_mutex_);
+  MutexLock guard(refusal_mutex_);
   return refusal_reason_;
 }
 
