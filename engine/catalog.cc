@@ -23,6 +23,16 @@ Catalog::Catalog(std::size_t capacity)
 
 Catalog::~Catalog() = default;
 
+Catalog::Product::Product(ProductInfo info)
+    : id(info.id),
+      name(std::move(info.name)),
+      price(info.price),
+      available(info.available),
+      initial(info.initial),
+      restocked(info.restocked),
+      held(info.held),
+      consumed(info.consumed) {}
+
 Catalog::Product* Catalog::find(ProductId id) const {
   for (std::size_t i = hash_product(id) & mask_;; i = (i + 1) & mask_) {
     Product* p = table_[i].load(std::memory_order_acquire);
@@ -35,15 +45,16 @@ AddProductResult Catalog::add(ProductId id, std::string name, Cents price, std::
   if (price < 0 || price > kMaxPrice || stock < 0 || stock > kMaxStock) {
     return AddProductResult::kInvalid;
   }
-  std::lock_guard guard(insert_mutex_);
+  MutexLock guard(insert_mutex_);
   if (find(id) != nullptr) return AddProductResult::kAlreadyExists;
   if (owned_.size() >= max_products_) return AddProductResult::kCatalogFull;
-  auto product = std::make_unique<Product>();
-  product->id = id;
-  product->name = std::move(name);
-  product->price.store(price, std::memory_order_relaxed);
-  product->available = stock;
-  product->initial = stock;
+  ProductInfo info;
+  info.id = id;
+  info.name = std::move(name);
+  info.price = price;
+  info.available = stock;
+  info.initial = stock;
+  auto product = std::make_unique<Product>(std::move(info));
   // Reported before the product is visible, so that its record precedes the
   // record of any order that reserves it.
   if (EventSink* sink = sink_.load(std::memory_order_acquire)) {
@@ -55,19 +66,10 @@ AddProductResult Catalog::add(ProductId id, std::string name, Cents price, std::
 
 AddProductResult Catalog::restore(const ProductInfo& info) {
   if (info.price < 0 || info.price > kMaxPrice) return AddProductResult::kInvalid;
-  std::lock_guard guard(insert_mutex_);
+  MutexLock guard(insert_mutex_);
   if (find(info.id) != nullptr) return AddProductResult::kAlreadyExists;
   if (owned_.size() >= max_products_) return AddProductResult::kCatalogFull;
-  auto product = std::make_unique<Product>();
-  product->id = info.id;
-  product->name = info.name;
-  product->price.store(info.price, std::memory_order_relaxed);
-  product->available = info.available;
-  product->initial = info.initial;
-  product->restocked = info.restocked;
-  product->held = info.held;
-  product->consumed = info.consumed;
-  publish_locked(std::move(product));
+  publish_locked(std::make_unique<Product>(info));
   return AddProductResult::kAdded;
 }
 
@@ -85,7 +87,7 @@ RestockResult Catalog::restock(ProductId id, std::int64_t quantity) {
   if (quantity <= 0 || quantity > kMaxStock) return RestockResult::kInvalid;
   Product* p = find(id);
   if (p == nullptr) return RestockResult::kUnknownProduct;
-  std::lock_guard guard(p->lock);
+  MutexLock guard(p->lock);
   if (p->available + quantity > kMaxStock) return RestockResult::kInvalid;
   p->available += quantity;
   p->restocked += quantity;
@@ -100,7 +102,7 @@ RestoreResult Catalog::restore_restock(ProductId id, std::int64_t quantity,
   if (quantity <= 0) return RestoreResult::kInvalid;
   Product* p = find(id);
   if (p == nullptr) return RestoreResult::kUnknownProduct;
-  std::lock_guard guard(p->lock);
+  MutexLock guard(p->lock);
   if (p->restocked >= restocked_total) return RestoreResult::kAlreadyApplied;
   if (p->restocked + quantity != restocked_total) return RestoreResult::kInconsistent;
   p->available += quantity;
@@ -111,7 +113,7 @@ RestoreResult Catalog::restore_restock(ProductId id, std::int64_t quantity,
 void Catalog::take(std::span<const OrderItem> items) {
   for (const auto& item : items) {
     Product* p = find(item.product_id);
-    std::lock_guard guard(p->lock);
+    MutexLock guard(p->lock);
     p->available -= item.quantity;
     p->held += item.quantity;
   }
@@ -122,7 +124,7 @@ ProductInfo Catalog::info_of(const Product& p) const {
   info.id = p.id;
   info.name = p.name;
   info.price = p.price.load(std::memory_order_relaxed);
-  std::lock_guard guard(p.lock);
+  MutexLock guard(p.lock);
   info.available = p.available;
   info.initial = p.initial;
   info.restocked = p.restocked;
@@ -139,7 +141,7 @@ std::optional<ProductInfo> Catalog::get(ProductId id) const {
 
 std::vector<ProductInfo> Catalog::list(ProductId after, std::size_t limit) const {
   std::vector<ProductInfo> out;
-  std::lock_guard guard(insert_mutex_);
+  MutexLock guard(insert_mutex_);
   for (auto it = by_id_.upper_bound(after); it != by_id_.end() && out.size() < limit; ++it) {
     out.push_back(info_of(*it->second));
   }
@@ -148,15 +150,17 @@ std::vector<ProductInfo> Catalog::list(ProductId after, std::size_t limit) const
 
 std::size_t Catalog::out_of_stock_count() const {
   std::size_t n = 0;
-  std::lock_guard guard(insert_mutex_);
+  MutexLock guard(insert_mutex_);
   for (const auto& p : owned_) {
-    std::lock_guard product_guard(p->lock);
+    MutexLock product_guard(p->lock);
     if (p->available == 0) ++n;
   }
   return n;
 }
 
-bool Catalog::reserve(std::span<const OrderItem> items, std::vector<StockIssue>* issues) {
+// The analysis cannot follow a variable number of locks held at once.
+bool Catalog::reserve(std::span<const OrderItem> items,
+                      std::vector<StockIssue>* issues) NO_THREAD_SAFETY_ANALYSIS {
   // Locks are taken in ascending product id order (the items' order), so two
   // orders never wait on each other in a cycle.
   constexpr std::size_t kStackItems = 32;
@@ -203,7 +207,7 @@ bool Catalog::reserve(std::span<const OrderItem> items, std::vector<StockIssue>*
 void Catalog::release(std::span<const OrderItem> items) {
   for (const auto& item : items) {
     Product* p = find(item.product_id);
-    std::lock_guard guard(p->lock);
+    MutexLock guard(p->lock);
     p->held -= item.quantity;
     p->available += item.quantity;
   }
@@ -212,7 +216,7 @@ void Catalog::release(std::span<const OrderItem> items) {
 void Catalog::consume(std::span<const OrderItem> items) {
   for (const auto& item : items) {
     Product* p = find(item.product_id);
-    std::lock_guard guard(p->lock);
+    MutexLock guard(p->lock);
     p->held -= item.quantity;
     p->consumed += item.quantity;
   }

@@ -14,12 +14,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "engine/order.h"
 #include "engine/restore_result.h"
 #include "engine/spin_lock.h"
@@ -104,21 +105,25 @@ class Catalog {
 
  private:
   struct Product {
-    ProductId id = 0;
-    std::string name;
+    // A new product, before any other thread can see it: constructors need
+    // no lock.
+    explicit Product(ProductInfo info);
+
+    const ProductId id;
+    const std::string name;
     std::atomic<Cents> price{0};
-    mutable SpinLock lock;
-    std::int64_t available = 0;
-    std::int64_t initial = 0;
-    std::int64_t restocked = 0;
-    std::int64_t held = 0;
-    std::int64_t consumed = 0;
+    mutable SpinLock lock;  // taken after insert_mutex_, if both are
+    std::int64_t available GUARDED_BY(lock) = 0;
+    std::int64_t initial GUARDED_BY(lock) = 0;
+    std::int64_t restocked GUARDED_BY(lock) = 0;
+    std::int64_t held GUARDED_BY(lock) = 0;
+    std::int64_t consumed GUARDED_BY(lock) = 0;
   };
 
   Product* find(ProductId id) const;
-  ProductInfo info_of(const Product& p) const;
-  // Publishes a new product; insert_mutex_ held, capacity checked.
-  void publish_locked(std::unique_ptr<Product> product);
+  ProductInfo info_of(const Product& p) const EXCLUDES(p.lock);
+  // Publishes a new product; capacity checked.
+  void publish_locked(std::unique_ptr<Product> product) REQUIRES(insert_mutex_);
 
   std::size_t max_products_;
   std::size_t mask_;  // table size - 1; the table is at least twice `capacity`
@@ -126,9 +131,9 @@ class Catalog {
   std::atomic<std::size_t> count_{0};
   std::atomic<EventSink*> sink_{nullptr};
 
-  mutable std::mutex insert_mutex_;              // serializes inserts; lookups never take it
-  std::map<ProductId, Product*> by_id_;          // ordered index for paging, under insert_mutex_
-  std::vector<std::unique_ptr<Product>> owned_;  // under insert_mutex_
+  mutable Mutex insert_mutex_;  // serializes inserts; lookups never take it
+  std::map<ProductId, Product*> by_id_ GUARDED_BY(insert_mutex_);  // ordered index for paging
+  std::vector<std::unique_ptr<Product>> owned_ GUARDED_BY(insert_mutex_);
 };
 
 }  // namespace orderd

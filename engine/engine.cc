@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <queue>
 
+#include "base/mutex.h"
 #include "base/random.h"
 #include "engine/pricing.h"
 #include "engine/state_digest.h"
@@ -72,6 +73,25 @@ std::string_view validate(const OrderRequest& r, const EngineConfig& config) {
   return {};
 }
 
+// Stores a new order; nullptr if its client id exists. With a sink, the
+// order is locked before it becomes visible, so that a racing cancel cannot
+// be reported before its acceptance, and its acceptance is reported before
+// it is unlocked. If the insert fails the order is destroyed still locked,
+// which a SpinLock allows. The analysis cannot follow this: the lock is taken
+// through `order` and released through the pointer the store returns (the
+// same order), or never.
+Order* store_new_order(OrderStore& orders, std::unique_ptr<Order> order, EventSink* sink,
+                       DurableToken* token) NO_THREAD_SAFETY_ANALYSIS {
+  if (sink == nullptr) return orders.insert(std::move(order));
+  order->lock.lock();
+  Order* stored = orders.insert(std::move(order));
+  if (stored != nullptr) {
+    *token = sink->order_accepted(*stored);
+    stored->lock.unlock();
+  }
+  return stored;
+}
+
 // Merges repeated product ids and sorts by id, the order in which stock
 // locks are taken. Returns false if a merged quantity is too large.
 bool normalize_items(std::span<const ItemRequest> in, std::vector<OrderItem>& out) {
@@ -124,7 +144,7 @@ void Engine::start() {
 void Engine::stop() {
   if (!running_.exchange(false)) return;
   {
-    std::lock_guard guard(pause_mutex_);
+    MutexLock guard(pause_mutex_);
     stopping_.store(true);
   }
   pause_cv_.notify_all();
@@ -181,29 +201,16 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
     return refused;
   }
 
-  auto order = std::make_unique<Order>();
-  order->seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
-  order->client_id.assign(request.client_id);
-  order->user_id = request.user_id;
-  order->client_total = request.client_total;
-  order->items.assign(scratch.items.begin(), scratch.items.end());
+  const OrderSeq seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
   Micros now = wall_clock_micros();
-  order->at[static_cast<std::size_t>(OrderTimestamp::kCreated)] = now;
-
-  // With a sink, the order is locked before it becomes visible, so that a
-  // racing cancel cannot be reported before its acceptance. If the insert
-  // fails the order is destroyed still locked, which a SpinLock allows.
-  EventSink* sink = sink_.load(std::memory_order_acquire);
-  if (sink != nullptr) order->lock.lock();
-  Order* stored = orders_.insert(std::move(order));
+  auto order = std::make_unique<Order>(seq, request.client_id, request.user_id,
+                                       request.client_total, scratch.items, now);
+  Order* stored = store_new_order(orders_, std::move(order), sink_.load(std::memory_order_acquire),
+                                  &result.durable_token);
   if (stored == nullptr) {
     catalog_.release(scratch.items);
     in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     return duplicate();
-  }
-  if (sink != nullptr) {
-    result.durable_token = sink->order_accepted(*stored);
-    stored->lock.unlock();
   }
   counters_.add(kAccepted, 1);
   counters_.add(kStatusBase + status_index(OrderStatus::kPending), 1);
@@ -224,7 +231,7 @@ std::optional<OrderSnapshot> Engine::get(std::string_view client_id) const {
 }
 
 void Engine::leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now) {
-  // Called with order.lock held, after the order's stock was settled.
+  // Called after the order's stock was settled.
   order.status.store(to, std::memory_order_release);
   counters_.add(kStatusBase + status_index(from), -1);
   counters_.add(kStatusBase + status_index(to), 1);
@@ -246,7 +253,7 @@ CancelResult Engine::cancel(std::string_view client_id, std::string_view reason)
   if (refusing_writes()) return {CancelError::kUnavailable, OrderStatus::kPending};
   Order* order = orders_.find(client_id);
   if (order == nullptr) return {CancelError::kNotFound, OrderStatus::kPending};
-  std::lock_guard guard(order->lock);
+  MutexLock guard(order->lock);
   OrderStatus from = order->status.load(std::memory_order_relaxed);
   if (!is_legal_transition(from, OrderStatus::kCancelled)) {
     return {CancelError::kIllegalTransition, from};
@@ -316,10 +323,10 @@ void Engine::run_worker(unsigned index) {
   const ProcessingDelay delay = config_.processing_delay;
   while (true) {
     if (paused_.load(std::memory_order_acquire) || stopping_.load(std::memory_order_acquire)) {
-      std::unique_lock lock(pause_mutex_);
+      MutexLock lock(pause_mutex_);
       ++parked_workers_;
       pause_cv_.notify_all();
-      pause_cv_.wait(lock, [&] { return !paused_.load() || stopping_.load(); });
+      while (paused_.load() && !stopping_.load()) pause_cv_.wait(pause_mutex_);
       --parked_workers_;
       if (stopping_.load()) return;
     }
@@ -339,7 +346,7 @@ void Engine::run_worker(unsigned index) {
     const Micros due_base = n > 0 && !delay.none() ? steady_clock_micros() : 0;
     for (std::size_t i = 0; i < n; ++i) {
       Order& order = *batch[i];
-      std::lock_guard guard(order.lock);
+      MutexLock guard(order.lock);
       // A queued order is Pending, or Cancelled meanwhile, or Processing when
       // recovery resumed it (restore_order): then only its finish is left.
       OrderStatus status = order.status.load(std::memory_order_relaxed);
@@ -357,7 +364,7 @@ void Engine::run_worker(unsigned index) {
       while (!w.timers.empty() && w.timers.top().due <= now) {
         Order& order = *w.timers.top().order;
         w.timers.pop();
-        std::lock_guard guard(order.lock);
+        MutexLock guard(order.lock);
         finish_processing_locked(order);
       }
     }
@@ -365,14 +372,14 @@ void Engine::run_worker(unsigned index) {
 }
 
 void Engine::pause_workers() {
-  std::unique_lock lock(pause_mutex_);
+  MutexLock lock(pause_mutex_);
   paused_.store(true, std::memory_order_release);
-  pause_cv_.wait(lock, [&] { return parked_workers_ == workers_.size() || !running(); });
+  while (parked_workers_ != workers_.size() && running()) pause_cv_.wait(pause_mutex_);
 }
 
 void Engine::resume_workers() {
   {
-    std::lock_guard guard(pause_mutex_);
+    MutexLock guard(pause_mutex_);
     paused_.store(false, std::memory_order_release);
   }
   pause_cv_.notify_all();
@@ -434,7 +441,7 @@ void Engine::set_event_sink(EventSink* sink) {
 
 void Engine::refuse_writes(std::string reason) {
   {
-    std::lock_guard guard(refusal_mutex_);
+    MutexLock guard(refusal_mutex_);
     if (refusing_writes_.load(std::memory_order_relaxed)) return;  // the first reason stays
     refusal_reason_ = std::move(reason);
   }
@@ -442,7 +449,7 @@ void Engine::refuse_writes(std::string reason) {
 }
 
 std::string Engine::write_refusal_reason() const {
-  std::lock_guard guard(refusal_mutex_);
+  MutexLock guard(refusal_mutex_);
   return refusal_reason_;
 }
 
@@ -477,26 +484,16 @@ RestoreResult Engine::restore_order(OrderSnapshot s) {
     if (i > 0 && s.items[i - 1].product_id >= s.items[i].product_id) return RestoreResult::kInvalid;
     if (!catalog_.contains(s.items[i].product_id)) return RestoreResult::kUnknownProduct;
   }
-  auto order = std::make_unique<Order>();
-  order->seq = s.seq;
-  order->client_id = std::move(s.client_id);
-  order->user_id = s.user_id;
-  order->client_total = s.client_total;
-  order->items = std::move(s.items);
-  order->status.store(s.status, std::memory_order_relaxed);
-  order->catalog_subtotal = s.catalog_subtotal;
-  order->discount = s.discount;
-  order->at = s.at;
-  order->reason = std::move(s.reason);
-  Order* stored = orders_.insert(std::move(order));
+  const OrderSeq seq = s.seq;
+  const OrderStatus status = s.status;
+  Order* stored = orders_.insert(std::make_unique<Order>(std::move(s)));
   if (stored == nullptr) return RestoreResult::kAlreadyApplied;
 
-  std::lock_guard guard(stored->lock);
-  const OrderStatus status = s.status;
+  MutexLock guard(stored->lock);
   if (is_in_flight(status) || status == OrderStatus::kCompleted) catalog_.take(stored->items);
   if (status == OrderStatus::kCompleted) catalog_.consume(stored->items);
   OrderSeq next = next_seq_.load(std::memory_order_relaxed);
-  while (next <= s.seq && !next_seq_.compare_exchange_weak(next, s.seq + 1)) {
+  while (next <= seq && !next_seq_.compare_exchange_weak(next, seq + 1)) {
   }
   counters_.add(kAccepted, 1);
   counters_.add(kStatusBase + status_index(status), 1);
@@ -523,7 +520,7 @@ RestoreResult Engine::restore_transition(const OrderTransition& t) {
   if (t.to == OrderStatus::kPending) return RestoreResult::kInvalid;
   Order* order = orders_.find(t.client_id);
   if (order == nullptr) return RestoreResult::kUnknownOrder;
-  std::lock_guard guard(order->lock);
+  MutexLock guard(order->lock);
   // Each timestamp is set exactly once, when its state is reached: a set one
   // means this change was applied already (when it matches) or contradicts it.
   Micros& at = order->at[reached_index(t.to)];

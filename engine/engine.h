@@ -12,11 +12,9 @@
 #pragma once
 
 #include <array>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -24,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "engine/catalog.h"
 #include "engine/event_sink.h"
 #include "engine/latency_histogram.h"
@@ -188,8 +188,8 @@ class Engine {
 
   // Workers finish the batch in hand and then wait; returns once all wait.
   // For tests and maintenance; submit keeps accepting up to capacity.
-  void pause_workers();
-  void resume_workers();
+  void pause_workers() EXCLUDES(pause_mutex_);
+  void resume_workers() EXCLUDES(pause_mutex_);
 
   // --- Durability hooks -----------------------------------------------------
 
@@ -201,9 +201,9 @@ class Engine {
   // From now on submit() and cancel() fail with kUnavailable and `reason` as
   // the message, while reads keep working. Sticky. Thread-safe; the
   // durability layer calls it once it can no longer persist changes.
-  void refuse_writes(std::string reason);
+  void refuse_writes(std::string reason) EXCLUDES(refusal_mutex_);
   bool refusing_writes() const { return refusing_writes_.load(std::memory_order_acquire); }
-  std::string write_refusal_reason() const;
+  std::string write_refusal_reason() const EXCLUDES(refusal_mutex_);
 
   // --- Recovery: call only before start(); these bypass the event sink. -----
   // Reads (get, counters) may run meanwhile and see the state grow.
@@ -238,14 +238,15 @@ class Engine {
   enum Counter : std::size_t;
 
   void run_worker(unsigned index);
-  // Both run with order.lock held and report to the sink.
-  bool begin_processing_locked(Order& order, Micros now);
-  void finish_processing_locked(Order& order);
-  void record_completion_latency(const Order& order, Micros now);
-  void leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now);
+  // Both report to the sink.
+  bool begin_processing_locked(Order& order, Micros now) REQUIRES(order.lock);
+  void finish_processing_locked(Order& order) REQUIRES(order.lock);
+  void record_completion_latency(const Order& order, Micros now) REQUIRES(order.lock);
+  void leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now)
+      REQUIRES(order.lock);
   SubmitResult refuse(SubmitError error, std::string message);
-  // Tells the sink, if any, that `order` (locked) left `from`.
-  DurableToken report_status_change(const Order& order, OrderStatus from);
+  // Tells the sink, if any, that `order` left `from`.
+  DurableToken report_status_change(const Order& order, OrderStatus from) REQUIRES(order.lock);
 
   EngineConfig config_;
   Catalog catalog_;
@@ -260,17 +261,17 @@ class Engine {
 
   std::atomic<EventSink*> sink_{nullptr};
   std::atomic<bool> refusing_writes_{false};
-  mutable std::mutex refusal_mutex_;
-  std::string refusal_reason_;  // under refusal_mutex_
+  mutable Mutex refusal_mutex_;
+  std::string refusal_reason_ GUARDED_BY(refusal_mutex_);
 
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;
 
-  std::mutex pause_mutex_;
-  std::condition_variable pause_cv_;
+  Mutex pause_mutex_;
+  CondVar pause_cv_;  // with pause_mutex_: a worker parked, or paused_ or stopping_ changed
   std::atomic<bool> paused_{false};
-  unsigned parked_workers_ = 0;  // under pause_mutex_
+  unsigned parked_workers_ GUARDED_BY(pause_mutex_) = 0;
 };
 
 std::string_view submit_error_name(SubmitError e);

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 
+#include "base/thread_annotations.h"
 #include "engine/catalog.h"
 #include "engine/order.h"
 #include "engine/order_status.h"
@@ -35,12 +36,13 @@ class EventSink {
 
   // A new order, Pending, with its stock reserved. `order.lock` is held and no
   // other thread has seen the order yet; its fields may be read freely.
-  virtual DurableToken order_accepted(const Order& order) = 0;
+  virtual DurableToken order_accepted(const Order& order) REQUIRES(order.lock) = 0;
 
   // The order moved from `from` to its current status (`order.status`); its
   // timestamp, reason and, for Completed and Rejected, prices are filled in.
   // `order.lock` is held.
-  virtual DurableToken order_status_changed(const Order& order, OrderStatus from) = 0;
+  virtual DurableToken order_status_changed(const Order& order, OrderStatus from)
+      REQUIRES(order.lock) = 0;
 
   // A product about to become visible, with its initial stock. The catalog's
   // insert lock is held, so this precedes every order that reserves it.

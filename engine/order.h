@@ -4,9 +4,12 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "engine/order_status.h"
 #include "engine/spin_lock.h"
 #include "engine/types.h"
@@ -73,24 +76,34 @@ struct OrderSnapshot {
   }
 };
 
-// The live order. `client_id`, `seq`, `user_id` and the item product ids and
-// quantities never change after acceptance; everything else is written only
-// under `lock`. `status` is also readable without the lock (for counting).
+// The live order. `client_id`, `seq`, `user_id` and `client_total` never
+// change after acceptance; everything else is read and written under
+// `lock`, `items` too (their product ids and quantities are fixed, but the
+// unit prices are filled in when the order is priced). `status` is also
+// readable without the lock (for counting).
 struct Order {
+  Order() = default;
+  // A new order with all its fields, before any other thread can see it:
+  // constructors need no lock.
+  Order(OrderSeq seq, std::string_view client_id, UserId user_id, Cents client_total,
+        std::span<const OrderItem> items, Micros created_at);
+  // A recovered order, in its recorded state.
+  explicit Order(OrderSnapshot recorded);
+
   OrderSeq seq = 0;
   std::string client_id;
   UserId user_id = 0;
   Cents client_total = 0;
-  std::vector<OrderItem> items;
+  std::vector<OrderItem> items GUARDED_BY(lock);
 
   mutable SpinLock lock;
   std::atomic<OrderStatus> status{OrderStatus::kPending};
-  Cents catalog_subtotal = 0;
-  Cents discount = 0;
-  std::array<Micros, kOrderTimestampCount> at{};
-  std::string reason;
+  Cents catalog_subtotal GUARDED_BY(lock) = 0;
+  Cents discount GUARDED_BY(lock) = 0;
+  std::array<Micros, kOrderTimestampCount> at GUARDED_BY(lock){};
+  std::string reason GUARDED_BY(lock);
 
-  OrderSnapshot snapshot() const;
+  OrderSnapshot snapshot() const EXCLUDES(lock);
 };
 
 }  // namespace orderd

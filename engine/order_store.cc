@@ -1,8 +1,9 @@
 #include "engine/order_store.h"
 
 #include <bit>
-#include <mutex>
 #include <vector>
+
+#include "base/mutex.h"
 
 namespace orderd {
 
@@ -15,27 +16,28 @@ struct alignas(64) OrderStore::Shard {
     Order* order = nullptr;  // owned; nullptr = empty
   };
 
-  mutable std::shared_mutex mutex;
-  std::vector<Slot> slots = std::vector<Slot>(16);
-  std::size_t count = 0;
+  mutable SharedMutex mutex;
+  std::vector<Slot> slots GUARDED_BY(mutex) = std::vector<Slot>(16);
+  std::size_t count GUARDED_BY(mutex) = 0;
 
   ~Shard() {
     for (const Slot& s : slots) delete s.order;
   }
 
   // The slot holding `client_id`, or the empty slot where it would go.
-  Slot& probe(std::uint64_t hash, std::string_view client_id) {
+  const Slot& probe(std::uint64_t hash, std::string_view client_id) const REQUIRES_SHARED(mutex) {
     std::size_t mask = slots.size() - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-      Slot& s = slots[i];
+      const Slot& s = slots[i];
       if (s.order == nullptr || (s.hash == hash && s.order->client_id == client_id)) return s;
     }
   }
-  const Slot& probe(std::uint64_t hash, std::string_view client_id) const {
-    return const_cast<Shard*>(this)->probe(hash, client_id);
+  // The same slot, to write to.
+  Slot& probe(std::uint64_t hash, std::string_view client_id) REQUIRES(mutex) {
+    return const_cast<Slot&>(static_cast<const Shard*>(this)->probe(hash, client_id));
   }
 
-  void grow() {
+  void grow() REQUIRES(mutex) {
     std::vector<Slot> old(slots.size() * 2);
     old.swap(slots);
     std::size_t mask = slots.size() - 1;
@@ -70,7 +72,7 @@ OrderStore::Shard& OrderStore::shard_for(std::uint64_t hash) const {
 Order* OrderStore::insert(std::unique_ptr<Order> order) {
   std::uint64_t hash = hash_id(order->client_id);
   Shard& shard = shard_for(hash);
-  std::unique_lock guard(shard.mutex);
+  MutexLock guard(shard.mutex);
   Shard::Slot* slot = &shard.probe(hash, order->client_id);
   if (slot->order != nullptr) return nullptr;
   if ((shard.count + 1) * 2 > shard.slots.size()) {  // keep the load under 1/2
@@ -86,23 +88,25 @@ Order* OrderStore::insert(std::unique_ptr<Order> order) {
 Order* OrderStore::find(std::string_view client_id) const {
   std::uint64_t hash = hash_id(client_id);
   const Shard& shard = shard_for(hash);
-  std::shared_lock guard(shard.mutex);
+  ReaderMutexLock guard(shard.mutex);
   return shard.probe(hash, client_id).order;
 }
 
 std::size_t OrderStore::size() const {
   std::size_t n = 0;
   for (std::size_t i = 0; i <= mask_; ++i) {
-    std::shared_lock guard(shards_[i].mutex);
-    n += shards_[i].count;
+    const Shard& shard = shards_[i];
+    ReaderMutexLock guard(shard.mutex);
+    n += shard.count;
   }
   return n;
 }
 
 void OrderStore::for_each(const std::function<bool(const Order&)>& fn) const {
   for (std::size_t i = 0; i <= mask_; ++i) {
-    std::shared_lock guard(shards_[i].mutex);
-    for (const auto& slot : shards_[i].slots) {
+    const Shard& shard = shards_[i];
+    ReaderMutexLock guard(shard.mutex);
+    for (const auto& slot : shard.slots) {
       if (slot.order != nullptr && !fn(*slot.order)) return;
     }
   }

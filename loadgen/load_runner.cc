@@ -6,13 +6,13 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "loadgen/connection.h"
 #include "loadgen/zipf_sampler.h"
 
@@ -56,12 +56,12 @@ struct ThreadSlot {
 
 // Everything a phase's threads and the reporting thread share.
 struct PhaseSync {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::uint32_t opened = 0;  // connections whose first connect has completed
-  std::string open_error;
-  std::uint32_t threads_done = 0;
-  std::string thread_error;
+  Mutex mutex;
+  CondVar changed;                             // with mutex
+  std::uint32_t opened GUARDED_BY(mutex) = 0;  // connections whose first connect has completed
+  std::string open_error GUARDED_BY(mutex);
+  std::uint32_t threads_done GUARDED_BY(mutex) = 0;
+  std::string thread_error GUARDED_BY(mutex);
 };
 
 class PhaseRunner {
@@ -108,13 +108,14 @@ class PhaseRunner {
   };
 
   // Reports each second and passes on a stop request until every thread is done.
-  Supervision supervise();
+  Supervision supervise() EXCLUDES(sync_.mutex);
   Clock::time_point measured_end(Clock::time_point last_event,
                                  std::optional<Clock::time_point> stopped_at,
                                  Clock::time_point finished_at, const RequestStats& stats) const;
   std::uint64_t offered_requests(std::optional<Clock::time_point> stopped_at) const;
   void start_threads();
-  void open_connections();
+  // Returns the first connection's error; empty if all connected.
+  std::string open_connections() EXCLUDES(sync_.mutex);
   void begin_connections();
   void interrupt_connections();
   void report_interval(Clock::time_point now);
@@ -145,7 +146,7 @@ void PhaseRunner::start_threads() {
       } catch (const std::exception& e) {
         error = e.what();
       }
-      std::lock_guard lock(sync_.mutex);
+      MutexLock lock(sync_.mutex);
       ++sync_.threads_done;
       if (!error.empty() && sync_.thread_error.empty()) sync_.thread_error = error;
       sync_.changed.notify_all();
@@ -153,12 +154,12 @@ void PhaseRunner::start_threads() {
   }
 }
 
-void PhaseRunner::open_connections() {
+std::string PhaseRunner::open_connections() {
   for (auto& slot : slots_) {
     asio::post(slot->io, [this, &slot = *slot] {
       for (auto& connection : slot.connections) {
         connection->open([this](const std::string& error) {
-          std::lock_guard lock(sync_.mutex);
+          MutexLock lock(sync_.mutex);
           ++sync_.opened;
           if (!error.empty() && sync_.open_error.empty()) sync_.open_error = error;
           sync_.changed.notify_all();
@@ -166,8 +167,9 @@ void PhaseRunner::open_connections() {
       }
     });
   }
-  std::unique_lock lock(sync_.mutex);
-  sync_.changed.wait(lock, [&] { return sync_.opened == spec_.connections; });
+  MutexLock lock(sync_.mutex);
+  while (sync_.opened != spec_.connections) sync_.changed.wait(sync_.mutex);
+  return sync_.open_error;
 }
 
 void PhaseRunner::begin_connections() {
@@ -208,16 +210,20 @@ void PhaseRunner::report_interval(Clock::time_point now) {
 PhaseOutcome PhaseRunner::run() {
   announce("connecting");
   start_threads();
-  open_connections();
-  if (!sync_.open_error.empty()) {
+  if (const std::string error = open_connections(); !error.empty()) {
     guards_.clear();
-    throw RunFailed("cannot connect to " + options_.url.text() + ": " + sync_.open_error);
+    throw RunFailed("cannot connect to " + options_.url.text() + ": " + error);
   }
   begin_connections();
   announce(spec_.warmup > Clock::duration::zero() ? "warm-up" : "measuring");
   const Supervision supervision = supervise();
   for (auto& slot : slots_) slot->thread.join();
-  if (!sync_.thread_error.empty()) throw RunFailed("load thread failed: " + sync_.thread_error);
+  std::string thread_error;
+  {
+    MutexLock lock(sync_.mutex);
+    thread_error = sync_.thread_error;
+  }
+  if (!thread_error.empty()) throw RunFailed("load thread failed: " + thread_error);
 
   PhaseOutcome outcome;
   const Clock::time_point finished_at = Clock::now();
@@ -244,7 +250,7 @@ PhaseRunner::Supervision PhaseRunner::supervise() {
   bool draining = false;
   last_report_ = control_.measure_start;
   Clock::time_point next_report = control_.measure_start + kReportInterval;
-  std::unique_lock lock(sync_.mutex);
+  MutexLock lock(sync_.mutex);
   while (sync_.threads_done < slots_.size()) {
     const Clock::time_point now = Clock::now();
     if (!supervision.measuring && now >= control_.measure_start) {
@@ -269,7 +275,7 @@ PhaseRunner::Supervision PhaseRunner::supervise() {
     }
     Clock::time_point wake = std::min(next_report, now + kPollInterval);
     if (!supervision.measuring) wake = std::min(wake, control_.measure_start);
-    sync_.changed.wait_until(lock, wake);
+    (void)sync_.changed.wait_until(sync_.mutex, wake);
   }
   return supervision;
 }

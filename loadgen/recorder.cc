@@ -45,7 +45,7 @@ RequestStats Recorder::take_interval() {
 
 void Recorder::take_interval(RequestStats& out) {
   out.reset();
-  std::lock_guard lock(interval_mutex_);
+  MutexLock lock(interval_mutex_);
   out.merge(interval_);
   interval_.reset();
 }

@@ -7,8 +7,8 @@
 // last_event() only after the owning thread has finished (joined).
 #pragma once
 
-#include <mutex>
-
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "loadgen/rate_schedule.h"
 #include "loadgen/request_stats.h"
 #include "loadgen/response_check.h"
@@ -23,9 +23,9 @@ class Recorder {
   void record_error(ErrorKind kind, Clock::time_point now);
   void record_reconnect();
 
-  RequestStats take_interval();
+  RequestStats take_interval() EXCLUDES(interval_mutex_);
   // Copies the interval into `out` and resets it; reuses `out`'s memory.
-  void take_interval(RequestStats& out);
+  void take_interval(RequestStats& out) EXCLUDES(interval_mutex_);
 
   const RequestStats& total() const { return total_; }
   // When the last counted response or error came; time_point{} if none did.
@@ -33,16 +33,16 @@ class Recorder {
 
  private:
   template <class Update>
-  void apply(const Update& update) {
+  void apply(const Update& update) EXCLUDES(interval_mutex_) {
     update(total_);
-    std::lock_guard lock(interval_mutex_);
+    MutexLock lock(interval_mutex_);
     update(interval_);
   }
 
   RequestStats total_;
   Clock::time_point last_event_{};
-  std::mutex interval_mutex_;
-  RequestStats interval_;  // guarded by interval_mutex_
+  Mutex interval_mutex_;
+  RequestStats interval_ GUARDED_BY(interval_mutex_);
 };
 
 }  // namespace orderd::loadgen

@@ -15,7 +15,7 @@ Api::Api(Engine& engine, ApiLimits limits, ServerInfo info)
 
 void Api::begin_startup(std::string what) {
   {
-    std::lock_guard lock(startup_mutex_);
+    MutexLock lock(startup_mutex_);
     startup_work_ = std::move(what);
   }
   started_.store(false, std::memory_order_release);
@@ -25,7 +25,7 @@ void Api::end_startup() { started_.store(true, std::memory_order_release); }
 
 std::string Api::not_ready_reason() const {
   if (!started()) {
-    std::lock_guard lock(startup_mutex_);
+    MutexLock lock(startup_mutex_);
     return startup_work_.empty() ? "starting" : startup_work_;
   }
   if (!ready_.load(std::memory_order_acquire)) return "not accepting connections (shutting down)";

@@ -14,9 +14,10 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "engine/durability_waiter.h"
 #include "engine/engine.h"
 #include "net/http_message.h"
@@ -67,12 +68,12 @@ class Api {
   void set_ready(bool ready) { ready_.store(ready, std::memory_order_release); }
   // Until end_startup(), order, catalog and admin routes answer 503 and
   // /health/ready names `what` (e.g. "recovering ./data").
-  void begin_startup(std::string what);
+  void begin_startup(std::string what) EXCLUDES(startup_mutex_);
   void end_startup();
   bool started() const { return started_.load(std::memory_order_acquire); }
   bool ready() const { return not_ready_reason().empty(); }
   // Why the server is not ready; empty when it is.
-  std::string not_ready_reason() const;
+  std::string not_ready_reason() const EXCLUDES(startup_mutex_);
 
   // --- Durability ----------------------------------------------------------------
   // With a waiter attached, responses that report a change are sent only
@@ -110,8 +111,8 @@ class Api {
   std::atomic<bool> abort_{false};
   std::atomic<DurabilityWaiter*> waiter_{nullptr};
   std::atomic<persistence::Durability*> storage_{nullptr};
-  mutable std::mutex startup_mutex_;
-  std::string startup_work_;  // under startup_mutex_
+  mutable Mutex startup_mutex_;
+  std::string startup_work_ GUARDED_BY(startup_mutex_);
 };
 
 enum class HandleOutcome {

@@ -71,8 +71,11 @@ Status Durability::start() {
   sink_ = std::make_unique<JournalSink>(*journal_);
   engine_.set_event_sink(sink_.get());
 
-  last_snapshot_time_ = Clock::now();
-  seq_at_last_snapshot_ = recovery_.next_seq;
+  {
+    MutexLock lock(mutex_);
+    last_snapshot_time_ = Clock::now();
+    seq_at_last_snapshot_ = recovery_.next_seq;
+  }
   thread_ = std::thread([this] { run_snapshots(); });
   return Status();
 }
@@ -113,7 +116,7 @@ std::string Durability::sticky_error() const {
 DurabilityStats Durability::stats() const {
   DurabilityStats s;
   s.journal = journal_->stats();
-  std::lock_guard guard(stats_mutex_);
+  MutexLock guard(stats_mutex_);
   s.snapshots_written = snapshots_written_;
   s.snapshot_failures = snapshot_failures_;
   s.last_snapshot = last_snapshot_;
@@ -129,7 +132,7 @@ Status Durability::snapshot_now(SnapshotInfo* info) {
 
 void Durability::request_snapshot(SnapshotCompletion done) {
   {
-    std::lock_guard guard(mutex_);
+    MutexLock guard(mutex_);
     if (stopping_) {
       if (done) done(Status::closed("durability is closed"), SnapshotInfo{});
       return;
@@ -163,9 +166,12 @@ void Durability::run_snapshots() {
   if (::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle) != 0) {
     (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kSnapshotNice);
   }
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, kSnapshotPoll, [&] { return stopping_ || !requests_.empty(); });
+    const auto poll_end = Clock::now() + kSnapshotPoll;
+    while (!stopping_ && requests_.empty()) {
+      if (wake_.wait_until(mutex_, poll_end) == std::cv_status::timeout) break;
+    }
     if (stopping_) break;
     const auto now = Clock::now();
     if (requests_.empty() && !snapshot_due(now)) continue;
@@ -189,27 +195,27 @@ void Durability::run_snapshots() {
 }
 
 Status Durability::take_snapshot(SnapshotInfo* info) {
-  std::lock_guard guard(snapshot_mutex_);
+  MutexLock guard(snapshot_mutex_);
   if (Status s = journal_->error(); !s.ok()) return s;
   SnapshotWriteOptions write_options;
   write_options.max_bytes_per_second = options_.snapshot_max_bytes_per_second;
   Status s = write_snapshot(fs_, dir_, engine_, *journal_, info, write_options);
   if (!s.ok()) {
     {
-      std::lock_guard stats_guard(stats_mutex_);
+      MutexLock stats_guard(stats_mutex_);
       ++snapshot_failures_;
     }
     report(Severity::kWarning, "snapshot failed: " + s.to_string());
     return s;
   }
   {
-    std::lock_guard stats_guard(stats_mutex_);
+    MutexLock stats_guard(stats_mutex_);
     ++snapshots_written_;
     last_snapshot_ = *info;
   }
   {
     // An on-demand snapshot also restarts the periodic triggers.
-    std::lock_guard guard(mutex_);
+    MutexLock guard(mutex_);
     last_snapshot_time_ = Clock::now();
     journal_bytes_at_last_snapshot_ = journal_->bytes_written();
     seq_at_last_snapshot_ = info->replay_from_seq;
@@ -233,7 +239,7 @@ void Durability::remove_obsolete_files() {
   bool removed = false;
   for (std::size_t i = 0; i < oldest_kept; ++i) {
     if (fs_.remove_file(join_path(dir_, snapshots[i].name)).ok()) {
-      std::lock_guard stats_guard(stats_mutex_);
+      MutexLock stats_guard(stats_mutex_);
       ++snapshots_deleted_;
       removed = true;
     }
@@ -246,7 +252,7 @@ void Durability::remove_obsolete_files() {
   for (std::size_t i = 0; i + 1 < journals.size(); ++i) {
     if (journals[i + 1].seq > replay_from || journals[i].seq >= current) break;
     if (fs_.remove_file(join_path(dir_, journals[i].name)).ok()) {
-      std::lock_guard stats_guard(stats_mutex_);
+      MutexLock stats_guard(stats_mutex_);
       ++segments_deleted_;
       removed = true;
     }
@@ -255,11 +261,11 @@ void Durability::remove_obsolete_files() {
 }
 
 Status Durability::close() {
-  std::lock_guard guard(close_mutex_);
+  MutexLock guard(close_mutex_);
   if (closed_) return journal_ != nullptr ? journal_->error() : Status();
   closed_ = true;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_one();

@@ -25,15 +25,15 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "engine/durability_waiter.h"
 #include "engine/engine.h"
 #include "persistence/file_system.h"
@@ -141,8 +141,8 @@ class Durability : public DurabilityWaiter {
   Durability(std::string dir, DurabilityOptions options, Engine& engine, FileSystem& fs);
   Status start();
   void run_snapshots();
-  bool snapshot_due(std::chrono::steady_clock::time_point now) const;
-  Status take_snapshot(SnapshotInfo* info);
+  bool snapshot_due(std::chrono::steady_clock::time_point now) const REQUIRES(mutex_);
+  Status take_snapshot(SnapshotInfo* info) EXCLUDES(snapshot_mutex_, mutex_);
   void remove_obsolete_files();
   void report(Severity severity, const std::string& message) const;
 
@@ -155,26 +155,28 @@ class Durability : public DurabilityWaiter {
   std::unique_ptr<JournalWriter> journal_;
   std::unique_ptr<JournalSink> sink_;
 
-  std::mutex snapshot_mutex_;       // one snapshot at a time
-  mutable std::mutex stats_mutex_;  // guards the fields below
-  std::uint64_t snapshots_written_ = 0;
-  std::uint64_t snapshot_failures_ = 0;
-  std::uint64_t segments_deleted_ = 0;
-  std::uint64_t snapshots_deleted_ = 0;
-  SnapshotInfo last_snapshot_;
+  // Lock order: close_mutex_, snapshot_mutex_, then stats_mutex_ or mutex_
+  // (never both).
+  Mutex snapshot_mutex_ ACQUIRED_AFTER(close_mutex_);  // one snapshot at a time
+  mutable Mutex stats_mutex_ ACQUIRED_AFTER(snapshot_mutex_);
+  std::uint64_t snapshots_written_ GUARDED_BY(stats_mutex_) = 0;
+  std::uint64_t snapshot_failures_ GUARDED_BY(stats_mutex_) = 0;
+  std::uint64_t segments_deleted_ GUARDED_BY(stats_mutex_) = 0;
+  std::uint64_t snapshots_deleted_ GUARDED_BY(stats_mutex_) = 0;
+  SnapshotInfo last_snapshot_ GUARDED_BY(stats_mutex_);
 
   // The background snapshot thread.
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<SnapshotCompletion> requests_;                  // under mutex_
-  std::chrono::steady_clock::time_point last_snapshot_time_;  // under mutex_
-  std::uint64_t journal_bytes_at_last_snapshot_ = 0;          // under mutex_
-  std::uint64_t seq_at_last_snapshot_ = 0;                    // under mutex_
-  bool stopping_ = false;                                     // under mutex_
+  mutable Mutex mutex_ ACQUIRED_AFTER(snapshot_mutex_);
+  CondVar wake_;  // with mutex_
+  std::vector<SnapshotCompletion> requests_ GUARDED_BY(mutex_);
+  std::chrono::steady_clock::time_point last_snapshot_time_ GUARDED_BY(mutex_);
+  std::uint64_t journal_bytes_at_last_snapshot_ GUARDED_BY(mutex_) = 0;
+  std::uint64_t seq_at_last_snapshot_ GUARDED_BY(mutex_) = 0;
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 
-  std::mutex close_mutex_;
-  bool closed_ = false;  // under close_mutex_
+  Mutex close_mutex_;
+  bool closed_ GUARDED_BY(close_mutex_) = false;
 };
 
 }  // namespace orderd::persistence

@@ -18,8 +18,9 @@ class JournalSink final : public EventSink {
  public:
   explicit JournalSink(JournalWriter& journal) : journal_(journal) {}
 
-  DurableToken order_accepted(const Order& order) override;
-  DurableToken order_status_changed(const Order& order, OrderStatus from) override;
+  DurableToken order_accepted(const Order& order) override REQUIRES(order.lock);
+  DurableToken order_status_changed(const Order& order, OrderStatus from) override
+      REQUIRES(order.lock);
   DurableToken product_added(const ProductInfo& product) override;
   DurableToken product_restocked(ProductId id, std::int64_t quantity,
                                  std::int64_t restocked_total) override;

@@ -54,7 +54,7 @@ Status JournalWriter::open(FileSystem& fs, std::string dir, std::uint64_t next_s
 JournalWriter::~JournalWriter() { (void)close(); }
 
 void JournalWriter::set_failure_handler(std::function<void(const Status&)> handler) {
-  std::lock_guard guard(waiters_mutex_);
+  MutexLock guard(waiters_mutex_);
   failure_handler_ = std::move(handler);
 }
 
@@ -88,7 +88,7 @@ std::uint64_t JournalWriter::append(format::RecordType type, std::string_view pa
   bool wake = false;
   std::uint64_t seq;
   {
-    std::lock_guard guard(mutex_);
+    MutexLock guard(mutex_);
     seq = next_seq_++;
     if (!accepting_) return seq;
     header.seq = seq;
@@ -107,7 +107,7 @@ std::uint64_t JournalWriter::append(format::RecordType type, std::string_view pa
 }
 
 std::uint64_t JournalWriter::next_seq() const {
-  std::lock_guard guard(mutex_);
+  MutexLock guard(mutex_);
   return next_seq_;
 }
 
@@ -120,7 +120,7 @@ void JournalWriter::run() {
   std::string batch;
   batch.reserve(1 << 20);
   bool failed = false;
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   while (true) {
     // Wait for records, a sync request, an interval sync or close. After a
     // failure nothing is ever synced again, so only records or close count.
@@ -131,9 +131,9 @@ void JournalWriter::run() {
       if (unsynced && interval_sync_due(Clock::now())) break;
       writer_idle_ = true;
       if (unsynced && options_.fsync.mode == FsyncPolicy::Mode::kInterval) {
-        wake_writer_.wait_until(lock, last_sync_ + options_.fsync.interval);
+        (void)wake_writer_.wait_until(mutex_, last_sync_ + options_.fsync.interval);
       } else {
-        wake_writer_.wait(lock);
+        wake_writer_.wait(mutex_);
       }
       writer_idle_ = false;
     }
@@ -196,7 +196,7 @@ void JournalWriter::run() {
   std::vector<Waiter> dropped;
   Status reason;
   {
-    std::lock_guard guard(waiters_mutex_);
+    MutexLock guard(waiters_mutex_);
     closed_ = true;
     reason = error_.ok() ? Status::closed("the journal is closed") : error_;
     dropped.swap(waiters_);
@@ -242,7 +242,7 @@ void JournalWriter::publish(std::uint64_t written_through, bool synced) {
                                    : written_through;
   std::vector<Waiter> ready;
   {
-    std::lock_guard guard(waiters_mutex_);
+    MutexLock guard(waiters_mutex_);
     committed_seq_.store(commit, std::memory_order_release);
     while (!waiters_.empty() && waiters_.front().seq <= commit) {
       std::pop_heap(waiters_.begin(), waiters_.end(), std::greater<>());
@@ -256,7 +256,7 @@ void JournalWriter::publish(std::uint64_t written_through, bool synced) {
 
 void JournalWriter::fail(const Status& error) {
   {
-    std::lock_guard guard(mutex_);
+    MutexLock guard(mutex_);
     accepting_ = false;
     queued_bytes_.fetch_sub(queue_.size(), std::memory_order_relaxed);
     queue_.clear();
@@ -264,7 +264,7 @@ void JournalWriter::fail(const Status& error) {
   }
   std::function<void(const Status&)> handler;
   {
-    std::lock_guard guard(waiters_mutex_);
+    MutexLock guard(waiters_mutex_);
     handler = failure_handler_;
   }
   // The owner hears first, so that by the time any waiter learns of the
@@ -272,7 +272,7 @@ void JournalWriter::fail(const Status& error) {
   if (handler) handler(error);
   std::vector<Waiter> failed;
   {
-    std::lock_guard guard(waiters_mutex_);
+    MutexLock guard(waiters_mutex_);
     error_ = error;
     failed.swap(waiters_);
   }
@@ -283,7 +283,7 @@ void JournalWriter::fail(const Status& error) {
 void JournalWriter::on_committed(std::uint64_t seq, Completion done) {
   Status result;
   {
-    std::lock_guard guard(waiters_mutex_);
+    MutexLock guard(waiters_mutex_);
     if (seq <= committed_seq_.load(std::memory_order_relaxed)) {
       result = Status();
     } else if (!error_.ok()) {
@@ -304,26 +304,26 @@ Status JournalWriter::wait_committed(std::uint64_t seq) {
   // A waiter of its own, woken only when its record is done: with many
   // threads waiting, a shared condition would wake them all every batch.
   struct Wait {
-    std::mutex mutex;
-    std::condition_variable done_cv;
-    bool done = false;
-    Status status;
+    Mutex mutex;
+    CondVar done_cv;
+    bool done GUARDED_BY(mutex) = false;
+    Status status GUARDED_BY(mutex);
   } wait;
   on_committed(seq, [&wait](const Status& s) {
-    std::lock_guard guard(wait.mutex);
+    MutexLock guard(wait.mutex);
     wait.status = s;
     wait.done = true;
     wait.done_cv.notify_one();
   });
-  std::unique_lock lock(wait.mutex);
-  wait.done_cv.wait(lock, [&] { return wait.done; });
+  MutexLock lock(wait.mutex);
+  while (!wait.done) wait.done_cv.wait(wait.mutex);
   return wait.status;
 }
 
 Status JournalWriter::sync_through(std::uint64_t seq) {
   bool wake = false;
   {
-    std::lock_guard guard(mutex_);
+    MutexLock guard(mutex_);
     seq = std::min(seq, next_seq_ - 1);  // nothing later exists to wait for
     if (seq > sync_wanted_through_) sync_wanted_through_ = seq;
     if (writer_idle_) {
@@ -332,16 +332,16 @@ Status JournalWriter::sync_through(std::uint64_t seq) {
     }
   }
   if (wake) wake_writer_.notify_one();
-  std::unique_lock lock(waiters_mutex_);
-  progress_.wait(lock, [&] {
-    return seq <= synced_seq_.load(std::memory_order_acquire) || !error_.ok() || closed_;
-  });
+  MutexLock lock(waiters_mutex_);
+  while (seq > synced_seq_.load(std::memory_order_acquire) && error_.ok() && !closed_) {
+    progress_.wait(waiters_mutex_);
+  }
   if (seq <= synced_seq_.load(std::memory_order_acquire)) return Status();
   return error_.ok() ? Status::closed("the journal is closed") : error_;
 }
 
 Status JournalWriter::error() const {
-  std::lock_guard guard(waiters_mutex_);
+  MutexLock guard(waiters_mutex_);
   return error_;
 }
 
@@ -362,10 +362,10 @@ JournalStats JournalWriter::stats() const {
 }
 
 Status JournalWriter::close() {
-  std::lock_guard guard(close_mutex_);
+  MutexLock guard(close_mutex_);
   bool wake = false;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (!closing_) {
       closing_ = true;
       accepting_ = false;  // what was appended before close() is still written

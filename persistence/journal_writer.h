@@ -21,21 +21,25 @@
 // retried: after a failed fsync the kernel may have dropped the dirty pages,
 // so a retry that "succeeds" would acknowledge lost data.
 //
-// Thread safety: every method may be called from any thread.
+// Thread safety: every method may be called from any thread. Lock order:
+// close_mutex_, then mutex_, then waiters_mutex_. close() holds close_mutex_
+// while it takes either of the others; mutex_ and waiters_mutex_ are never
+// held together (should they ever be, mutex_ comes first). No completion
+// or failure handler runs under any of them.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
+#include "base/thread_annotations.h"
 #include "persistence/file_system.h"
 #include "persistence/fsync_policy.h"
 #include "persistence/journal_format.h"
@@ -85,16 +89,16 @@ class JournalWriter {
 
   // Runs once, on the writer thread, when the first I/O error sticks. Set it
   // before the first append.
-  void set_failure_handler(std::function<void(const Status&)> handler);
+  void set_failure_handler(std::function<void(const Status&)> handler) EXCLUDES(waiters_mutex_);
 
   // Numbers the record, frames it and queues it; returns its sequence
   // number. Never waits for I/O: the lock it takes is held for a copy of the
   // record. Allocates only when the queue buffer must grow. After an error
   // or close() the record is dropped and its number never commits.
-  std::uint64_t append(format::RecordType type, std::string_view payload);
+  std::uint64_t append(format::RecordType type, std::string_view payload) EXCLUDES(mutex_);
 
   // The number the next append gets: every lower number is handed out.
-  std::uint64_t next_seq() const;
+  std::uint64_t next_seq() const EXCLUDES(mutex_);
   // Every record up to here is acknowledged as the policy defines it
   // (always: synced; interval and never: written to the OS).
   std::uint64_t committed_seq() const { return committed_seq_.load(std::memory_order_acquire); }
@@ -105,16 +109,16 @@ class JournalWriter {
   // sticky error, or closed). If that is known already, `done` runs now on
   // the calling thread; otherwise later on the writer thread, where it must
   // be short and must not block (hand the work to your own executor).
-  void on_committed(std::uint64_t seq, Completion done);
+  void on_committed(std::uint64_t seq, Completion done) EXCLUDES(waiters_mutex_);
   // Blocks until record `seq` is committed or never can be.
   Status wait_committed(std::uint64_t seq);
   // Blocks until every record up to `seq` is synced, forcing a sync whatever
   // the policy (snapshots use it to never get ahead of the journal).
-  Status sync_through(std::uint64_t seq);
+  Status sync_through(std::uint64_t seq) EXCLUDES(mutex_, waiters_mutex_);
 
   // The sticky error; OK while healthy.
-  Status error() const;
-  JournalStats stats() const;
+  Status error() const EXCLUDES(waiters_mutex_);
+  JournalStats stats() const EXCLUDES(mutex_);
   // First sequence number of the segment being written; segments that start
   // at or after it must not be deleted.
   std::uint64_t current_segment_first_seq() const {
@@ -126,7 +130,7 @@ class JournalWriter {
   // Commits and syncs everything appended so far, stops the writer thread
   // and closes the segment; later appends are dropped. Returns the sticky
   // error, if any. Idempotent.
-  Status close();
+  Status close() EXCLUDES(close_mutex_);
 
  private:
   struct Waiter {
@@ -138,11 +142,11 @@ class JournalWriter {
   JournalWriter(FileSystem& fs, std::string dir, std::uint64_t next_seq,
                 JournalWriterOptions options);
   Status start_segment(std::uint64_t first_seq);
-  void run();
+  void run() EXCLUDES(mutex_, waiters_mutex_);
   Status write_batch(const std::string& batch, std::uint64_t first_seq);
   Status sync_segment();
-  void publish(std::uint64_t written_through, bool synced);
-  void fail(const Status& error);
+  void publish(std::uint64_t written_through, bool synced) EXCLUDES(waiters_mutex_);
+  void fail(const Status& error) EXCLUDES(mutex_, waiters_mutex_);
   bool interval_sync_due(std::chrono::steady_clock::time_point now) const;
 
   FileSystem& fs_;
@@ -150,24 +154,24 @@ class JournalWriter {
   const JournalWriterOptions options_;
 
   // Appenders and the writer thread meet here.
-  mutable std::mutex mutex_;
-  std::condition_variable wake_writer_;
-  std::string queue_;              // framed records waiting for the writer
-  std::uint64_t queue_first_seq_;  // sequence number of the queue's first record
-  std::uint64_t queue_records_ = 0;
-  std::uint64_t next_seq_;                 // under mutex_
-  std::uint64_t sync_wanted_through_ = 0;  // sync_through() requests
-  bool writer_idle_ = false;               // the writer waits for wake_writer_
-  bool closing_ = false;
-  bool accepting_ = true;  // false after an error or close
+  mutable Mutex mutex_ ACQUIRED_AFTER(close_mutex_);
+  CondVar wake_writer_;                               // with mutex_
+  std::string queue_ GUARDED_BY(mutex_);              // framed records waiting for the writer
+  std::uint64_t queue_first_seq_ GUARDED_BY(mutex_);  // sequence number of its first record
+  std::uint64_t queue_records_ GUARDED_BY(mutex_) = 0;
+  std::uint64_t next_seq_ GUARDED_BY(mutex_);
+  std::uint64_t sync_wanted_through_ GUARDED_BY(mutex_) = 0;  // sync_through() requests
+  bool writer_idle_ GUARDED_BY(mutex_) = false;               // the writer waits for wake_writer_
+  bool closing_ GUARDED_BY(mutex_) = false;
+  bool accepting_ GUARDED_BY(mutex_) = true;  // false after an error or close
 
   // Waiters and the sticky error.
-  mutable std::mutex waiters_mutex_;
-  std::condition_variable progress_;  // after every batch and on failure
-  std::vector<Waiter> waiters_;       // a min-heap on seq
-  Status error_;                      // under waiters_mutex_
-  bool closed_ = false;               // under waiters_mutex_: the writer thread has finished
-  std::function<void(const Status&)> failure_handler_;
+  mutable Mutex waiters_mutex_ ACQUIRED_AFTER(mutex_);
+  CondVar progress_;  // with waiters_mutex_: after every batch and on failure
+  std::vector<Waiter> waiters_ GUARDED_BY(waiters_mutex_);  // a min-heap on seq
+  Status error_ GUARDED_BY(waiters_mutex_);
+  bool closed_ GUARDED_BY(waiters_mutex_) = false;  // the writer thread has finished
+  std::function<void(const Status&)> failure_handler_ GUARDED_BY(waiters_mutex_);
 
   // Writer thread only.
   std::unique_ptr<WritableFile> segment_;
@@ -187,7 +191,7 @@ class JournalWriter {
   Log2Histogram fsync_micros_;
   Log2Histogram records_per_batch_;
 
-  std::mutex close_mutex_;  // serializes close()
+  Mutex close_mutex_ ACQUIRED_BEFORE(mutex_);  // serializes close()
   std::thread thread_;
 };
 

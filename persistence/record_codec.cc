@@ -11,8 +11,10 @@ constexpr std::uint8_t kPriced = 0x01;  // unit prices, subtotal and discount fo
 OrderStatus status_of(const Order& order) { return order.status.load(std::memory_order_relaxed); }
 OrderStatus status_of(const OrderSnapshot& order) { return order.status; }
 
+// The helpers below serve Order and OrderSnapshot alike, so they cannot name
+// an Order's lock; the entry points taking an Order require it instead.
 template <typename OrderLike>
-bool is_priced(const OrderLike& order) {
+bool is_priced(const OrderLike& order) NO_THREAD_SAFETY_ANALYSIS {
   if (order.catalog_subtotal != 0 || order.discount != 0) return true;
   for (const auto& item : order.items) {
     if (item.unit_price != 0) return true;
@@ -27,7 +29,7 @@ bool is_priced(const OrderLike& order) {
 //   [, i64 unit price if priced], [i64 subtotal, i64 discount if priced],
 //   string reason
 template <typename OrderLike>
-void encode_order_fields(const OrderLike& order, std::string* out) {
+void encode_order_fields(const OrderLike& order, std::string* out) NO_THREAD_SAFETY_ANALYSIS {
   put_u64(out, order.seq);
   put_string(out, order.client_id);
   put_u64(out, order.user_id);

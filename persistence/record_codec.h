@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/thread_annotations.h"
 #include "engine/catalog.h"
 #include "engine/engine.h"
 #include "engine/order.h"
@@ -21,9 +22,8 @@ namespace orderd::persistence {
 
 // --- kOrderAccepted and kSnapshotOrder: an order's whole state ------------
 
-// `order.lock` must be held by the caller (the engine holds it when it calls
-// an EventSink).
-void encode_order(const Order& order, std::string* out);
+// The engine holds `order.lock` when it calls an EventSink.
+void encode_order(const Order& order, std::string* out) REQUIRES(order.lock);
 void encode_order(const OrderSnapshot& order, std::string* out);
 bool decode_order(std::string_view payload, OrderSnapshot* order);
 
@@ -31,8 +31,7 @@ bool decode_order(std::string_view payload, OrderSnapshot* order);
 
 // The order's move into its current status, with that status's timestamp,
 // the reason (Rejected, Cancelled) and the prices when they are set.
-// `order.lock` must be held.
-void encode_status_change(const Order& order, std::string* out);
+void encode_status_change(const Order& order, std::string* out) REQUIRES(order.lock);
 // Fills `transition`, whose views point into `payload` and `unit_prices`
 // (reused storage, so replay allocates nothing per record).
 bool decode_status_change(std::string_view payload, OrderTransition* transition,

@@ -1,10 +1,10 @@
 #include "persistence/snapshot.h"
 
 #include <chrono>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
 #include "persistence/data_files.h"
 #include "persistence/record_codec.h"
 #include "persistence/record_reader.h"
@@ -92,7 +92,7 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
   for (const Order* order : orders) {
     payload.clear();
     {
-      std::lock_guard guard(order->lock);
+      MutexLock guard(order->lock);
       encode_order(*order, &payload);
     }
     if (Status s = out.add(RecordType::kSnapshotOrder, payload); !s.ok()) return s;
