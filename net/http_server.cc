@@ -14,7 +14,7 @@ namespace orderd::net {
 using boost::beast::error_code;
 
 struct HttpServer::Impl {
-  Impl(Api& api, ServerOptions options) : state(api, std::move(options)) {}
+  Impl(Api& api, const ServerOptions& options) : state(api, options) {}
 
   void accept_next();
   void refuse(tcp::socket& socket);

@@ -60,7 +60,8 @@ TEST_F(EventSinkTest, EachOrderIsReportedAcceptedThenProcessingThenCompleted) {
     });
   }
   for (auto& t : threads) t.join();
-  ASSERT_TRUE(wait_until([&] { return engine->counters().completed == kThreads * kPerThread; }));
+  ASSERT_TRUE(wait_until(
+      [&] { return engine->counters().completed == std::int64_t{kThreads} * kPerThread; }));
   engine->stop();
 
   std::map<std::string, std::vector<RecordingSink::Event>> by_order;

@@ -102,7 +102,9 @@ TEST(ProcessingDelayTest, SamplesAreUniformOverTheRange) {
   int counts[10] = {};
   constexpr int kDraws = 100'000;
   for (int i = 0; i < kDraws; ++i) ++counts[d.sample(state)];
-  for (int n : counts) EXPECT_NEAR(n, kDraws / 10, kDraws / 100);
+  constexpr int kExpected = kDraws / 10;
+  constexpr int kTolerance = kDraws / 100;
+  for (int n : counts) EXPECT_NEAR(n, kExpected, kTolerance);
 }
 
 TEST(ProcessingDelayTest, FixedDelayAlwaysSamplesItself) {

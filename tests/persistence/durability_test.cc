@@ -244,8 +244,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(DurabilityTest, PeriodicSnapshotsRemoveWhatTheyMakeObsolete) {
   DurabilityOptions o = options();
-  o.segment_bytes = 8 * 1024;
-  o.snapshot_journal_bytes = 32 * 1024;
+  o.segment_bytes = 8ull << 10;
+  o.snapshot_journal_bytes = 32ull << 10;
   open(o);
   // Each round writes more journal than the trigger and waits for the
   // background thread to notice.
