@@ -100,8 +100,8 @@ bool HttpServer::Impl::wait_for_connections_to_close(std::chrono::milliseconds p
   return true;
 }
 
-HttpServer::HttpServer(Api& api, ServerOptions options)
-    : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+HttpServer::HttpServer(Api& api, const ServerOptions& options)
+    : impl_(std::make_unique<Impl>(api, options)) {}
 
 HttpServer::~HttpServer() { stop(std::chrono::milliseconds(0)); }
 

@@ -45,7 +45,7 @@ struct ServerOptions {
 class HttpServer {
  public:
   // `api` must outlive the server.
-  HttpServer(Api& api, ServerOptions options);
+  HttpServer(Api& api, const ServerOptions& options);
   ~HttpServer();  // stop() with no patience if still running
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
