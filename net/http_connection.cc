@@ -183,9 +183,10 @@ void HttpConnection::advance() {
     case Phase::kLastResponse:
       start_linger();
       return;
+    // finish_blocking() or finish_durable() advances a request answered
+    // elsewhere; a lingering read goes on by itself; closed is the end.
     case Phase::kBlocking:
     case Phase::kAwaitingDurability:
-      return;  // finish_blocking() or finish_durable() advances
     case Phase::kLingering:
     case Phase::kClosed:
       return;
@@ -284,7 +285,7 @@ void HttpConnection::hold_until_durable(const HttpResponse& response) {
   held_.body = held_body_;
   phase_ = Phase::kAwaitingDurability;
   thread_.state.api.durability_waiter()->on_durable(
-      response.durable_token, [self = shared_from_this()](std::string_view error) {
+      response.durable_token, [self = shared_from_this()](std::string_view error) mutable {
         // Maybe on the journal's writer thread: hand over to the connection's own.
         HttpConnection* raw = self.get();
         asio::post(
