@@ -34,6 +34,7 @@ std::unique_ptr<Engine> copy_through_restore(const Engine& from, EngineConfig co
     p.available = p.initial + p.restocked;
     p.held = 0;
     p.consumed = 0;
+    p.returned = 0;
     EXPECT_EQ(to->restore_product(p), RestoreResult::kApplied);
   }
   from.for_each_order([&](const Order& order) {
@@ -162,8 +163,8 @@ TEST_F(EngineRestoreTest, TransitionsApplyOnceAndContradictionsAreRefused) {
   completed.unit_prices = prices;
   EXPECT_EQ(engine->restore_transition(completed), RestoreResult::kApplied);
   EXPECT_EQ(engine->restore_transition(completed), RestoreResult::kAlreadyApplied);
-  OrderTransition cancel = transition("T", OrderStatus::kCancelled, 4000, "late");
-  EXPECT_EQ(engine->restore_transition(cancel), RestoreResult::kInconsistent);
+  OrderTransition pending = transition("T", OrderStatus::kRejected, 4000, "late");
+  EXPECT_EQ(engine->restore_transition(pending), RestoreResult::kInconsistent);
   EXPECT_EQ(engine->restore_transition(transition("nobody", OrderStatus::kProcessing, 1)),
             RestoreResult::kUnknownOrder);
 
