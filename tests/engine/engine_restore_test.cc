@@ -198,6 +198,58 @@ TEST_F(EngineRestoreTest, CancellationReleasesRestoredStock) {
   expect_stock_invariant(engine->catalog());
 }
 
+// An order restored in `status` after it completed, with every timestamp
+// of the path that leads there.
+OrderSnapshot completed_order(std::string id, OrderStatus status,
+                              std::initializer_list<OrderTimestamp> later) {
+  OrderSnapshot o = make_order(std::move(id), status, 1000);
+  o.at[timestamp_index(OrderTimestamp::kCompleted)] = 2000;
+  Micros at = 3000;
+  for (OrderTimestamp t : later) o.at[timestamp_index(t)] = at++;
+  return o;
+}
+
+TEST_F(EngineRestoreTest, RestoredOrdersPastCompletionConsumeAndGiveBackAsTheirPathSays) {
+  using T = OrderTimestamp;
+  ASSERT_EQ(engine->restore_order(completed_order("S", OrderStatus::kShipped, {T::kShipped})),
+            RestoreResult::kApplied);
+  ASSERT_EQ(engine->restore_order(completed_order("R", OrderStatus::kReturned,
+                                                  {T::kShipped, T::kDelivered, T::kReturned})),
+            RestoreResult::kApplied);
+  ASSERT_EQ(engine->restore_order(completed_order("C", OrderStatus::kCancelled, {T::kCancelled})),
+            RestoreResult::kApplied);
+  // Each order holds 2 units of product 1: S keeps them consumed, R and C
+  // consumed them and gave them back.
+  auto p = *engine->catalog().get(1);
+  EXPECT_EQ(p.consumed, 6);
+  EXPECT_EQ(p.returned, 4);
+  EXPECT_EQ(p.held, 0);
+  EXPECT_EQ(p.available, 2000 - 2);
+  expect_stock_invariant(engine->catalog());
+  auto c = engine->counters();
+  EXPECT_EQ(c.completed, 3);
+  EXPECT_EQ(c.cancelled, 1);
+  EXPECT_EQ(c.in_flight, 0);
+  expect_counters_add_up(c);
+}
+
+TEST_F(EngineRestoreTest, ReplayedReturnGivesTheUnitsBackOnce) {
+  OrderSnapshot o = completed_order("D", OrderStatus::kDelivered,
+                                    {OrderTimestamp::kShipped, OrderTimestamp::kDelivered});
+  ASSERT_EQ(engine->restore_order(o), RestoreResult::kApplied);
+  OrderTransition ret = transition("D", OrderStatus::kReturned, 9000, "did not fit");
+  EXPECT_EQ(engine->restore_transition(ret), RestoreResult::kApplied);
+  EXPECT_EQ(engine->restore_transition(ret), RestoreResult::kAlreadyApplied);
+  auto p = *engine->catalog().get(1);
+  EXPECT_EQ(p.returned, 2);
+  EXPECT_EQ(p.available, 2000);
+  auto s = *engine->get("D");
+  EXPECT_EQ(s.status, OrderStatus::kReturned);
+  EXPECT_EQ(s.reason, "did not fit");
+  EXPECT_EQ(s.timestamp(OrderTimestamp::kReturned), 9000);
+  expect_stock_invariant(engine->catalog());
+}
+
 TEST_F(EngineRestoreTest, RestocksReplayOnceByTheirRunningTotal) {
   // The product's 1000 restocked units came from restocks of 400 and 600,
   // both already in the state (a snapshot taken after them) and both replayed.
