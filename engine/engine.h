@@ -131,6 +131,8 @@ struct OrderTransition {
 
 struct EngineCounters {
   std::int64_t accepted = 0;
+  // Orders that ever reached Completed, including those that moved on since
+  // (by_status has where they are now).
   std::int64_t completed = 0;
   std::int64_t rejected = 0;
   std::int64_t cancelled = 0;
@@ -233,8 +235,8 @@ class Engine {
   // after stop() with requests drained); `sink` must outlive its use.
   void set_event_sink(EventSink* sink);
 
-  // From now on submit(), update_status() and cancel() fail with kUnavailable and `reason` as
-  // the message, while reads keep working. Sticky. Thread-safe; the
+  // From now on submit(), update_status() and cancel() fail with kUnavailable
+  // and `reason` as the message, while reads keep working. Sticky. Thread-safe; the
   // durability layer calls it once it can no longer persist changes.
   void refuse_writes(std::string reason) EXCLUDES(refusal_mutex_);
   bool refusing_writes() const { return refusing_writes_.load(std::memory_order_acquire); }
@@ -252,10 +254,9 @@ class Engine {
   // prices, applies the stock effect of the path it took (held while Pending
   // or Processing; consumed once Completed, Shipped or Delivered; consumed
   // and given back once Returned, or Cancelled after Completed) and counts
-  // it. kAlreadyApplied if the client id
-  // exists. Pending and Processing orders are queued, so start() resumes
-  // them: a Pending order is processed as usual; a Processing one completes
-  // after a fresh processing delay and keeps its original start time.
+  // it. kAlreadyApplied if the client id exists. Pending and Processing orders are queued, so
+  // start() resumes them: a Pending order is processed as usual; a Processing one completes after a
+  // fresh processing delay and keeps its original start time.
   RestoreResult restore_order(OrderSnapshot order);
   // Applies a recorded status change with its stock effect. kAlreadyApplied
   // if the order already went through it (same timestamp); kInconsistent if
