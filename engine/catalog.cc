@@ -31,7 +31,8 @@ Catalog::Product::Product(ProductInfo info)
       initial(info.initial),
       restocked(info.restocked),
       held(info.held),
-      consumed(info.consumed) {}
+      consumed(info.consumed),
+      returned(info.returned) {}
 
 Catalog::Product* Catalog::find(ProductId id) const {
   for (std::size_t i = hash_product(id) & mask_;; i = (i + 1) & mask_) {
@@ -130,6 +131,7 @@ ProductInfo Catalog::info_of(const Product& p) const {
   info.restocked = p.restocked;
   info.held = p.held;
   info.consumed = p.consumed;
+  info.returned = p.returned;
   return info;
 }
 
@@ -219,6 +221,15 @@ void Catalog::consume(std::span<const OrderItem> items) {
     MutexLock guard(p->lock);
     p->held -= item.quantity;
     p->consumed += item.quantity;
+  }
+}
+
+void Catalog::give_back(std::span<const OrderItem> items) {
+  for (const auto& item : items) {
+    Product* p = find(item.product_id);
+    MutexLock guard(p->lock);
+    p->available += item.quantity;
+    p->returned += item.quantity;
   }
 }
 

@@ -3,9 +3,11 @@
 //
 // Stock accounting, per product, always holds (each field changes only under
 // the product's lock):
-//   initial + restocked == available + held + consumed
-// where `held` is reserved by live (Pending/Processing) orders and `consumed`
-// by completed ones.
+//   initial + restocked + returned == available + held + consumed
+// where `held` is reserved by live (Pending/Processing) orders, `consumed`
+// counts every unit an order ever completed with, and `returned` the consumed
+// units given back to available by a return or by cancelling a Completed
+// order (see order_status.h). `consumed` and `returned` only grow.
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
@@ -39,6 +41,7 @@ struct ProductInfo {
   std::int64_t restocked = 0;
   std::int64_t held = 0;
   std::int64_t consumed = 0;
+  std::int64_t returned = 0;
 };
 
 // One product whose stock could not cover an order.
@@ -85,6 +88,9 @@ class Catalog {
   void release(std::span<const OrderItem> items);
   // Moves a completing order's held stock to `consumed`.
   void consume(std::span<const OrderItem> items);
+  // Puts a completed order's consumed units back into `available`, adding
+  // them to `returned` (a return, or cancelling a Completed order).
+  void give_back(std::span<const OrderItem> items);
   // Fills each item's unit_price with the current catalog price.
   void fill_prices(std::span<OrderItem> items) const;
 
@@ -118,6 +124,7 @@ class Catalog {
     std::int64_t restocked GUARDED_BY(lock) = 0;
     std::int64_t held GUARDED_BY(lock) = 0;
     std::int64_t consumed GUARDED_BY(lock) = 0;
+    std::int64_t returned GUARDED_BY(lock) = 0;
   };
 
   Product* find(ProductId id) const;

@@ -230,8 +230,7 @@ std::optional<OrderSnapshot> Engine::get(std::string_view client_id) const {
   return order->snapshot();
 }
 
-void Engine::leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now) {
-  // Called after the order's stock was settled.
+void Engine::record_move(OrderStatus from, OrderStatus to, Order& order, Micros now) {
   order.status.store(to, std::memory_order_release);
   counters_.add(kStatusBase + status_index(from), -1);
   counters_.add(kStatusBase + status_index(to), 1);
@@ -246,24 +245,87 @@ void Engine::leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros
   } else if (to == OrderStatus::kRejected) {
     counters_.add(kRejected, 1);
   }
-  in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+  if (is_in_flight(from) && !is_in_flight(to)) in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+void Engine::settle_stock_locked(const Order& order, OrderStatus to) {
+  switch (stock_effect(order.status.load(std::memory_order_relaxed), to)) {
+    case StockEffect::kConsume:
+      catalog_.consume(order.items);
+      break;
+    case StockEffect::kRelease:
+      catalog_.release(order.items);
+      break;
+    case StockEffect::kGiveBack:
+      catalog_.give_back(order.items);
+      break;
+    case StockEffect::kNone:
+      break;
+  }
+}
+
+namespace {
+
+// The statuses whose move records why; the others leave the order's reason
+// as it is.
+bool keeps_reason(OrderStatus s) {
+  return s == OrderStatus::kCancelled || s == OrderStatus::kReturned || s == OrderStatus::kRejected;
+}
+
+std::string_view default_reason(OrderStatus s) {
+  return s == OrderStatus::kReturned ? "returned" : "cancelled";
+}
+
+}  // namespace
+
+StatusUpdateResult Engine::update_status(std::string_view client_id, OrderStatus to,
+                                         std::string_view reason) {
+  StatusUpdateResult result;
+  if (refusing_writes()) {
+    result.error = StatusUpdateError::kUnavailable;
+    return result;
+  }
+  Order* order = orders_.find(client_id);
+  if (order == nullptr) {
+    result.error = StatusUpdateError::kNotFound;
+    return result;
+  }
+  MutexLock guard(order->lock);
+  const OrderStatus from = order->status.load(std::memory_order_relaxed);
+  result.status = from;
+  if (from == to) {
+    result.error = StatusUpdateError::kUnchanged;
+    return result;
+  }
+  if (!is_client_transition(from, to)) {
+    result.error = StatusUpdateError::kIllegalTransition;
+    result.allowed = client_next_statuses(from);
+    return result;
+  }
+  settle_stock_locked(*order, to);
+  const Micros now = wall_clock_micros();
+  order->at[timestamp_index(reached_at(to))] = now;
+  if (keeps_reason(to)) order->reason.assign(reason.empty() ? default_reason(to) : reason);
+  record_move(from, to, *order, now);
+  result.status = to;
+  result.durable_token = report_status_change(*order, from);
+  return result;
 }
 
 CancelResult Engine::cancel(std::string_view client_id, std::string_view reason) {
-  if (refusing_writes()) return {CancelError::kUnavailable, OrderStatus::kPending};
-  Order* order = orders_.find(client_id);
-  if (order == nullptr) return {CancelError::kNotFound, OrderStatus::kPending};
-  MutexLock guard(order->lock);
-  OrderStatus from = order->status.load(std::memory_order_relaxed);
-  if (!is_legal_transition(from, OrderStatus::kCancelled)) {
-    return {CancelError::kIllegalTransition, from};
+  StatusUpdateResult r = update_status(client_id, OrderStatus::kCancelled, reason);
+  switch (r.error) {
+    case StatusUpdateError::kNone:
+      return {CancelError::kNone, r.status, r.durable_token};
+    case StatusUpdateError::kNotFound:
+      return {CancelError::kNotFound, OrderStatus::kPending};
+    case StatusUpdateError::kUnavailable:
+      return {CancelError::kUnavailable, OrderStatus::kPending};
+    case StatusUpdateError::kUnchanged:  // a second cancel is refused, as it always was
+    case StatusUpdateError::kIllegalTransition:
+      break;
   }
-  catalog_.release(order->items);
-  Micros now = wall_clock_micros();
-  order->at[static_cast<std::size_t>(OrderTimestamp::kCancelled)] = now;
-  order->reason.assign(reason.empty() ? std::string_view("cancelled") : reason);
-  leave_flight(from, OrderStatus::kCancelled, *order, now);
-  return {CancelError::kNone, OrderStatus::kCancelled, report_status_change(*order, from)};
+  return {CancelError::kIllegalTransition, r.status};
 }
 
 DurableToken Engine::report_status_change(const Order& order, OrderStatus from) {
@@ -295,18 +357,18 @@ void Engine::finish_processing_locked(Order& order) {
     catalog_.release(order.items);
     order.at[static_cast<std::size_t>(OrderTimestamp::kRejected)] = now;
     order.reason = "order total exceeds the limit per order";
-    leave_flight(OrderStatus::kProcessing, OrderStatus::kRejected, order, now);
+    record_move(OrderStatus::kProcessing, OrderStatus::kRejected, order, now);
     report_status_change(order, OrderStatus::kProcessing);
     return;
   }
   catalog_.consume(order.items);
   order.at[static_cast<std::size_t>(OrderTimestamp::kCompleted)] = now;
   record_completion_latency(order, now);
-  leave_flight(OrderStatus::kProcessing, OrderStatus::kCompleted, order, now);
+  record_move(OrderStatus::kProcessing, OrderStatus::kCompleted, order, now);
   report_status_change(order, OrderStatus::kProcessing);
 }
 
-// Here rather than in leave_flight, which recovery also runs: replayed
+// Here rather than in record_move, which recovery also runs: replayed
 // completions must not show up as live latency.
 void Engine::record_completion_latency(const Order& order, Micros now) {
   processing_latency_.record(
@@ -386,7 +448,7 @@ void Engine::resume_workers() {
 }
 
 EngineCounters Engine::counters() const {
-  static_assert(kStatusBase + kOrderStatusCount <= 16, "counters_ has 16 slots");
+  static_assert(kStatusBase + kOrderStatusCount <= 24, "counters_ has 24 slots");
   auto v = counters_.read_all();
   EngineCounters c;
   c.accepted = v[kAccepted];
@@ -490,8 +552,14 @@ RestoreResult Engine::restore_order(OrderSnapshot s) {
   if (stored == nullptr) return RestoreResult::kAlreadyApplied;
 
   MutexLock guard(stored->lock);
-  if (is_in_flight(status) || status == OrderStatus::kCompleted) catalog_.take(stored->items);
-  if (status == OrderStatus::kCompleted) catalog_.consume(stored->items);
+  // The stock effect of the whole path the order took to its status.
+  const bool reached_completed = stored->at[reached_index(OrderStatus::kCompleted)] != 0;
+  if (is_in_flight(status) || reached_completed) catalog_.take(stored->items);
+  if (reached_completed) catalog_.consume(stored->items);
+  if (reached_completed &&
+      (status == OrderStatus::kReturned || status == OrderStatus::kCancelled)) {
+    catalog_.give_back(stored->items);
+  }
   OrderSeq next = next_seq_.load(std::memory_order_relaxed);
   while (next <= seq && !next_seq_.compare_exchange_weak(next, seq + 1)) {
   }
@@ -503,12 +571,13 @@ RestoreResult Engine::restore_order(OrderSnapshot s) {
     return RestoreResult::kApplied;
   }
   counters_.add(kDequeued, 1);  // never queued in this process: not waiting either
-  if (status == OrderStatus::kCompleted) {
+  if (reached_completed) {
     Micros done = stored->at[reached_index(OrderStatus::kCompleted)];
     counters_.add(kCompleted, 1);
     counters_.add(kProcessingMicros, done - stored->at[reached_index(OrderStatus::kProcessing)]);
     counters_.add(kFromCreationMicros, done - stored->at[reached_index(OrderStatus::kPending)]);
-  } else if (status == OrderStatus::kRejected) {
+  }
+  if (status == OrderStatus::kRejected) {
     counters_.add(kRejected, 1);
   } else if (status == OrderStatus::kCancelled) {
     counters_.add(kCancelled, 1);
@@ -536,19 +605,9 @@ RestoreResult Engine::restore_transition(const OrderTransition& t) {
     order->discount = t.discount;
   }
   at = t.at;
-  if (t.to == OrderStatus::kProcessing) {
-    order->status.store(OrderStatus::kProcessing, std::memory_order_release);
-    counters_.add(kStatusBase + status_index(from), -1);
-    counters_.add(kStatusBase + status_index(OrderStatus::kProcessing), 1);
-    return RestoreResult::kApplied;
-  }
-  if (t.to == OrderStatus::kCompleted) {
-    catalog_.consume(order->items);
-  } else {
-    catalog_.release(order->items);
-    order->reason.assign(t.reason);
-  }
-  leave_flight(from, t.to, *order, t.at);
+  settle_stock_locked(*order, t.to);
+  if (keeps_reason(t.to)) order->reason.assign(t.reason);
+  record_move(from, t.to, *order, t.at);
   return RestoreResult::kApplied;
 }
 

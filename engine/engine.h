@@ -6,6 +6,9 @@
 //                                          (simulated delay: timer heap)
 //                                                 → Completed / Rejected
 //
+//   update_status() ── under the order's lock ──> Shipped → Delivered → Returned,
+//                                                 or Cancelled before Shipped
+//
 // Thread safety: every public method may be called from any thread, except
 // start()/stop(), which the owner calls once each. The engine knows nothing
 // of HTTP or files.
@@ -86,6 +89,26 @@ struct SubmitResult {
   bool ok() const { return error == SubmitError::kNone; }
 };
 
+enum class StatusUpdateError {
+  kNone,
+  kUnchanged,  // the order already has the requested status: nothing changed
+  kNotFound,
+  kIllegalTransition,  // not a client move from the current status; see allowed
+  kUnavailable,        // writes are refused (Engine::refuse_writes)
+};
+
+struct StatusUpdateResult {
+  StatusUpdateError error = StatusUpdateError::kNone;
+  // The order's status afterwards: the new one, or the unchanged current one.
+  OrderStatus status = OrderStatus::kPending;
+  // With kIllegalTransition: the statuses a client may move the order to now.
+  std::vector<OrderStatus> allowed;
+  // The status change record's position (0 without a sink or a change).
+  DurableToken durable_token = 0;
+
+  bool ok() const { return error == StatusUpdateError::kNone; }
+};
+
 enum class CancelError { kNone, kNotFound, kIllegalTransition, kUnavailable };
 
 struct CancelResult {
@@ -99,7 +122,7 @@ struct OrderTransition {
   std::string_view client_id;
   OrderStatus to = OrderStatus::kProcessing;
   Micros at = 0;            // when the order reached `to`
-  std::string_view reason;  // Rejected and Cancelled
+  std::string_view reason;  // Rejected, Cancelled and Returned
   bool priced = false;      // set when the prices below were fixed (Completed, Rejected)
   Cents catalog_subtotal = 0;
   Cents discount = 0;
@@ -108,6 +131,8 @@ struct OrderTransition {
 
 struct EngineCounters {
   std::int64_t accepted = 0;
+  // Orders that ever reached Completed, including those that moved on since
+  // (by_status has where they are now).
   std::int64_t completed = 0;
   std::int64_t rejected = 0;
   std::int64_t cancelled = 0;
@@ -174,7 +199,19 @@ class Engine {
 
   std::optional<OrderSnapshot> get(std::string_view client_id) const;
 
-  // Cancels a Pending or Processing order and releases its stock.
+  // Moves the order to `to` if that is a client move from its current status
+  // (order_status.h: Shipped, Delivered, Returned, Cancelled), stamping the
+  // status's timestamp and applying its stock effect, all under the order's
+  // lock, so a worker's move of the same order happens wholly before or
+  // after it. `reason` is kept for Cancelled and Returned (empty: a default).
+  // Moving to the status the order already has is kUnchanged and records
+  // nothing; any other refused move changes nothing either.
+  StatusUpdateResult update_status(std::string_view client_id, OrderStatus to,
+                                   std::string_view reason);
+
+  // update_status(client_id, Cancelled, reason): cancels a Pending or
+  // Processing order (releasing its stock) or a Completed one (giving its
+  // units back). Cancelling a Cancelled order is kIllegalTransition.
   CancelResult cancel(std::string_view client_id, std::string_view reason);
 
   EngineCounters counters() const;
@@ -198,8 +235,8 @@ class Engine {
   // after stop() with requests drained); `sink` must outlive its use.
   void set_event_sink(EventSink* sink);
 
-  // From now on submit() and cancel() fail with kUnavailable and `reason` as
-  // the message, while reads keep working. Sticky. Thread-safe; the
+  // From now on submit(), update_status() and cancel() fail with kUnavailable
+  // and `reason` as the message, while reads keep working. Sticky. Thread-safe; the
   // durability layer calls it once it can no longer persist changes.
   void refuse_writes(std::string reason) EXCLUDES(refusal_mutex_);
   bool refusing_writes() const { return refusing_writes_.load(std::memory_order_acquire); }
@@ -214,11 +251,12 @@ class Engine {
   // See Catalog::restore_restock.
   RestoreResult restore_restock(ProductId id, std::int64_t quantity, std::int64_t restocked_total);
   // Inserts an order in its recorded state with its original timestamps and
-  // prices, applies its stock effect (held while Pending or Processing,
-  // consumed once Completed) and counts it. kAlreadyApplied if the client id
-  // exists. Pending and Processing orders are queued, so start() resumes
-  // them: a Pending order is processed as usual; a Processing one completes
-  // after a fresh processing delay and keeps its original start time.
+  // prices, applies the stock effect of the path it took (held while Pending
+  // or Processing; consumed once Completed, Shipped or Delivered; consumed
+  // and given back once Returned, or Cancelled after Completed) and counts
+  // it. kAlreadyApplied if the client id exists. Pending and Processing orders are queued, so
+  // start() resumes them: a Pending order is processed as usual; a Processing one completes after a
+  // fresh processing delay and keeps its original start time.
   RestoreResult restore_order(OrderSnapshot order);
   // Applies a recorded status change with its stock effect. kAlreadyApplied
   // if the order already went through it (same timestamp); kInconsistent if
@@ -242,8 +280,11 @@ class Engine {
   bool begin_processing_locked(Order& order, Micros now) REQUIRES(order.lock);
   void finish_processing_locked(Order& order) REQUIRES(order.lock);
   void record_completion_latency(const Order& order, Micros now) REQUIRES(order.lock);
-  void leave_flight(OrderStatus from, OrderStatus to, Order& order, Micros now)
-      REQUIRES(order.lock);
+  // Applies the stock effect of the move from the order's status to `to`.
+  void settle_stock_locked(const Order& order, OrderStatus to) REQUIRES(order.lock);
+  // Sets the status after its stock and timestamp were settled and counts
+  // the move.
+  void record_move(OrderStatus from, OrderStatus to, Order& order, Micros now) REQUIRES(order.lock);
   SubmitResult refuse(SubmitError error, std::string message);
   // Tells the sink, if any, that `order` left `from`.
   DurableToken report_status_change(const Order& order, OrderStatus from) REQUIRES(order.lock);
@@ -254,7 +295,7 @@ class Engine {
   std::unique_ptr<Queue> queue_;
   std::atomic<std::uint64_t> next_seq_{1};
   alignas(64) std::atomic<std::int64_t> in_flight_{0};
-  StripedCounters<16> counters_;
+  StripedCounters<24> counters_;
   LatencyHistogram pending_latency_;
   LatencyHistogram processing_latency_;
   LatencyHistogram completion_latency_;

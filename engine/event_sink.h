@@ -6,7 +6,7 @@
 // Ordering: each call is made while the changed object is still locked
 // (the order's lock, the product's lock, or the catalog's insert lock), after
 // the change is applied. So for one order the calls arrive in lifecycle order
-// (accepted before processing before completed), and a sink that numbers its
+// (accepted before processing before completed before shipped ...), and a sink that numbers its
 // records inside the call numbers them in that order too. Records of
 // different orders may interleave in any order.
 //

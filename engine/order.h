@@ -31,8 +31,12 @@ enum class OrderTimestamp : std::uint8_t {
   kCompleted,
   kRejected,
   kCancelled,
+  kShipped,
+  kDelivered,
+  kReturned,
 };
-inline constexpr std::size_t kOrderTimestampCount = 5;
+// The journal stores which timestamps are set as a bit mask of one byte.
+inline constexpr std::size_t kOrderTimestampCount = 8;
 
 // The instant recorded when an order reaches `s` (kCreated for Pending).
 inline constexpr OrderTimestamp reached_at(OrderStatus s) {
@@ -47,6 +51,12 @@ inline constexpr OrderTimestamp reached_at(OrderStatus s) {
       return OrderTimestamp::kRejected;
     case OrderStatus::kCancelled:
       return OrderTimestamp::kCancelled;
+    case OrderStatus::kShipped:
+      return OrderTimestamp::kShipped;
+    case OrderStatus::kDelivered:
+      return OrderTimestamp::kDelivered;
+    case OrderStatus::kReturned:
+      return OrderTimestamp::kReturned;
   }
   return OrderTimestamp::kCreated;
 }
@@ -65,7 +75,7 @@ struct OrderSnapshot {
   Cents discount = 0;
   OrderStatus status = OrderStatus::kPending;
   std::array<Micros, kOrderTimestampCount> at{};
-  std::string reason;  // why it was rejected or cancelled
+  std::string reason;  // why it was rejected, cancelled or returned
 
   Micros timestamp(OrderTimestamp t) const { return at[static_cast<std::size_t>(t)]; }
   Cents catalog_total() const { return catalog_subtotal - discount; }

@@ -9,17 +9,41 @@ namespace {
 using S = OrderStatus;
 
 constexpr std::array<std::string_view, kOrderStatusCount> kNames = {
-    "Pending", "Processing", "Completed", "Rejected", "Cancelled"};
+    "Pending",   "Processing", "Completed", "Rejected",
+    "Cancelled", "Shipped",    "Delivered", "Returned"};
 
-constexpr std::pair<S, S> kLegalTransitions[] = {
-    {S::kPending, S::kProcessing}, {S::kProcessing, S::kCompleted},
-    {S::kPending, S::kCancelled},  {S::kProcessing, S::kCancelled},
-    {S::kPending, S::kRejected},   {S::kProcessing, S::kRejected},
+// Other spellings the seed APIs send for a status.
+constexpr std::pair<std::string_view, S> kAliases[] = {
+    {"canceled", S::kCancelled},
+    {"confirmed", S::kCompleted},
+};
+
+enum class Mover : std::uint8_t { kWorker, kClient };
+
+struct Transition {
+  S from;
+  S to;
+  Mover mover;
+};
+
+constexpr Transition kLegalTransitions[] = {
+    {S::kPending, S::kProcessing, Mover::kWorker},  {S::kProcessing, S::kCompleted, Mover::kWorker},
+    {S::kPending, S::kRejected, Mover::kWorker},    {S::kProcessing, S::kRejected, Mover::kWorker},
+    {S::kPending, S::kCancelled, Mover::kClient},   {S::kProcessing, S::kCancelled, Mover::kClient},
+    {S::kCompleted, S::kCancelled, Mover::kClient}, {S::kCompleted, S::kShipped, Mover::kClient},
+    {S::kShipped, S::kDelivered, Mover::kClient},   {S::kDelivered, S::kReturned, Mover::kClient},
+};
+
+struct Edge {
+  bool legal = false;
+  bool by_client = false;
 };
 
 constexpr auto kTransitionMatrix = [] {
-  std::array<std::array<bool, kOrderStatusCount>, kOrderStatusCount> m{};
-  for (auto [from, to] : kLegalTransitions) m[status_index(from)][status_index(to)] = true;
+  std::array<std::array<Edge, kOrderStatusCount>, kOrderStatusCount> m{};
+  for (auto [from, to, mover] : kLegalTransitions) {
+    m[status_index(from)][status_index(to)] = {true, mover == Mover::kClient};
+  }
   return m;
 }();
 
@@ -40,18 +64,55 @@ std::optional<OrderStatus> parse_status(std::string_view name) {
   for (std::size_t i = 0; i < kNames.size(); ++i) {
     if (equals_ignore_case(name, kNames[i])) return static_cast<OrderStatus>(i);
   }
+  for (auto [alias, status] : kAliases) {
+    if (equals_ignore_case(name, alias)) return status;
+  }
   return std::nullopt;
 }
 
 bool is_legal_transition(OrderStatus from, OrderStatus to) {
-  return kTransitionMatrix[status_index(from)][status_index(to)];
+  return kTransitionMatrix[status_index(from)][status_index(to)].legal;
+}
+
+bool is_client_transition(OrderStatus from, OrderStatus to) {
+  return kTransitionMatrix[status_index(from)][status_index(to)].by_client;
+}
+
+std::vector<OrderStatus> client_next_statuses(OrderStatus from) {
+  std::vector<OrderStatus> next;
+  for (std::size_t to = 0; to < kOrderStatusCount; ++to) {
+    if (kTransitionMatrix[status_index(from)][to].by_client) {
+      next.push_back(static_cast<OrderStatus>(to));
+    }
+  }
+  return next;
 }
 
 bool is_terminal(OrderStatus s) {
-  for (bool legal : kTransitionMatrix[status_index(s)]) {
-    if (legal) return false;
+  for (const Edge& edge : kTransitionMatrix[status_index(s)]) {
+    if (edge.legal) return false;
   }
   return true;
+}
+
+StockEffect stock_effect(OrderStatus from, OrderStatus to) {
+  if (!is_legal_transition(from, to)) return StockEffect::kNone;
+  switch (to) {
+    case S::kCompleted:
+      return StockEffect::kConsume;
+    case S::kRejected:
+      return StockEffect::kRelease;
+    case S::kCancelled:
+      return is_in_flight(from) ? StockEffect::kRelease : StockEffect::kGiveBack;
+    case S::kReturned:
+      return StockEffect::kGiveBack;
+    case S::kPending:
+    case S::kProcessing:
+    case S::kShipped:
+    case S::kDelivered:
+      break;
+  }
+  return StockEffect::kNone;
 }
 
 }  // namespace orderd

@@ -58,7 +58,8 @@ std::uint64_t digest_of(const ProductInfo& p) {
   StateHasher h;
   h.add(p.id);
   h.add(p.name);
-  for (std::int64_t v : {p.price, p.available, p.initial, p.restocked, p.held, p.consumed}) {
+  for (std::int64_t v :
+       {p.price, p.available, p.initial, p.restocked, p.held, p.consumed, p.returned}) {
     h.add(static_cast<std::uint64_t>(v));
   }
   return h.value();

@@ -26,7 +26,7 @@ class StateHasher {
 
 // Every field of the order, items with their prices included.
 std::uint64_t digest_of(const OrderSnapshot& order);
-// Id, name, price and all five stock fields.
+// Id, name, price and all six stock fields.
 std::uint64_t digest_of(const ProductInfo& product);
 
 }  // namespace orderd

@@ -21,6 +21,7 @@ void write_product(JsonWriter& w, const ProductInfo& p) {
   write_field(w, "consumed", p.consumed);
   write_field(w, "initial", p.initial);
   write_field(w, "restocked", p.restocked);
+  write_field(w, "returned", p.returned);
   w.EndObject();
 }
 

@@ -141,7 +141,8 @@ void write_order_counters(PrometheusWriter& w, const EngineCounters& c) {
   single_sample(w, "orderd_orders_completed_total", "Orders that reached Completed.",
                 MetricType::kCounter, c.completed);
 
-  single_sample(w, "orderd_orders_cancelled_total", "Orders cancelled while Pending or Processing.",
+  single_sample(w, "orderd_orders_cancelled_total",
+                "Orders cancelled before they shipped (Pending, Processing or Completed).",
                 MetricType::kCounter, c.cancelled);
 }
 

@@ -190,8 +190,16 @@ void get_order(RequestContext& ctx, std::string_view raw_id) {
   if (Micros at = o.timestamp(OrderTimestamp::kRejected); at != 0) {
     write_timestamp_or_null_field(w, "rejected_at", at);
   }
-  if (Micros at = o.timestamp(OrderTimestamp::kCancelled); at != 0) {
-    write_timestamp_or_null_field(w, "cancelled_at", at);
+  // The later stages appear once reached, so an order that never gets there
+  // answers exactly as before.
+  constexpr std::pair<OrderTimestamp, std::string_view> kLaterStages[] = {
+      {OrderTimestamp::kShipped, "shipped_at"},
+      {OrderTimestamp::kDelivered, "delivered_at"},
+      {OrderTimestamp::kReturned, "returned_at"},
+      {OrderTimestamp::kCancelled, "cancelled_at"},
+  };
+  for (auto [stage, name] : kLaterStages) {
+    if (Micros at = o.timestamp(stage); at != 0) write_timestamp_or_null_field(w, name, at);
   }
   if (!o.reason.empty()) write_field(w, "reason", o.reason);
   w.EndObject();
@@ -215,7 +223,9 @@ HandleOutcome order_metrics(RequestContext& ctx, const HttpRequest& request,
   if (query_param(query, "status", ctx.text)) {
     auto s = parse_status(ctx.text);
     if (!s) {
-      ctx.error(400, "status must be one of Pending, Processing, Completed, Rejected, Cancelled");
+      ctx.error(400,
+                "status must be one of Pending, Processing, Completed, Shipped, Delivered, "
+                "Returned, Rejected, Cancelled");
       return HandleOutcome::kDone;
     }
     statuses.reset();

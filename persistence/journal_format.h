@@ -48,7 +48,10 @@
 
 namespace orderd::persistence::format {
 
-inline constexpr std::uint32_t kFormatVersion = 1;
+// 2: statuses Shipped, Delivered and Returned and their timestamps. Version
+// 1 files are a subset of version 2 (the same layouts, fewer statuses) and
+// are read as they are; a version 1 reader refuses version 2 files.
+inline constexpr std::uint32_t kFormatVersion = 2;
 inline constexpr std::size_t kFileHeaderSize = 32;
 inline constexpr std::size_t kRecordHeaderSize = 24;
 // Far above any record orderd writes (an order of 1000 items is ~20 KiB);

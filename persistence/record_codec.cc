@@ -58,6 +58,15 @@ void encode_order_fields(const OrderLike& order, std::string* out) NO_THREAD_SAF
   put_string(out, order.reason);
 }
 
+// The timestamps set are stored as a one-byte mask.
+static_assert(kOrderTimestampCount <= 8);
+
+// Whether a status change into `to` records the order's reason.
+bool records_reason(OrderStatus to) {
+  return to == OrderStatus::kRejected || to == OrderStatus::kCancelled ||
+         to == OrderStatus::kReturned;
+}
+
 bool decode_status(std::uint8_t raw, OrderStatus* status) {
   if (raw >= kOrderStatusCount) return false;
   *status = static_cast<OrderStatus>(raw);
@@ -79,7 +88,7 @@ bool decode_order(std::string_view payload, OrderSnapshot* order) {
       !in.get_i64(&order->client_total) || !in.get_u8(&status) || !in.get_u8(&mask)) {
     return false;
   }
-  if (!decode_status(status, &order->status) || mask >= (1u << kOrderTimestampCount)) return false;
+  if (!decode_status(status, &order->status) || (mask >> kOrderTimestampCount) != 0) return false;
   order->client_id.assign(client_id);
   for (std::size_t i = 0; i < kOrderTimestampCount; ++i) {
     order->at[i] = 0;
@@ -110,7 +119,7 @@ bool decode_order(std::string_view payload, OrderSnapshot* order) {
 // Layout:
 //   string client_id, u8 new status, i64 at, u8 flags,
 //   [u32 count, i64 unit price per item, i64 subtotal, i64 discount if priced],
-//   string reason
+//   string reason (Rejected, Cancelled and Returned; else empty)
 void encode_status_change(const Order& order, std::string* out) {
   const OrderStatus to = status_of(order);
   put_string(out, order.client_id);
@@ -125,9 +134,7 @@ void encode_status_change(const Order& order, std::string* out) {
     put_i64(out, order.catalog_subtotal);
     put_i64(out, order.discount);
   }
-  put_string(out, to == OrderStatus::kRejected || to == OrderStatus::kCancelled
-                      ? std::string_view(order.reason)
-                      : std::string_view());
+  put_string(out, records_reason(to) ? std::string_view(order.reason) : std::string_view());
 }
 
 bool decode_status_change(std::string_view payload, OrderTransition* t,
@@ -181,6 +188,7 @@ bool decode_product(std::string_view payload, ProductInfo* p) {
   p->available = p->initial + p->restocked;
   p->held = 0;
   p->consumed = 0;
+  p->returned = 0;
   return in.done();
 }
 

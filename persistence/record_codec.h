@@ -30,7 +30,10 @@ bool decode_order(std::string_view payload, OrderSnapshot* order);
 // --- kOrderStatusChanged ---------------------------------------------------
 
 // The order's move into its current status, with that status's timestamp,
-// the reason (Rejected, Cancelled) and the prices when they are set.
+// the reason (Rejected, Cancelled, Returned) and the prices when they are
+// set. Where the move came from is not stored: replay applies it to the
+// order's replayed status, which gives the same stock effect (a Cancelled
+// after Completed gives units back, one before releases them).
 void encode_status_change(const Order& order, std::string* out) REQUIRES(order.lock);
 // Fills `transition`, whose views point into `payload` and `unit_prices`
 // (reused storage, so replay allocates nothing per record).
@@ -40,7 +43,8 @@ bool decode_status_change(std::string_view payload, OrderTransition* transition,
 // --- kProductAdded and kSnapshotProduct ------------------------------------
 
 // Id, name, price, initial stock and restocked total. The other stock
-// fields follow from the orders and are not stored.
+// fields (available, held, consumed, returned) follow from the orders and
+// are not stored.
 void encode_product(const ProductInfo& product, std::string* out);
 bool decode_product(std::string_view payload, ProductInfo* product);
 

@@ -10,7 +10,8 @@ namespace orderd {
 namespace {
 
 void expect_invariant(const ProductInfo& p) {
-  EXPECT_EQ(p.initial + p.restocked, p.available + p.held + p.consumed) << "product " << p.id;
+  EXPECT_EQ(p.initial + p.restocked + p.returned, p.available + p.held + p.consumed)
+      << "product " << p.id;
   EXPECT_GE(p.available, 0) << "product " << p.id;
 }
 

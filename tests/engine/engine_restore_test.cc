@@ -34,6 +34,7 @@ std::unique_ptr<Engine> copy_through_restore(const Engine& from, EngineConfig co
     p.available = p.initial + p.restocked;
     p.held = 0;
     p.consumed = 0;
+    p.returned = 0;
     EXPECT_EQ(to->restore_product(p), RestoreResult::kApplied);
   }
   from.for_each_order([&](const Order& order) {
@@ -162,8 +163,8 @@ TEST_F(EngineRestoreTest, TransitionsApplyOnceAndContradictionsAreRefused) {
   completed.unit_prices = prices;
   EXPECT_EQ(engine->restore_transition(completed), RestoreResult::kApplied);
   EXPECT_EQ(engine->restore_transition(completed), RestoreResult::kAlreadyApplied);
-  OrderTransition cancel = transition("T", OrderStatus::kCancelled, 4000, "late");
-  EXPECT_EQ(engine->restore_transition(cancel), RestoreResult::kInconsistent);
+  OrderTransition pending = transition("T", OrderStatus::kRejected, 4000, "late");
+  EXPECT_EQ(engine->restore_transition(pending), RestoreResult::kInconsistent);
   EXPECT_EQ(engine->restore_transition(transition("nobody", OrderStatus::kProcessing, 1)),
             RestoreResult::kUnknownOrder);
 
@@ -194,6 +195,58 @@ TEST_F(EngineRestoreTest, CancellationReleasesRestoredStock) {
   EXPECT_EQ(s.reason, "why not");
   EXPECT_EQ(engine->catalog().get(2)->held, 0);
   EXPECT_EQ(engine->catalog().get(2)->available, 2000);
+  expect_stock_invariant(engine->catalog());
+}
+
+// An order restored in `status` after it completed, with every timestamp
+// of the path that leads there.
+OrderSnapshot completed_order(std::string id, OrderStatus status,
+                              std::initializer_list<OrderTimestamp> later) {
+  OrderSnapshot o = make_order(std::move(id), status, 1000);
+  o.at[timestamp_index(OrderTimestamp::kCompleted)] = 2000;
+  Micros at = 3000;
+  for (OrderTimestamp t : later) o.at[timestamp_index(t)] = at++;
+  return o;
+}
+
+TEST_F(EngineRestoreTest, RestoredOrdersPastCompletionConsumeAndGiveBackAsTheirPathSays) {
+  using T = OrderTimestamp;
+  ASSERT_EQ(engine->restore_order(completed_order("S", OrderStatus::kShipped, {T::kShipped})),
+            RestoreResult::kApplied);
+  ASSERT_EQ(engine->restore_order(completed_order("R", OrderStatus::kReturned,
+                                                  {T::kShipped, T::kDelivered, T::kReturned})),
+            RestoreResult::kApplied);
+  ASSERT_EQ(engine->restore_order(completed_order("C", OrderStatus::kCancelled, {T::kCancelled})),
+            RestoreResult::kApplied);
+  // Each order holds 2 units of product 1: S keeps them consumed, R and C
+  // consumed them and gave them back.
+  auto p = *engine->catalog().get(1);
+  EXPECT_EQ(p.consumed, 6);
+  EXPECT_EQ(p.returned, 4);
+  EXPECT_EQ(p.held, 0);
+  EXPECT_EQ(p.available, 2000 - 2);
+  expect_stock_invariant(engine->catalog());
+  auto c = engine->counters();
+  EXPECT_EQ(c.completed, 3);
+  EXPECT_EQ(c.cancelled, 1);
+  EXPECT_EQ(c.in_flight, 0);
+  expect_counters_add_up(c);
+}
+
+TEST_F(EngineRestoreTest, ReplayedReturnGivesTheUnitsBackOnce) {
+  OrderSnapshot o = completed_order("D", OrderStatus::kDelivered,
+                                    {OrderTimestamp::kShipped, OrderTimestamp::kDelivered});
+  ASSERT_EQ(engine->restore_order(o), RestoreResult::kApplied);
+  OrderTransition ret = transition("D", OrderStatus::kReturned, 9000, "did not fit");
+  EXPECT_EQ(engine->restore_transition(ret), RestoreResult::kApplied);
+  EXPECT_EQ(engine->restore_transition(ret), RestoreResult::kAlreadyApplied);
+  auto p = *engine->catalog().get(1);
+  EXPECT_EQ(p.returned, 2);
+  EXPECT_EQ(p.available, 2000);
+  auto s = *engine->get("D");
+  EXPECT_EQ(s.status, OrderStatus::kReturned);
+  EXPECT_EQ(s.reason, "did not fit");
+  EXPECT_EQ(s.timestamp(OrderTimestamp::kReturned), 9000);
   expect_stock_invariant(engine->catalog());
 }
 

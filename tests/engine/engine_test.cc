@@ -149,15 +149,32 @@ TEST_F(EngineTest, CancelReleasesStockAndIsFinal) {
   expect_stock_invariant(engine->catalog());
 }
 
-TEST_F(EngineTest, CompletedOrderCannotBeCancelled) {
+TEST_F(EngineTest, CancellingACompletedOrderGivesItsUnitsBack) {
   start(small_config());
   ASSERT_TRUE(submit("X", {{1, 1}}).ok());
   ASSERT_TRUE(wait_until([&] { return completed("X"); }));
   auto r = engine->cancel("X", "");
+  EXPECT_EQ(r.error, CancelError::kNone);
+  EXPECT_EQ(r.status, OrderStatus::kCancelled);
+  EXPECT_EQ(engine->get("X")->reason, "cancelled");
+  auto p = *engine->catalog().get(1);
+  EXPECT_EQ(p.consumed, 1);
+  EXPECT_EQ(p.returned, 1);
+  EXPECT_EQ(p.available, 1000);
+  expect_stock_invariant(engine->catalog());
+  expect_counters_add_up(engine->counters());
+}
+
+TEST_F(EngineTest, ShippedOrderCannotBeCancelled) {
+  start(small_config());
+  ASSERT_TRUE(submit("X", {{1, 1}}).ok());
+  ASSERT_TRUE(wait_until([&] { return completed("X"); }));
+  ASSERT_TRUE(engine->update_status("X", OrderStatus::kShipped, "").ok());
+  auto r = engine->cancel("X", "");
   EXPECT_EQ(r.error, CancelError::kIllegalTransition);
-  EXPECT_EQ(r.status, OrderStatus::kCompleted);
-  EXPECT_EQ(engine->get("X")->status, OrderStatus::kCompleted);
+  EXPECT_EQ(r.status, OrderStatus::kShipped);
   EXPECT_EQ(engine->catalog().get(1)->consumed, 1);
+  EXPECT_EQ(engine->catalog().get(1)->returned, 0);
 }
 
 TEST_F(EngineTest, OrdersOverTheLimitAreRejectedAndReleaseStock) {
@@ -348,8 +365,10 @@ TEST_F(EngineTest, CancelRacingWithWorkersEndsInExactlyOneTerminalState) {
   canceller.join();
   ASSERT_TRUE(wait_until([&] { return engine->counters().in_flight == 0; }));
   auto c = engine->counters();
-  EXPECT_EQ(c.completed + c.cancelled, kOrders);
+  EXPECT_EQ(c.count(OrderStatus::kCompleted) + c.count(OrderStatus::kCancelled), kOrders);
+  // A cancel that came after the completion gave the consumed units back.
   EXPECT_EQ(engine->catalog().get(5)->consumed, c.completed);
+  EXPECT_EQ(engine->catalog().get(5)->returned, c.completed - c.count(OrderStatus::kCompleted));
   expect_stock_invariant(engine->catalog());
   expect_counters_add_up(c);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <utility>
 
@@ -10,28 +11,67 @@ namespace {
 
 using S = OrderStatus;
 
-const S kAll[] = {S::kPending, S::kProcessing, S::kCompleted, S::kRejected, S::kCancelled};
+const S kAll[] = {S::kPending,   S::kProcessing, S::kCompleted, S::kRejected,
+                  S::kCancelled, S::kShipped,    S::kDelivered, S::kReturned};
+
+static_assert(std::size(kAll) == kOrderStatusCount);
+
+const std::set<std::pair<S, S>> kWorkerMoves = {
+    {S::kPending, S::kProcessing},
+    {S::kProcessing, S::kCompleted},
+    {S::kPending, S::kRejected},
+    {S::kProcessing, S::kRejected},
+};
+
+const std::set<std::pair<S, S>> kClientMoves = {
+    {S::kPending, S::kCancelled}, {S::kProcessing, S::kCancelled}, {S::kCompleted, S::kCancelled},
+    {S::kCompleted, S::kShipped}, {S::kShipped, S::kDelivered},    {S::kDelivered, S::kReturned},
+};
 
 TEST(OrderStatusTest, EveryPairIsLegalExactlyWhenTheLifecycleSaysSo) {
-  const std::set<std::pair<S, S>> legal = {
-      {S::kPending, S::kProcessing}, {S::kProcessing, S::kCompleted},
-      {S::kPending, S::kCancelled},  {S::kProcessing, S::kCancelled},
-      {S::kPending, S::kRejected},   {S::kProcessing, S::kRejected},
-  };
   for (S from : kAll) {
     for (S to : kAll) {
-      EXPECT_EQ(is_legal_transition(from, to), legal.count({from, to}) == 1)
+      const bool by_worker = kWorkerMoves.count({from, to}) == 1;
+      const bool by_client = kClientMoves.count({from, to}) == 1;
+      EXPECT_EQ(is_legal_transition(from, to), by_worker || by_client)
+          << status_name(from) << " -> " << status_name(to);
+      EXPECT_EQ(is_client_transition(from, to), by_client)
           << status_name(from) << " -> " << status_name(to);
     }
   }
 }
 
+TEST(OrderStatusTest, EveryPairHasTheDocumentedStockEffect) {
+  const std::map<std::pair<S, S>, StockEffect> effects = {
+      {{S::kProcessing, S::kCompleted}, StockEffect::kConsume},
+      {{S::kPending, S::kRejected}, StockEffect::kRelease},
+      {{S::kProcessing, S::kRejected}, StockEffect::kRelease},
+      {{S::kPending, S::kCancelled}, StockEffect::kRelease},
+      {{S::kProcessing, S::kCancelled}, StockEffect::kRelease},
+      {{S::kCompleted, S::kCancelled}, StockEffect::kGiveBack},
+      {{S::kDelivered, S::kReturned}, StockEffect::kGiveBack},
+  };
+  for (S from : kAll) {
+    for (S to : kAll) {
+      auto it = effects.find({from, to});
+      EXPECT_EQ(stock_effect(from, to), it == effects.end() ? StockEffect::kNone : it->second)
+          << status_name(from) << " -> " << status_name(to);
+    }
+  }
+}
+
+TEST(OrderStatusTest, ClientNextStatusesListTheClientMovesInEnumOrder) {
+  EXPECT_EQ(client_next_statuses(S::kPending), std::vector<S>{S::kCancelled});
+  EXPECT_EQ(client_next_statuses(S::kCompleted), (std::vector<S>{S::kCancelled, S::kShipped}));
+  EXPECT_EQ(client_next_statuses(S::kShipped), std::vector<S>{S::kDelivered});
+  EXPECT_EQ(client_next_statuses(S::kDelivered), std::vector<S>{S::kReturned});
+  EXPECT_TRUE(client_next_statuses(S::kReturned).empty());
+  EXPECT_TRUE(client_next_statuses(S::kCancelled).empty());
+}
+
 TEST(OrderStatusTest, TerminalStatesHaveNoWayOut) {
-  EXPECT_FALSE(is_terminal(S::kPending));
-  EXPECT_FALSE(is_terminal(S::kProcessing));
-  EXPECT_TRUE(is_terminal(S::kCompleted));
-  EXPECT_TRUE(is_terminal(S::kRejected));
-  EXPECT_TRUE(is_terminal(S::kCancelled));
+  const std::set<S> terminal = {S::kRejected, S::kCancelled, S::kReturned};
+  for (S s : kAll) EXPECT_EQ(is_terminal(s), terminal.count(s) == 1) << status_name(s);
 }
 
 TEST(OrderStatusTest, NoStateMayTransitionToItself) {
@@ -50,9 +90,22 @@ TEST(OrderStatusTest, NamesRoundTripCaseInsensitively) {
   }
   EXPECT_EQ(parse_status("completed"), S::kCompleted);
   EXPECT_EQ(parse_status("PENDING"), S::kPending);
-  EXPECT_EQ(parse_status("shipped"), std::nullopt);
+  EXPECT_EQ(parse_status("shipped"), S::kShipped);
+  EXPECT_EQ(parse_status("Delivered"), S::kDelivered);
+  EXPECT_EQ(parse_status("returned"), S::kReturned);
+  EXPECT_EQ(parse_status("ship"), std::nullopt);
   EXPECT_EQ(parse_status(""), std::nullopt);
   EXPECT_EQ(status_name(S::kProcessing), "Processing");
+}
+
+TEST(OrderStatusTest, TheSeedsOtherSpellingsParseToTheirStatus) {
+  EXPECT_EQ(parse_status("canceled"), S::kCancelled);
+  EXPECT_EQ(parse_status("Canceled"), S::kCancelled);
+  EXPECT_EQ(parse_status("cancelled"), S::kCancelled);
+  EXPECT_EQ(parse_status("confirmed"), S::kCompleted);
+  EXPECT_EQ(parse_status("CONFIRMED"), S::kCompleted);
+  EXPECT_EQ(status_name(S::kCancelled), "Cancelled");
+  EXPECT_EQ(status_name(S::kCompleted), "Completed");
 }
 
 }  // namespace

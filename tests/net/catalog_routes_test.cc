@@ -16,7 +16,7 @@ TEST_F(CatalogRoutesTest, CreateThenGetAProduct) {
                 R"({"id": 500, "name": "Premium Widget", "price": 19.99, "stock": 7})");
   ASSERT_EQ(r.status, 201u) << r.body;
   EXPECT_EQ(r.body, R"({"id":500,"name":"Premium Widget","price":19.99,"available":7,"held":0,)"
-                    R"("consumed":0,"initial":7,"restocked":0})");
+                    R"("consumed":0,"initial":7,"restocked":0,"returned":0})");
   r = get("/api/v1/products/500");
   ASSERT_EQ(r.status, 200u);
   EXPECT_EQ(r.str("name"), "Premium Widget");

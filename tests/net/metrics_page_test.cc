@@ -327,6 +327,22 @@ TEST_F(MetricsPageTest, OrderRejectedInProcessingHasItsOwnFamily) {
   }
 }
 
+TEST_F(MetricsPageTest, EveryStatusOfTheLifecycleHasAGaugeSample) {
+  ASSERT_EQ(create("s0").status, 201u);
+  ASSERT_EQ(create("s1").status, 201u);
+  ASSERT_TRUE(testing::wait_until([&] { return engine->counters().completed == 2; }));
+  ASSERT_TRUE(engine->update_status("s0", OrderStatus::kShipped, "").ok());
+  ASSERT_TRUE(engine->update_status("s1", OrderStatus::kCancelled, "").ok());
+  Page page = parse(page_of(*api));
+  EXPECT_EQ(page.find("orderd_orders")->samples.size(), kOrderStatusCount);
+  EXPECT_EQ(page.value("orderd_orders", {{"status", "Shipped"}}), 1);
+  EXPECT_EQ(page.value("orderd_orders", {{"status", "Cancelled"}}), 1);
+  EXPECT_EQ(page.value("orderd_orders", {{"status", "Delivered"}}), 0);
+  EXPECT_EQ(page.value("orderd_orders", {{"status", "Returned"}}), 0);
+  EXPECT_EQ(page.value("orderd_orders", {{"status", "Completed"}}), 0);
+  EXPECT_EQ(page.value("orderd_orders_completed_total"), 2);
+}
+
 TEST_F(MetricsPageTest, OutOfStockProductsAreCounted) {
   // Product 1 of the demo catalog has 1000 units; take them all.
   const std::vector<ItemRequest> everything = {{1, 1000}};

@@ -21,7 +21,7 @@ finished, must hold:
 - every order Completed or Rejected (resumed orders finish), each once: for
   every product consumed equals the units of its Completed orders, held those
   of Pending and Processing ones (none), every field is >= 0 and
-  initial + restocked == available + held + consumed; restocked is at least
+  initial + restocked + returned == available + held + consumed; restocked is at least
   the restocks answered 200 and at most all those sent;
 - the catalog from the journal: later starts pass other --demo-products and
   --demo-stock values on purpose, which must not seed it again.
@@ -912,10 +912,10 @@ class CrashLoop:
             for p in products:
                 pid = p["id"]
                 fields = {k: p.get(k) for k in ("available", "held", "consumed", "initial",
-                                                "restocked")}
+                                                "restocked", "returned")}
                 for k, v in fields.items():
                     check(isinstance(v, int) and v >= 0, f"product {pid}: {k} = {v!r}")
-                check(fields["initial"] + fields["restocked"] ==
+                check(fields["initial"] + fields["restocked"] + fields["returned"] ==
                       fields["available"] + fields["held"] + fields["consumed"],
                       f"product {pid}: stock invariant broken: {fields}")
                 identity = (p.get("name"), parse_cents(p.get("price")), fields["initial"])

@@ -1,5 +1,6 @@
 // Engines with traffic, for the persistence tests: a small catalog and a
-// mix of orders that end Completed, Rejected and Cancelled, with restocks.
+// mix of orders that end Completed, Rejected and Cancelled, with restocks,
+// and completed orders moved on through the rest of the lifecycle.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,10 +10,12 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "tests/engine/engine_test_util.h"
 #include "tests/support/wait_until.h"
 
 namespace orderd::persistence::testing {
 
+using orderd::testing::expect_stock_invariant;
 using orderd::testing::wait_until;
 
 inline EngineConfig small_engine_config() {
@@ -63,6 +66,32 @@ inline std::vector<DurableToken> submit_orders(Engine& engine, const std::string
     auto r = engine.submit({id, static_cast<UserId>(i % 97), items, 1000 + i}, &producer);
     tokens.push_back(r.ok() ? r.durable_token : 0);
     if (r.ok() && i % 5 == 0) engine.cancel(id, "changed my mind");
+  }
+  return tokens;
+}
+
+// Moves the Completed orders among prefix<first> ... prefix<first + count - 1>
+// on by turns: Shipped; Shipped and Delivered; through to Returned;
+// Cancelled after completing. Returns the moves' durable tokens.
+inline std::vector<DurableToken> move_completed_orders_on(Engine& engine, const std::string& prefix,
+                                                          int count, int first = 0) {
+  using S = OrderStatus;
+  static const std::vector<S> kPaths[] = {
+      {S::kShipped},
+      {S::kShipped, S::kDelivered},
+      {S::kShipped, S::kDelivered, S::kReturned},
+      {S::kCancelled},
+  };
+  std::vector<DurableToken> tokens;
+  for (int i = first; i < first + count; ++i) {
+    const std::string id = prefix + std::to_string(i);
+    auto order = engine.get(id);
+    if (!order || order->status != S::kCompleted) continue;
+    for (S to : kPaths[i % 4]) {
+      auto r = engine.update_status(id, to, to == S::kReturned ? "did not fit" : "");
+      EXPECT_TRUE(r.ok()) << id << " -> " << status_name(to);
+      tokens.push_back(r.durable_token);
+    }
   }
   return tokens;
 }

@@ -41,6 +41,15 @@ TEST(JournalFormatTest, NewerVersionIsRefused) {
   EXPECT_EQ(decode_file_header({buf, sizeof buf}, &h), FileHeaderError::kNewerVersion);
 }
 
+TEST(JournalFormatTest, TheExtendedLifecycleIsVersionTwoAndVersionOneStillDecodes) {
+  EXPECT_EQ(kFormatVersion, 2u);
+  char buf[kFileHeaderSize];
+  encode_file_header({FileKind::kSnapshot, 1, 7}, buf);
+  FileHeader h;
+  ASSERT_EQ(decode_file_header({buf, sizeof buf}, &h), FileHeaderError::kNone);
+  EXPECT_EQ(h.version, 1u);
+}
+
 TEST(JournalFormatTest, RecordHeaderRoundTripsWithTheLayoutOfTheDiagram) {
   std::string out;
   append_record(&out, RecordType::kProductRestocked, 0x0102030405060708ull, "payload");

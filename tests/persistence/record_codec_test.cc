@@ -41,6 +41,45 @@ TEST(RecordCodecTest, OrderRoundTripsWithEveryField) {
   expect_same(decoded, full_order());
 }
 
+TEST(RecordCodecTest, ReturnedOrderRoundTripsWithEveryLifecycleTimestamp) {
+  OrderSnapshot o = full_order();
+  o.status = OrderStatus::kReturned;
+  o.at = {1000, 2000, 3000, 0, 0, 4000, 5000, 6000};
+  o.reason = "did not fit";
+  std::string payload;
+  encode_order(o, &payload);
+  OrderSnapshot decoded;
+  ASSERT_TRUE(decode_order(payload, &decoded));
+  expect_same(decoded, o);
+}
+
+TEST(RecordCodecTest, StatusChangesAfterCompletionCarryTheirStatusAndTimestamp) {
+  Order order;
+  order.client_id = "late";
+  order.items = {{1, 2, 111}};
+  order.catalog_subtotal = 222;
+  order.reason = "did not fit";
+  const std::pair<OrderStatus, const char*> kMoves[] = {
+      {OrderStatus::kShipped, ""},
+      {OrderStatus::kDelivered, ""},
+      {OrderStatus::kReturned, "did not fit"},
+  };
+  Micros at = 100;
+  for (auto [status, reason] : kMoves) {
+    order.status = status;
+    order.at[timestamp_index(reached_at(status))] = ++at;
+    std::string payload;
+    encode_status_change(order, &payload);
+    OrderTransition t;
+    std::vector<Cents> prices;
+    ASSERT_TRUE(decode_status_change(payload, &t, &prices)) << status_name(status);
+    EXPECT_EQ(t.to, status);
+    EXPECT_EQ(t.at, at);
+    EXPECT_FALSE(t.priced) << "prices are fixed at completion";
+    EXPECT_EQ(t.reason, reason);
+  }
+}
+
 TEST(RecordCodecTest, UnpricedPendingOrderRoundTripsCompactly) {
   OrderSnapshot o;
   o.seq = 1;
@@ -96,7 +135,7 @@ TEST(RecordCodecTest, OutOfRangeValuesFailToDecode) {
   OrderSnapshot o;
   EXPECT_FALSE(decode_order(bad, &o));
   bad = payload;
-  bad[status_at + 1] = static_cast<char>(0xE0);  // timestamp mask beyond the five instants
+  bad[status_at + 1] = static_cast<char>(0xFF);  // more timestamps than the payload holds
   EXPECT_FALSE(decode_order(bad, &o));
 }
 

@@ -40,8 +40,8 @@ struct RecoveryTest : ::testing::Test {
   // `commit_each`, every order is committed before the next is submitted,
   // so the journal holds many small batches (and, with small segments,
   // many segments).
-  std::uint64_t run_engine(int orders, JournalWriterOptions options = {},
-                           bool commit_each = false) {
+  std::uint64_t run_engine(int orders, JournalWriterOptions options = {}, bool commit_each = false,
+                           bool move_on = false) {
     EngineConfig config = testing::small_engine_config();
     std::unique_ptr<JournalWriter> journal;
     EXPECT_TRUE(JournalWriter::open(fs, dir.path(), next_seq, options, &journal).ok());
@@ -59,9 +59,11 @@ struct RecoveryTest : ::testing::Test {
       testing::submit_orders(engine, "o", orders);
     }
     EXPECT_TRUE(testing::wait_until_quiet(engine));
+    if (move_on) testing::move_completed_orders_on(engine, "o", orders);
     engine.stop();
     EXPECT_TRUE(journal->close().ok());
     next_seq = journal->next_seq();
+    live_products = engine.catalog().list(0, engine.catalog().capacity());
     return engine.state_digest();
   }
 
@@ -83,6 +85,7 @@ struct RecoveryTest : ::testing::Test {
   testing::TempDir dir;
   testing::FaultInjectionFileSystem fs;
   std::uint64_t next_seq = 1;
+  std::vector<ProductInfo> live_products;  // the last run's catalog at shutdown
   Reports reports;
 };
 
@@ -106,6 +109,48 @@ TEST_F(RecoveryTest, JournalReplayReproducesTheLiveState) {
   EXPECT_EQ(result.next_seq, next_seq);
   EXPECT_EQ(result.records_replayed, result.last_seq);
   EXPECT_EQ(result.resumed_orders, 0u);
+}
+
+TEST_F(RecoveryTest, ShippedDeliveredReturnedAndLateCancelsReplayToTheLiveStateAndStock) {
+  const std::uint64_t live = run_engine(1000, {}, false, /*move_on=*/true);
+  Engine engine(testing::small_engine_config());
+  RecoveryResult result;
+  ASSERT_TRUE(recover_into(engine, &result).ok());
+  EXPECT_EQ(engine.state_digest(), live);
+  auto c = engine.counters();
+  EXPECT_GT(c.count(OrderStatus::kShipped), 0);
+  EXPECT_GT(c.count(OrderStatus::kDelivered), 0);
+  EXPECT_GT(c.count(OrderStatus::kReturned), 0);
+  const auto recovered = engine.catalog().list(0, engine.catalog().capacity());
+  ASSERT_EQ(recovered.size(), live_products.size());
+  std::int64_t returned = 0;
+  for (std::size_t i = 0; i < recovered.size(); ++i) {
+    const ProductInfo &a = recovered[i], &b = live_products[i];
+    EXPECT_EQ(a.available, b.available) << a.id;
+    EXPECT_EQ(a.held, b.held) << a.id;
+    EXPECT_EQ(a.consumed, b.consumed) << a.id;
+    EXPECT_EQ(a.returned, b.returned) << a.id;
+    testing::expect_stock_invariant(a);
+    returned += a.returned;
+  }
+  EXPECT_GT(returned, 0);
+}
+
+TEST_F(RecoveryTest, ADataDirectoryOfFormatVersionOneIsReadAsItIs) {
+  const std::uint64_t live = run_engine(300);
+  for (const DataFile& segment : segments()) {
+    const std::string path = dir.file(segment.name);
+    std::string contents = testing::read_whole(path);
+    format::FileHeader header;
+    ASSERT_EQ(format::decode_file_header(contents, &header), format::FileHeaderError::kNone);
+    header.version = 1;
+    format::encode_file_header(header, contents.data());
+    testing::write_whole(path, contents);
+  }
+  Engine engine(testing::small_engine_config());
+  RecoveryResult result;
+  ASSERT_TRUE(recover_into(engine, &result).ok());
+  EXPECT_EQ(engine.state_digest(), live);
 }
 
 TEST_F(RecoveryTest, TruncatedTrailingRecordIsCutAtEveryByteOffset) {

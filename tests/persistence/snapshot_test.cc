@@ -117,6 +117,31 @@ TEST_F(SnapshotTest, FuzzySnapshotUnderTrafficPlusReplayEqualsTheLiveState) {
   }
 }
 
+TEST_F(SnapshotTest, SnapshotAndReplayKeepTheLaterLifecycleAndReturnedStock) {
+  testing::submit_orders(*engine, "o", 800);
+  ASSERT_TRUE(testing::wait_until_quiet(*engine));
+  testing::move_completed_orders_on(*engine, "o", 400);
+  SnapshotInfo info;
+  ASSERT_TRUE(write_snapshot(fs, dir.path(), *engine, *journal, &info).ok());
+  Engine loaded(testing::small_engine_config());
+  ASSERT_TRUE(load_snapshot(testing::read_whole(dir.file(info.file)), loaded).ok());
+  EXPECT_EQ(loaded.state_digest(), engine->state_digest()) << "the snapshot alone";
+
+  testing::move_completed_orders_on(*engine, "o", 400, 400);  // replayed from the journal
+  stop();
+  auto recovered = recover_fresh();
+  EXPECT_EQ(recovered->state_digest(), engine->state_digest());
+  std::int64_t returned = 0;
+  for (ProductId id = 1; id <= testing::kProducts; ++id) {
+    const ProductInfo a = *recovered->catalog().get(id), b = *engine->catalog().get(id);
+    EXPECT_EQ(a.returned, b.returned) << id;
+    EXPECT_EQ(a.available, b.available) << id;
+    testing::expect_stock_invariant(a);
+    returned += a.returned;
+  }
+  EXPECT_GT(returned, 0);
+}
+
 TEST_F(SnapshotTest, WriteRateCapStretchesTheSnapshot) {
   testing::submit_orders(*engine, "o", 300);
   ASSERT_TRUE(testing::wait_until_quiet(*engine));
