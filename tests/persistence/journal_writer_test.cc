@@ -51,7 +51,7 @@ TEST_F(JournalWriterTest, AppendsFromManyThreadsAreNumberedAndWrittenInOrder) {
   ASSERT_TRUE(journal->close().ok());
 
   auto records = testing::read_journal(dir.path());
-  ASSERT_EQ(records.size(), std::size_t{kThreads * kPerThread});
+  ASSERT_EQ(records.size(), std::size_t{kThreads} * kPerThread);
   std::map<int, int> next_of_thread;
   for (std::size_t i = 0; i < records.size(); ++i) {
     EXPECT_EQ(records[i].seq, i + 1);
@@ -77,9 +77,9 @@ TEST_F(JournalWriterTest, GroupCommitSyncsOncePerBatchNotPerRecord) {
     });
   }
   for (auto& t : threads) t.join();
-  ASSERT_TRUE(journal->wait_committed(kThreads * kPerThread).ok());
+  ASSERT_TRUE(journal->wait_committed(std::uint64_t{kThreads} * kPerThread).ok());
   JournalStats stats = journal->stats();
-  EXPECT_EQ(stats.records, std::uint64_t{kThreads * kPerThread});
+  EXPECT_EQ(stats.records, std::uint64_t{kThreads} * kPerThread);
   EXPECT_EQ(stats.synced_seq, stats.records) << "always: committed means synced";
   EXPECT_LT(stats.fsyncs, stats.records);
   EXPECT_GT(stats.records_per_fsync(), 1.0);
