@@ -280,7 +280,7 @@ constexpr ProductId kProducts = 1000;
 EngineConfig big_engine_config() {
   EngineConfig c;
   c.workers = 2;
-  c.capacity = 2 * kMillion;
+  c.capacity = std::size_t{2} * kMillion;
   return c;
 }
 
