@@ -42,7 +42,7 @@ TEST(LatencyHistogramTest, CountsAndSumsAcrossThreads) {
   EXPECT_EQ(s.count, 8000u);
   EXPECT_EQ(s.counts[0], 4000u);
   EXPECT_EQ(s.counts.back(), 4000u);
-  EXPECT_EQ(s.sum, 4000 * 5 + Micros{4000} * 20'000'000);
+  EXPECT_EQ(s.sum, Micros{4000} * 5 + Micros{4000} * 20'000'000);
 }
 
 }  // namespace
