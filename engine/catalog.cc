@@ -26,6 +26,7 @@ Catalog::~Catalog() = default;
 Catalog::Product::Product(ProductInfo info)
     : id(info.id),
       name(std::move(info.name)),
+      sku(std::move(info.sku)),
       price(info.price),
       available(info.available),
       initial(info.initial),
@@ -42,16 +43,19 @@ Catalog::Product* Catalog::find(ProductId id) const {
   }
 }
 
-AddProductResult Catalog::add(ProductId id, std::string name, Cents price, std::int64_t stock) {
+AddProductResult Catalog::add(ProductId id, std::string name, Cents price, std::int64_t stock,
+                              std::string sku) {
   if (price < 0 || price > kMaxPrice || stock < 0 || stock > kMaxStock) {
     return AddProductResult::kInvalid;
   }
   MutexLock guard(insert_mutex_);
   if (find(id) != nullptr) return AddProductResult::kAlreadyExists;
+  if (!sku.empty() && by_sku_.contains(sku)) return AddProductResult::kSkuTaken;
   if (owned_.size() >= max_products_) return AddProductResult::kCatalogFull;
   ProductInfo info;
   info.id = id;
   info.name = std::move(name);
+  info.sku = std::move(sku);
   info.price = price;
   info.available = stock;
   info.initial = stock;
@@ -69,6 +73,7 @@ AddProductResult Catalog::restore(const ProductInfo& info) {
   if (info.price < 0 || info.price > kMaxPrice) return AddProductResult::kInvalid;
   MutexLock guard(insert_mutex_);
   if (find(info.id) != nullptr) return AddProductResult::kAlreadyExists;
+  if (!info.sku.empty() && by_sku_.contains(info.sku)) return AddProductResult::kSkuTaken;
   if (owned_.size() >= max_products_) return AddProductResult::kCatalogFull;
   publish_locked(std::make_unique<Product>(info));
   return AddProductResult::kAdded;
@@ -78,6 +83,7 @@ void Catalog::publish_locked(std::unique_ptr<Product> product) {
   Product* raw = product.get();
   owned_.push_back(std::move(product));
   by_id_.emplace(raw->id, raw);
+  if (!raw->sku.empty()) by_sku_.emplace(raw->sku, raw->id);
   std::size_t i = hash_product(raw->id) & mask_;
   while (table_[i].load(std::memory_order_relaxed) != nullptr) i = (i + 1) & mask_;
   table_[i].store(raw, std::memory_order_release);
@@ -120,10 +126,18 @@ void Catalog::take(std::span<const OrderItem> items) {
   }
 }
 
+std::optional<ProductId> Catalog::find_sku(std::string_view sku) const {
+  MutexLock guard(insert_mutex_);
+  auto it = by_sku_.find(std::string(sku));
+  if (it == by_sku_.end()) return std::nullopt;
+  return it->second;
+}
+
 ProductInfo Catalog::info_of(const Product& p) const {
   ProductInfo info;
   info.id = p.id;
   info.name = p.name;
+  info.sku = p.sku;
   info.price = p.price.load(std::memory_order_relaxed);
   MutexLock guard(p.lock);
   info.available = p.available;
@@ -231,6 +245,12 @@ void Catalog::give_back(std::span<const OrderItem> items) {
     p->available += item.quantity;
     p->returned += item.quantity;
   }
+}
+
+std::optional<Cents> Catalog::price_of(ProductId id) const {
+  const Product* p = find(id);
+  if (p == nullptr) return std::nullopt;
+  return p->price.load(std::memory_order_relaxed);
 }
 
 void Catalog::fill_prices(std::span<OrderItem> items) const {

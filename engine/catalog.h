@@ -19,6 +19,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/mutex.h"
@@ -42,6 +44,7 @@ struct ProductInfo {
   std::int64_t held = 0;
   std::int64_t consumed = 0;
   std::int64_t returned = 0;
+  std::string sku;  // a string id such as "prod_456", unique; may be empty
 };
 
 // One product whose stock could not cover an order.
@@ -52,7 +55,7 @@ struct StockIssue {
   bool unknown_product = false;
 };
 
-enum class AddProductResult { kAdded, kAlreadyExists, kCatalogFull, kInvalid };
+enum class AddProductResult { kAdded, kAlreadyExists, kSkuTaken, kCatalogFull, kInvalid };
 enum class RestockResult { kRestocked, kUnknownProduct, kInvalid };
 
 class Catalog {
@@ -70,10 +73,14 @@ class Catalog {
   std::size_t capacity() const { return max_products_; }
   std::size_t size() const { return count_.load(std::memory_order_acquire); }
 
-  AddProductResult add(ProductId id, std::string name, Cents price, std::int64_t stock);
+  AddProductResult add(ProductId id, std::string name, Cents price, std::int64_t stock,
+                       std::string sku = {});
   RestockResult restock(ProductId id, std::int64_t quantity);
   std::optional<ProductInfo> get(ProductId id) const;
   bool contains(ProductId id) const { return find(id) != nullptr; }
+  // The product with this SKU. Takes the insert lock: for managed orders and
+  // lookups, not the plain order hot path, which names products by id.
+  std::optional<ProductId> find_sku(std::string_view sku) const EXCLUDES(insert_mutex_);
 
   // Products with id > `after`, ascending, at most `limit`.
   std::vector<ProductInfo> list(ProductId after, std::size_t limit) const;
@@ -91,6 +98,8 @@ class Catalog {
   // Puts a completed order's consumed units back into `available`, adding
   // them to `returned` (a return, or cancelling a Completed order).
   void give_back(std::span<const OrderItem> items);
+  // The product's current price; nullopt if it does not exist.
+  std::optional<Cents> price_of(ProductId id) const;
   // Fills each item's unit_price with the current catalog price.
   void fill_prices(std::span<OrderItem> items) const;
 
@@ -117,6 +126,7 @@ class Catalog {
 
     const ProductId id;
     const std::string name;
+    const std::string sku;
     std::atomic<Cents> price{0};
     mutable SpinLock lock;  // taken after insert_mutex_, if both are
     std::int64_t available GUARDED_BY(lock) = 0;
@@ -140,6 +150,7 @@ class Catalog {
 
   mutable Mutex insert_mutex_;  // serializes inserts; lookups never take it
   std::map<ProductId, Product*> by_id_ GUARDED_BY(insert_mutex_);  // ordered index for paging
+  std::unordered_map<std::string, ProductId> by_sku_ GUARDED_BY(insert_mutex_);
   std::vector<std::unique_ptr<Product>> owned_ GUARDED_BY(insert_mutex_);
 };
 

@@ -7,6 +7,7 @@
 
 #include "base/mutex.h"
 #include "base/random.h"
+#include "engine/order_number.h"
 #include "engine/pricing.h"
 #include "engine/state_digest.h"
 
@@ -57,10 +58,11 @@ struct Timer {
 
 struct SubmitScratch {
   std::vector<OrderItem> items;
+  std::vector<Cents> expected_prices;  // per normalized item; -1: none given
+  std::string client_id;
 };
 
 std::string_view validate(const OrderRequest& r, const EngineConfig& config) {
-  if (r.client_id.empty()) return "order_id must not be empty";
   if (r.client_id.size() > config.max_client_id_length) return "order_id is too long";
   if (r.items.empty()) return "an order needs at least one item";
   if (r.items.size() > config.max_items_per_order) return "too many items in one order";
@@ -69,8 +71,45 @@ std::string_view validate(const OrderRequest& r, const EngineConfig& config) {
   for (const auto& item : r.items) {
     if (item.quantity == 0) return "item quantities must be positive";
     if (item.quantity > kMaxQuantityPerItem) return "item quantity is too large";
+    if (item.expected_price > Catalog::kMaxPrice) return "unit_price is too large";
+  }
+  if (r.details != nullptr) {
+    const OrderDetails& d = *r.details;
+    if (d.tax < 0 || d.shipping < 0) return "tax and shipping amounts must not be negative";
+    if (d.tax > kMaxClientTotal || d.shipping > kMaxClientTotal) return "amount is too large";
   }
   return {};
+}
+
+// A new order with everything it is accepted with. Not yet visible to any
+// other thread, so its guarded fields need no lock.
+std::unique_ptr<Order> make_order(OrderSeq seq, std::string_view client_id,
+                                  const OrderRequest& request, std::span<const OrderItem> items,
+                                  Micros now) NO_THREAD_SAFETY_ANALYSIS {
+  auto order =
+      std::make_unique<Order>(seq, client_id, request.user_id, request.client_total, items, now);
+  if (request.details != nullptr) {
+    order->extras = std::make_unique<OrderExtras>();
+    order->extras->details = *request.details;
+    Price price = price_items(order->items);
+    order->catalog_subtotal = price.subtotal;
+    order->discount = price.discount;
+  }
+  return order;
+}
+
+// Prices a managed order's items now and checks them against the prices
+// the client expected. Unknown products are left for the stock check.
+void price_at_acceptance(const Catalog& catalog, std::span<OrderItem> items,
+                         std::span<const Cents> expected, std::vector<PriceIssue>& issues) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto product = catalog.price_of(items[i].product_id);
+    if (!product) continue;
+    items[i].unit_price = *product;
+    if (expected[i] >= 0 && expected[i] != *product) {
+      issues.push_back({items[i].product_id, expected[i], *product});
+    }
+  }
 }
 
 // Stores a new order; nullptr if its client id exists. With a sink, the
@@ -93,24 +132,38 @@ Order* store_new_order(OrderStore& orders, std::unique_ptr<Order> order, EventSi
 }
 
 // Merges repeated product ids and sorts by id, the order in which stock
-// locks are taken. Returns false if a merged quantity is too large.
-bool normalize_items(std::span<const ItemRequest> in, std::vector<OrderItem>& out) {
+// locks are taken; collects the expected prices alongside when any is given
+// (the unit_price field carries them while sorting).
+std::string_view normalize_items(std::span<const ItemRequest> in, std::vector<OrderItem>& out,
+                                 std::vector<Cents>& expected) {
   out.clear();
-  for (const auto& item : in) out.push_back({item.product_id, item.quantity, 0});
+  expected.clear();
+  bool any_expected = false;
+  for (const auto& item : in) {
+    out.push_back({item.product_id, item.quantity, item.expected_price});
+    any_expected |= item.expected_price >= 0;
+  }
   std::sort(out.begin(), out.end(),
             [](const OrderItem& a, const OrderItem& b) { return a.product_id < b.product_id; });
   std::size_t w = 0;
   for (std::size_t r = 0; r < out.size(); ++r) {
     if (w > 0 && out[w - 1].product_id == out[r].product_id) {
       std::uint64_t q = std::uint64_t{out[w - 1].quantity} + out[r].quantity;
-      if (q > kMaxQuantityPerItem) return false;
+      if (q > kMaxQuantityPerItem) return "item quantity is too large";
+      if (out[w - 1].unit_price != out[r].unit_price) {
+        return "a product listed twice must have the same unit_price";
+      }
       out[w - 1].quantity = static_cast<std::uint32_t>(q);
     } else {
       out[w++] = out[r];
     }
   }
   out.resize(w);
-  return true;
+  for (auto& item : out) {
+    if (any_expected) expected.push_back(item.unit_price);
+    item.unit_price = 0;
+  }
+  return {};
 }
 
 }  // namespace
@@ -157,7 +210,8 @@ Engine::Producer Engine::make_producer() {
 }
 
 SubmitResult Engine::refuse(SubmitError error, std::string message) {
-  Counter c = error == SubmitError::kInvalid     ? kRefusedInvalid
+  Counter c = error == SubmitError::kInvalid || error == SubmitError::kPriceMismatch
+                  ? kRefusedInvalid
               : error == SubmitError::kDuplicate ? kRefusedDuplicate
               : error == SubmitError::kStock     ? kRefusedStock
                                                  : kRefusedCapacity;
@@ -175,8 +229,12 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
     return refuse(SubmitError::kInvalid, std::string(problem));
   }
   thread_local SubmitScratch scratch;
-  if (!normalize_items(request.items, scratch.items)) {
-    return refuse(SubmitError::kInvalid, "item quantity is too large");
+  if (auto problem = normalize_items(request.items, scratch.items, scratch.expected_prices);
+      !problem.empty()) {
+    return refuse(SubmitError::kInvalid, std::string(problem));
+  }
+  if (request.details == nullptr && !scratch.expected_prices.empty()) {
+    return refuse(SubmitError::kInvalid, "only managed orders are checked against unit prices");
   }
   // A retried order that was already accepted is told so, whatever else
   // would refuse it now; checked only on refusal paths to keep acceptance fast.
@@ -190,6 +248,17 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
     return refuse(SubmitError::kAtCapacity, "too many orders in flight, retry later");
   }
   SubmitResult result;
+  if (request.details != nullptr) {
+    scratch.expected_prices.resize(scratch.items.size(), -1);
+    price_at_acceptance(catalog_, scratch.items, scratch.expected_prices, result.price_issues);
+    if (!result.price_issues.empty()) {
+      in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+      auto refused =
+          refuse(SubmitError::kPriceMismatch, "unit_price differs from the catalog price");
+      refused.price_issues = std::move(result.price_issues);
+      return refused;
+    }
+  }
   if (!catalog_.reserve(scratch.items, &result.stock_issues)) {
     in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     if (orders_.find(request.client_id) != nullptr) return duplicate();
@@ -201,17 +270,28 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
     return refused;
   }
 
-  const OrderSeq seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
   Micros now = wall_clock_micros();
-  auto order = std::make_unique<Order>(seq, request.client_id, request.user_id,
-                                       request.client_total, scratch.items, now);
-  Order* stored = store_new_order(orders_, std::move(order), sink_.load(std::memory_order_acquire),
-                                  &result.durable_token);
+  if (request.user_id != 0) customers_.ensure(request.user_id, now);
+  Order* stored = nullptr;
+  // An assigned id that a client already chose is skipped for the next one.
+  for (int attempt = 0; stored == nullptr && attempt < 8; ++attempt) {
+    const OrderSeq seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
+    std::string_view client_id = request.client_id;
+    if (client_id.empty()) {
+      scratch.client_id.assign("order_");
+      scratch.client_id.append(std::to_string(seq));
+      client_id = scratch.client_id;
+    }
+    stored = store_new_order(orders_, make_order(seq, client_id, request, scratch.items, now),
+                             sink_.load(std::memory_order_acquire), &result.durable_token);
+    if (!request.client_id.empty()) break;
+  }
   if (stored == nullptr) {
     catalog_.release(scratch.items);
     in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     return duplicate();
   }
+  if (request.client_id.empty()) result.client_id = stored->client_id;
   counters_.add(kAccepted, 1);
   counters_.add(kStatusBase + status_index(OrderStatus::kPending), 1);
   result.seq = stored->seq;
@@ -224,10 +304,30 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
   return result;
 }
 
-std::optional<OrderSnapshot> Engine::get(std::string_view client_id) const {
-  const Order* order = orders_.find(client_id);
+Order* Engine::find(OrderKey key) const {
+  return key.client_id.empty() ? orders_.find_seq(key.seq) : orders_.find(key.client_id);
+}
+
+std::optional<OrderSnapshot> Engine::get(OrderKey key) const {
+  const Order* order = find(key);
   if (order == nullptr) return std::nullopt;
   return order->snapshot();
+}
+
+std::optional<OrderSnapshot> Engine::find_by_number(std::string_view number) const {
+  auto seq = order_number_seq(number);
+  if (!seq) return std::nullopt;
+  const Order* order = orders_.find_seq(*seq);
+  if (order == nullptr) return std::nullopt;
+  OrderSnapshot s = order->snapshot();
+  std::string own = format_order_number(s.seq, s.timestamp(OrderTimestamp::kCreated));
+  if (own.size() != number.size()) return std::nullopt;
+  for (std::size_t i = 0; i < own.size(); ++i) {
+    char c = number[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != own[i]) return std::nullopt;
+  }
+  return s;
 }
 
 void Engine::record_move(OrderStatus from, OrderStatus to, Order& order, Micros now) {
@@ -278,21 +378,38 @@ std::string_view default_reason(OrderStatus s) {
 
 }  // namespace
 
-StatusUpdateResult Engine::update_status(std::string_view client_id, OrderStatus to,
-                                         std::string_view reason) {
+void Engine::log_note(Order& order, OrderChange change, std::string_view note, Micros at) {
+  auto& notes = order.extras_locked().notes;
+  notes.push_back({at, 0, change, order.status.load(std::memory_order_relaxed), std::string(note)});
+  // After the change and its note: the version it produced.
+  notes.back().version = order.version_locked();
+}
+
+StatusUpdateResult Engine::update_status(OrderKey key, const StatusChange& change) {
   StatusUpdateResult result;
   if (refusing_writes()) {
     result.error = StatusUpdateError::kUnavailable;
     return result;
   }
-  Order* order = orders_.find(client_id);
+  Order* order = find(key);
   if (order == nullptr) {
     result.error = StatusUpdateError::kNotFound;
     return result;
   }
+  const OrderStatus to = change.to;
   MutexLock guard(order->lock);
   const OrderStatus from = order->status.load(std::memory_order_relaxed);
   result.status = from;
+  result.version = order->version_locked();
+  if (change.expected_version != 0 && change.expected_version != result.version) {
+    result.error = StatusUpdateError::kVersionMismatch;
+    return result;
+  }
+  if (change.only_from && from != *change.only_from) {
+    result.error = StatusUpdateError::kIllegalTransition;
+    result.allowed = client_next_statuses(from);
+    return result;
+  }
   if (from == to) {
     result.error = StatusUpdateError::kUnchanged;
     return result;
@@ -302,18 +419,32 @@ StatusUpdateResult Engine::update_status(std::string_view client_id, OrderStatus
     result.allowed = client_next_statuses(from);
     return result;
   }
-  settle_stock_locked(*order, to);
+  // Cancelled and Returned keep their note as the order's reason, so the
+  // log and the reason always agree (and replay from either alone).
+  const std::string_view note =
+      keeps_reason(to) && change.note.empty() ? default_reason(to) : change.note;
   const Micros now = wall_clock_micros();
-  order->at[timestamp_index(reached_at(to))] = now;
-  if (keeps_reason(to)) order->reason.assign(reason.empty() ? default_reason(to) : reason);
-  record_move(from, to, *order, now);
-  result.status = to;
-  result.durable_token = report_status_change(*order, from);
+  if (to == OrderStatus::kCompleted) {
+    if (from == OrderStatus::kPending) {
+      order->at[timestamp_index(OrderTimestamp::kProcessingStarted)] = now;
+      record_move(OrderStatus::kPending, OrderStatus::kProcessing, *order, now);
+      report_status_change(*order, OrderStatus::kPending);
+    }
+    result.durable_token = complete_locked(*order, now, &note);
+  } else {
+    settle_stock_locked(*order, to);
+    order->at[timestamp_index(reached_at(to))] = now;
+    if (keeps_reason(to)) order->reason.assign(note);
+    record_move(from, to, *order, now);
+    result.durable_token = report_client_move(*order, from, note, now);
+  }
+  result.status = order->status.load(std::memory_order_relaxed);
+  result.version = order->version_locked();
   return result;
 }
 
-CancelResult Engine::cancel(std::string_view client_id, std::string_view reason) {
-  StatusUpdateResult r = update_status(client_id, OrderStatus::kCancelled, reason);
+CancelResult Engine::cancel(OrderKey key, std::string_view reason) {
+  StatusUpdateResult r = update_status(key, OrderStatus::kCancelled, reason);
   switch (r.error) {
     case StatusUpdateError::kNone:
       return {CancelError::kNone, r.status, r.durable_token};
@@ -323,14 +454,69 @@ CancelResult Engine::cancel(std::string_view client_id, std::string_view reason)
       return {CancelError::kUnavailable, OrderStatus::kPending};
     case StatusUpdateError::kUnchanged:  // a second cancel is refused, as it always was
     case StatusUpdateError::kIllegalTransition:
+    case StatusUpdateError::kVersionMismatch:
+    case StatusUpdateError::kNotEditable:
       break;
   }
   return {CancelError::kIllegalTransition, r.status};
 }
 
+StatusUpdateResult Engine::update_details(OrderKey key, const OrderDetails& details,
+                                          std::string_view note, std::uint32_t expected_version) {
+  StatusUpdateResult result;
+  if (refusing_writes()) {
+    result.error = StatusUpdateError::kUnavailable;
+    return result;
+  }
+  Order* order = find(key);
+  if (order == nullptr) {
+    result.error = StatusUpdateError::kNotFound;
+    return result;
+  }
+  MutexLock guard(order->lock);
+  const OrderStatus status = order->status.load(std::memory_order_relaxed);
+  result.status = status;
+  result.version = order->version_locked();
+  if (expected_version != 0 && expected_version != result.version) {
+    result.error = StatusUpdateError::kVersionMismatch;
+    return result;
+  }
+  const OrderDetails current = order->has_details() ? *order->extras->details : OrderDetails{};
+  if (details == current) {
+    result.error = StatusUpdateError::kUnchanged;
+    return result;
+  }
+  const bool shipped = order->at[timestamp_index(OrderTimestamp::kShipped)] != 0;
+  if (details.tax != current.tax || details.shipping != current.shipping ||
+      details.currency != current.currency ||
+      (shipped && details.shipping_address != current.shipping_address)) {
+    result.error = StatusUpdateError::kNotEditable;
+    return result;
+  }
+  order->extras_locked().details = details;
+  log_note(*order, OrderChange::kUpdated, note, wall_clock_micros());
+  result.version = order->version_locked();
+  if (EventSink* sink = sink_.load(std::memory_order_acquire)) {
+    result.durable_token = sink->order_updated(*order);
+  }
+  return result;
+}
+
+std::optional<AddCustomerResult> Engine::register_customer(CustomerInfo customer) {
+  if (refusing_writes()) return std::nullopt;
+  return customers_.add(std::move(customer));
+}
+
 DurableToken Engine::report_status_change(const Order& order, OrderStatus from) {
   EventSink* sink = sink_.load(std::memory_order_acquire);
-  return sink != nullptr ? sink->order_status_changed(order, from) : 0;
+  return sink != nullptr ? sink->order_status_changed(order, from, false) : 0;
+}
+
+DurableToken Engine::report_client_move(Order& order, OrderStatus from, std::string_view note,
+                                        Micros at) {
+  log_note(order, OrderChange::kStatus, note, at);
+  EventSink* sink = sink_.load(std::memory_order_acquire);
+  return sink != nullptr ? sink->order_status_changed(order, from, true) : 0;
 }
 
 bool Engine::begin_processing_locked(Order& order, Micros now) {
@@ -348,24 +534,32 @@ bool Engine::begin_processing_locked(Order& order, Micros now) {
 
 void Engine::finish_processing_locked(Order& order) {
   if (order.status.load(std::memory_order_relaxed) != OrderStatus::kProcessing) return;
-  catalog_.fill_prices(order.items);
-  Price price = price_items(order.items);
-  order.catalog_subtotal = price.subtotal;
-  order.discount = price.discount;
-  Micros now = wall_clock_micros();
-  if (config_.max_order_total > 0 && price.total() > config_.max_order_total) {
+  complete_locked(order, wall_clock_micros(), nullptr);
+}
+
+DurableToken Engine::complete_locked(Order& order, Micros now, const std::string_view* note) {
+  // Managed orders keep the prices they were accepted at.
+  if (!order.has_details()) {
+    catalog_.fill_prices(order.items);
+    Price price = price_items(order.items);
+    order.catalog_subtotal = price.subtotal;
+    order.discount = price.discount;
+  }
+  OrderStatus to = OrderStatus::kCompleted;
+  if (config_.max_order_total > 0 &&
+      order.catalog_subtotal - order.discount > config_.max_order_total) {
+    to = OrderStatus::kRejected;
     catalog_.release(order.items);
     order.at[static_cast<std::size_t>(OrderTimestamp::kRejected)] = now;
     order.reason = "order total exceeds the limit per order";
-    record_move(OrderStatus::kProcessing, OrderStatus::kRejected, order, now);
-    report_status_change(order, OrderStatus::kProcessing);
-    return;
+  } else {
+    catalog_.consume(order.items);
+    order.at[static_cast<std::size_t>(OrderTimestamp::kCompleted)] = now;
+    record_completion_latency(order, now);
   }
-  catalog_.consume(order.items);
-  order.at[static_cast<std::size_t>(OrderTimestamp::kCompleted)] = now;
-  record_completion_latency(order, now);
-  record_move(OrderStatus::kProcessing, OrderStatus::kCompleted, order, now);
-  report_status_change(order, OrderStatus::kProcessing);
+  record_move(OrderStatus::kProcessing, to, order, now);
+  if (note != nullptr) return report_client_move(order, OrderStatus::kProcessing, *note, now);
+  return report_status_change(order, OrderStatus::kProcessing);
 }
 
 // Here rather than in record_move, which recovery also runs: replayed
@@ -488,6 +682,8 @@ std::string_view submit_error_name(SubmitError e) {
       return "stock";
     case SubmitError::kAtCapacity:
       return "capacity";
+    case SubmitError::kPriceMismatch:
+      return "price";
     case SubmitError::kStopped:
       return "stopped";
     case SubmitError::kUnavailable:
@@ -499,6 +695,7 @@ std::string_view submit_error_name(SubmitError e) {
 void Engine::set_event_sink(EventSink* sink) {
   sink_.store(sink, std::memory_order_release);
   catalog_.set_event_sink(sink);
+  customers_.set_event_sink(sink);
 }
 
 void Engine::refuse_writes(std::string reason) {
@@ -521,6 +718,8 @@ RestoreResult Engine::restore_product(const ProductInfo& product) {
       return RestoreResult::kApplied;
     case AddProductResult::kAlreadyExists:
       return RestoreResult::kAlreadyApplied;
+    case AddProductResult::kSkuTaken:
+      return RestoreResult::kInconsistent;
     case AddProductResult::kCatalogFull:
     case AddProductResult::kInvalid:
       break;
@@ -548,8 +747,11 @@ RestoreResult Engine::restore_order(OrderSnapshot s) {
   }
   const OrderSeq seq = s.seq;
   const OrderStatus status = s.status;
+  const UserId user_id = s.user_id;
+  const Micros created_at = s.timestamp(OrderTimestamp::kCreated);
   Order* stored = orders_.insert(std::make_unique<Order>(std::move(s)));
   if (stored == nullptr) return RestoreResult::kAlreadyApplied;
+  if (user_id != 0) customers_.ensure(user_id, created_at);
 
   MutexLock guard(stored->lock);
   // The stock effect of the whole path the order took to its status.
@@ -608,6 +810,22 @@ RestoreResult Engine::restore_transition(const OrderTransition& t) {
   settle_stock_locked(*order, t.to);
   if (keeps_reason(t.to)) order->reason.assign(t.reason);
   record_move(from, t.to, *order, t.at);
+  if (t.by_client) log_note(*order, OrderChange::kStatus, t.reason, t.at);
+  return RestoreResult::kApplied;
+}
+
+RestoreResult Engine::restore_update(std::string_view client_id, const OrderDetails& details,
+                                     std::string_view note, Micros at) {
+  Order* order = orders_.find(client_id);
+  if (order == nullptr) return RestoreResult::kUnknownOrder;
+  MutexLock guard(order->lock);
+  if (order->extras) {
+    for (const OrderNote& n : order->extras->notes) {
+      if (n.change == OrderChange::kUpdated && n.at == at) return RestoreResult::kAlreadyApplied;
+    }
+  }
+  order->extras_locked().details = details;
+  log_note(*order, OrderChange::kUpdated, note, at);
   return RestoreResult::kApplied;
 }
 
@@ -619,10 +837,16 @@ std::uint64_t Engine::state_digest() const {
   });
   std::uint64_t products = 0;
   for (const auto& p : catalog_.list(0, catalog_.capacity())) products += digest_of(p);
+  std::uint64_t customers = 0;
+  customers_.for_each([&](const CustomerInfo& c) {
+    customers += digest_of(c);
+    return true;
+  });
   EngineCounters c = counters();
   StateHasher h;
   h.add(orders);
   h.add(products);
+  h.add(customers);
   for (std::int64_t v : {c.accepted, c.completed, c.rejected, c.cancelled, c.in_flight,
                          c.processing_micros_sum, c.from_creation_micros_sum}) {
     h.add(static_cast<std::uint64_t>(v));

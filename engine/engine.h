@@ -28,6 +28,7 @@
 #include "base/mutex.h"
 #include "base/thread_annotations.h"
 #include "engine/catalog.h"
+#include "engine/customer_store.h"
 #include "engine/event_sink.h"
 #include "engine/latency_histogram.h"
 #include "engine/order.h"
@@ -56,22 +57,52 @@ inline constexpr Cents kMaxClientTotal = Cents{1} << 50;
 struct ItemRequest {
   ProductId product_id = 0;
   std::uint32_t quantity = 1;
+  // The unit price the client expects (a checkout's displayed price), or
+  // -1. A different catalog price refuses the order (kPriceMismatch).
+  Cents expected_price = -1;
 };
 
 struct OrderRequest {
+  // Empty: the engine assigns "order_<seq>" (SubmitResult::client_id).
   std::string_view client_id;
-  UserId user_id = 0;
+  UserId user_id = 0;                  // the customer; 0 for none
   std::span<const ItemRequest> items;  // repeated product ids add up
   Cents client_total = 0;
+  // A managed order's details, copied. Managed orders are priced when they
+  // are accepted (the price the customer saw), plain ones when processed.
+  const OrderDetails* details = nullptr;
+};
+
+// Names an order by its client id or, when that is empty, its sequence
+// number (the integer order id of the seed APIs).
+struct OrderKey {
+  OrderKey(std::string_view id) : client_id(id) {}    // NOLINT: implicit on purpose
+  OrderKey(const std::string& id) : client_id(id) {}  // NOLINT
+  OrderKey(const char* id) : client_id(id) {}         // NOLINT
+  static OrderKey by_seq(OrderSeq seq) {
+    OrderKey k{std::string_view{}};
+    k.seq = seq;
+    return k;
+  }
+  std::string_view client_id;
+  OrderSeq seq = 0;
+};
+
+// One item whose expected price is not the catalog's.
+struct PriceIssue {
+  ProductId product_id = 0;
+  Cents expected = 0;
+  Cents catalog = 0;
 };
 
 enum class SubmitError {
   kNone,
-  kInvalid,     // the request itself is malformed
-  kDuplicate,   // the client id is taken
-  kStock,       // unknown product or not enough stock; see stock_issues
-  kAtCapacity,  // too many orders in flight; retry later
-  kStopped,     // the engine is not running
+  kInvalid,        // the request itself is malformed
+  kDuplicate,      // the client id is taken
+  kStock,          // unknown product or not enough stock; see stock_issues
+  kAtCapacity,     // too many orders in flight; retry later
+  kPriceMismatch,  // an expected unit price is not the catalog's; see price_issues
+  kStopped,        // the engine is not running
   // Writes are refused (Engine::refuse_writes: durable storage failed).
   kUnavailable,
 };
@@ -80,7 +111,9 @@ struct SubmitResult {
   SubmitError error = SubmitError::kNone;
   std::string message;  // why, when error != kNone
   std::vector<StockIssue> stock_issues;
+  std::vector<PriceIssue> price_issues;
   OrderSeq seq = 0;
+  std::string client_id;  // set only when the engine assigned it
   Micros created_at = 0;
   // The event sink's position of the acceptance record (0 without a sink):
   // acknowledge the order only once the sink reports this position durable.
@@ -95,6 +128,19 @@ enum class StatusUpdateError {
   kNotFound,
   kIllegalTransition,  // not a client move from the current status; see allowed
   kUnavailable,        // writes are refused (Engine::refuse_writes)
+  kVersionMismatch,    // the order's version is not the expected one; see version
+  kNotEditable,        // (update_details) the change is not allowed in this status
+};
+
+// A client's status move.
+struct StatusChange {
+  OrderStatus to = OrderStatus::kCancelled;
+  std::string_view note;               // why; kept in the order's history (and as its reason
+                                       // for Cancelled and Returned)
+  std::uint32_t expected_version = 0;  // > 0: refuse unless the order has it
+  // Set: refuse (kIllegalTransition) unless the order is in this status,
+  // e.g. a deletion that is allowed only while Pending.
+  std::optional<OrderStatus> only_from;
 };
 
 struct StatusUpdateResult {
@@ -103,6 +149,8 @@ struct StatusUpdateResult {
   OrderStatus status = OrderStatus::kPending;
   // With kIllegalTransition: the statuses a client may move the order to now.
   std::vector<OrderStatus> allowed;
+  // The order's version afterwards (or now, when nothing changed).
+  std::uint32_t version = 0;
   // The status change record's position (0 without a sink or a change).
   DurableToken durable_token = 0;
 
@@ -122,8 +170,12 @@ struct OrderTransition {
   std::string_view client_id;
   OrderStatus to = OrderStatus::kProcessing;
   Micros at = 0;            // when the order reached `to`
-  std::string_view reason;  // Rejected, Cancelled and Returned
-  bool priced = false;      // set when the prices below were fixed (Completed, Rejected)
+  std::string_view reason;  // Rejected, Cancelled and Returned; a client move's note
+  // A client made the move (update_status): it is logged in the order's
+  // notes. When a client confirms a Pending order, its move into Processing
+  // is recorded by_client = false and the one into Completed by_client = true.
+  bool by_client = false;
+  bool priced = false;  // set when the prices below were fixed (Completed, Rejected)
   Cents catalog_subtotal = 0;
   Cents discount = 0;
   std::span<const Cents> unit_prices;  // one per item, in the order's item order
@@ -197,7 +249,9 @@ class Engine {
   // nothing behind. Never blocks on a full engine: kAtCapacity instead.
   SubmitResult submit(const OrderRequest& request, Producer* producer = nullptr);
 
-  std::optional<OrderSnapshot> get(std::string_view client_id) const;
+  std::optional<OrderSnapshot> get(OrderKey key) const;
+  // By order number (order_number.h): the order whose number it is.
+  std::optional<OrderSnapshot> find_by_number(std::string_view number) const;
 
   // Moves the order to `to` if that is a client move from its current status
   // (order_status.h: Shipped, Delivered, Returned, Cancelled), stamping the
@@ -206,13 +260,32 @@ class Engine {
   // after it. `reason` is kept for Cancelled and Returned (empty: a default).
   // Moving to the status the order already has is kUnchanged and records
   // nothing; any other refused move changes nothing either.
-  StatusUpdateResult update_status(std::string_view client_id, OrderStatus to,
-                                   std::string_view reason);
+  //
+  // A client may also confirm an order: move it to Completed while Pending
+  // or Processing. It is then processed at once (priced, its stock consumed,
+  // or Rejected over the order limit), passing through Processing if Pending.
+  StatusUpdateResult update_status(OrderKey key, const StatusChange& change);
+  StatusUpdateResult update_status(OrderKey key, OrderStatus to, std::string_view reason) {
+    return update_status(key, StatusChange{to, reason, 0, std::nullopt});
+  }
 
-  // update_status(client_id, Cancelled, reason): cancels a Pending or
+  // update_status(key, Cancelled, reason): cancels a Pending or
   // Processing order (releasing its stock) or a Completed one (giving its
   // units back). Cancelling a Cancelled order is kIllegalTransition.
-  CancelResult cancel(std::string_view client_id, std::string_view reason);
+  CancelResult cancel(OrderKey key, std::string_view reason);
+
+  // Replaces a managed order's details (a plain order becomes managed),
+  // logging `note`. Tax and shipping are fixed at acceptance and the shipping
+  // address once the order has shipped: changing them is kNotEditable.
+  // Nothing changed is kUnchanged and records nothing.
+  StatusUpdateResult update_details(OrderKey key, const OrderDetails& details,
+                                    std::string_view note, std::uint32_t expected_version = 0);
+
+  CustomerStore& customers() { return customers_; }
+  const CustomerStore& customers() const { return customers_; }
+  // Registers a customer (CustomerStore::add); kUnavailable-like refusal
+  // when writes are refused is reported as an empty optional.
+  std::optional<AddCustomerResult> register_customer(CustomerInfo customer);
 
   EngineCounters counters() const;
   // Lock-free. Each snapshot's count is the sum of its buckets; while workers
@@ -262,6 +335,14 @@ class Engine {
   // if the order already went through it (same timestamp); kInconsistent if
   // the lifecycle does not allow it from the order's status.
   RestoreResult restore_transition(const OrderTransition& transition);
+  // Replays update_details; kAlreadyApplied if the order's notes already
+  // hold an update at `at`.
+  RestoreResult restore_update(std::string_view client_id, const OrderDetails& details,
+                               std::string_view note, Micros at);
+  // See CustomerStore::restore.
+  RestoreResult restore_customer(const CustomerInfo& customer) {
+    return customers_.restore(customer);
+  }
 
   // A 64-bit digest of the state a restart must preserve: every order (all
   // fields), every product's stock accounting and the counters derived from
@@ -290,8 +371,21 @@ class Engine {
   DurableToken report_status_change(const Order& order, OrderStatus from) REQUIRES(order.lock);
 
   EngineConfig config_;
+  Order* find(OrderKey key) const;
+  // Moves a Processing order on to Completed (or Rejected over the limit),
+  // pricing a plain order first. `note`: a client's confirmation.
+  DurableToken complete_locked(Order& order, Micros now, const std::string_view* note)
+      REQUIRES(order.lock);
+  // Appends to the order's notes, stamped with the version it now has.
+  void log_note(Order& order, OrderChange change, std::string_view note, Micros at)
+      REQUIRES(order.lock);
+  // Logs the client's move and tells the sink.
+  DurableToken report_client_move(Order& order, OrderStatus from, std::string_view note, Micros at)
+      REQUIRES(order.lock);
+
   Catalog catalog_;
   OrderStore orders_;
+  CustomerStore customers_;
   std::unique_ptr<Queue> queue_;
   std::atomic<std::uint64_t> next_seq_{1};
   alignas(64) std::atomic<std::int64_t> in_flight_{0};

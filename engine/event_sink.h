@@ -20,6 +20,7 @@
 
 #include "base/thread_annotations.h"
 #include "engine/catalog.h"
+#include "engine/customer_store.h"
 #include "engine/order.h"
 #include "engine/order_status.h"
 #include "engine/types.h"
@@ -40,9 +41,18 @@ class EventSink {
 
   // The order moved from `from` to its current status (`order.status`); its
   // timestamp, reason and, for Completed and Rejected, prices are filled in.
-  // `order.lock` is held.
-  virtual DurableToken order_status_changed(const Order& order, OrderStatus from)
+  // `by_client`: a client made the move, and the order's last note
+  // (order.extras->notes.back()) is its log entry. `order.lock` is held.
+  virtual DurableToken order_status_changed(const Order& order, OrderStatus from, bool by_client)
       REQUIRES(order.lock) = 0;
+
+  // A client replaced the order's details (order.extras->details); the last
+  // note is the update's log entry. `order.lock` is held.
+  virtual DurableToken order_updated(const Order& order) REQUIRES(order.lock) = 0;
+
+  // A registered customer (never an implicit one: orders recreate those).
+  // The customer store's registration lock is held.
+  virtual DurableToken customer_added(const CustomerInfo& customer) = 0;
 
   // A product about to become visible, with its initial stock. The catalog's
   // insert lock is held, so this precedes every order that reserves it.

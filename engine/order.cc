@@ -1,8 +1,40 @@
 #include "engine/order.h"
 
+#include <algorithm>
+
 #include "base/mutex.h"
 
 namespace orderd {
+namespace {
+
+std::uint32_t version_of(const std::array<Micros, kOrderTimestampCount>& at,
+                         const std::vector<OrderNote>& notes) {
+  // Every state is reached at most once (the lifecycle has no cycles), so
+  // the set timestamps count the creation and every status move.
+  auto reached = std::count_if(at.begin(), at.end(), [](Micros t) { return t != 0; });
+  auto updates = std::count_if(notes.begin(), notes.end(), [](const OrderNote& n) {
+    return n.change == OrderChange::kUpdated;
+  });
+  return static_cast<std::uint32_t>(reached + updates);
+}
+
+Micros latest_change(const std::array<Micros, kOrderTimestampCount>& at,
+                     const std::vector<OrderNote>& notes) {
+  Micros latest = 0;
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    if (i != timestamp_index(OrderTimestamp::kCreated)) latest = std::max(latest, at[i]);
+  }
+  for (const OrderNote& n : notes) latest = std::max(latest, n.at);
+  return latest;
+}
+
+const std::vector<OrderNote> kNoNotes;
+
+}  // namespace
+
+std::uint32_t OrderSnapshot::version() const { return version_of(at, notes); }
+
+Micros OrderSnapshot::updated_at() const { return latest_change(at, notes); }
 
 Order::Order(OrderSeq seq, std::string_view client_id, UserId user_id, Cents client_total,
              std::span<const OrderItem> items, Micros created_at)
@@ -24,7 +56,22 @@ Order::Order(OrderSnapshot recorded)
       catalog_subtotal(recorded.catalog_subtotal),
       discount(recorded.discount),
       at(recorded.at),
-      reason(std::move(recorded.reason)) {}
+      reason(std::move(recorded.reason)) {
+  if (recorded.details || !recorded.notes.empty()) {
+    extras = std::make_unique<OrderExtras>();
+    extras->details = std::move(recorded.details);
+    extras->notes = std::move(recorded.notes);
+  }
+}
+
+OrderExtras& Order::extras_locked() {
+  if (!extras) extras = std::make_unique<OrderExtras>();
+  return *extras;
+}
+
+std::uint32_t Order::version_locked() const {
+  return version_of(at, extras ? extras->notes : kNoNotes);
+}
 
 OrderSnapshot Order::snapshot() const {
   OrderSnapshot s;
@@ -39,6 +86,10 @@ OrderSnapshot Order::snapshot() const {
   s.status = status.load(std::memory_order_relaxed);
   s.at = at;
   s.reason = reason;
+  if (extras) {
+    s.details = extras->details;
+    s.notes = extras->notes;
+  }
   return s;
 }
 

@@ -4,12 +4,15 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/thread_annotations.h"
+#include "engine/order_details.h"
 #include "engine/order_status.h"
 #include "engine/spin_lock.h"
 #include "engine/types.h"
@@ -75,15 +78,34 @@ struct OrderSnapshot {
   Cents discount = 0;
   OrderStatus status = OrderStatus::kPending;
   std::array<Micros, kOrderTimestampCount> at{};
-  std::string reason;  // why it was rejected, cancelled or returned
+  std::string reason;                   // why it was rejected, cancelled or returned
+  std::optional<OrderDetails> details;  // a managed order's; none for a plain one
+  std::vector<OrderNote> notes;         // the client changes, oldest first
 
   Micros timestamp(OrderTimestamp t) const { return at[static_cast<std::size_t>(t)]; }
+  // Items at catalog prices less the volume discount.
   Cents catalog_total() const { return catalog_subtotal - discount; }
+  // What the customer pays: catalog_total() plus tax and shipping.
+  Cents grand_total() const {
+    return catalog_total() + (details ? details->tax + details->shipping : 0);
+  }
+  // Grows by one with every change: 1 at creation, then each status reached
+  // and each update. Derived from the timestamps and notes, so it costs no
+  // memory and replays exactly.
+  std::uint32_t version() const;
+  // The instant of the latest change; 0 while the order is as created.
+  Micros updated_at() const;
   std::uint64_t unit_count() const {
     std::uint64_t n = 0;
     for (const auto& item : items) n += item.quantity;
     return n;
   }
+};
+
+// What only some orders need, allocated on first use.
+struct OrderExtras {
+  std::optional<OrderDetails> details;
+  std::vector<OrderNote> notes;
 };
 
 // The live order. `client_id`, `seq`, `user_id` and `client_total` never
@@ -112,8 +134,13 @@ struct Order {
   Cents discount GUARDED_BY(lock) = 0;
   std::array<Micros, kOrderTimestampCount> at GUARDED_BY(lock){};
   std::string reason GUARDED_BY(lock);
+  std::unique_ptr<OrderExtras> extras GUARDED_BY(lock);
 
   OrderSnapshot snapshot() const EXCLUDES(lock);
+  bool has_details() const REQUIRES(lock) { return extras && extras->details; }
+  // See OrderSnapshot::version.
+  std::uint32_t version_locked() const REQUIRES(lock);
+  OrderExtras& extras_locked() REQUIRES(lock);
 };
 
 }  // namespace orderd

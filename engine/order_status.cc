@@ -18,7 +18,7 @@ constexpr std::pair<std::string_view, S> kAliases[] = {
     {"confirmed", S::kCompleted},
 };
 
-enum class Mover : std::uint8_t { kWorker, kClient };
+enum class Mover : std::uint8_t { kWorker, kClient, kEither };
 
 struct Transition {
   S from;
@@ -27,11 +27,19 @@ struct Transition {
 };
 
 constexpr Transition kLegalTransitions[] = {
-    {S::kPending, S::kProcessing, Mover::kWorker},  {S::kProcessing, S::kCompleted, Mover::kWorker},
-    {S::kPending, S::kRejected, Mover::kWorker},    {S::kProcessing, S::kRejected, Mover::kWorker},
-    {S::kPending, S::kCancelled, Mover::kClient},   {S::kProcessing, S::kCancelled, Mover::kClient},
-    {S::kCompleted, S::kCancelled, Mover::kClient}, {S::kCompleted, S::kShipped, Mover::kClient},
-    {S::kShipped, S::kDelivered, Mover::kClient},   {S::kDelivered, S::kReturned, Mover::kClient},
+    {S::kPending, S::kProcessing, Mover::kWorker},
+    {S::kProcessing, S::kCompleted, Mover::kEither},
+    // A client's confirmation of a Pending order, made (and recorded) as the
+    // two moves through Processing.
+    {S::kPending, S::kCompleted, Mover::kClient},
+    {S::kPending, S::kRejected, Mover::kWorker},
+    {S::kProcessing, S::kRejected, Mover::kWorker},
+    {S::kPending, S::kCancelled, Mover::kClient},
+    {S::kProcessing, S::kCancelled, Mover::kClient},
+    {S::kCompleted, S::kCancelled, Mover::kClient},
+    {S::kCompleted, S::kShipped, Mover::kClient},
+    {S::kShipped, S::kDelivered, Mover::kClient},
+    {S::kDelivered, S::kReturned, Mover::kClient},
 };
 
 struct Edge {
@@ -42,7 +50,7 @@ struct Edge {
 constexpr auto kTransitionMatrix = [] {
   std::array<std::array<Edge, kOrderStatusCount>, kOrderStatusCount> m{};
   for (auto [from, to, mover] : kLegalTransitions) {
-    m[status_index(from)][status_index(to)] = {true, mover == Mover::kClient};
+    m[status_index(from)][status_index(to)] = {true, mover != Mover::kWorker};
   }
   return m;
 }();

@@ -6,8 +6,9 @@
 //      └─────────────┴──> Rejected
 //
 // Workers make the moves into Processing, Completed and Rejected; clients
-// make the others (Shipped, Delivered, Returned, Cancelled). Every state
-// reached stamps its own timestamp (engine/order.h, reached_at).
+// make the others (Shipped, Delivered, Returned, Cancelled), and may also
+// confirm an order (move it to Completed) while it is Pending or Processing.
+// Every state reached stamps its own timestamp (engine/order.h, reached_at).
 //
 // Stock follows the lifecycle (see StockEffect):
 //   Pending, Processing  hold the order's units (reserved at acceptance)
@@ -58,8 +59,8 @@ std::optional<OrderStatus> parse_status(std::string_view name);
 // Legal for anyone: a worker or a client.
 bool is_legal_transition(OrderStatus from, OrderStatus to);
 
-// Legal for a client (Engine::update_status); the moves into Processing,
-// Completed and Rejected are the workers' alone.
+// Legal for a client (Engine::update_status); the moves into Processing
+// and Rejected are the workers' alone.
 bool is_client_transition(OrderStatus from, OrderStatus to);
 
 // The statuses a client may move an order in `from` to, in enum order.

@@ -51,9 +51,39 @@ struct alignas(64) OrderStore::Shard {
 };
 
 OrderStore::OrderStore(std::size_t shard_count)
-    : mask_(std::bit_ceil(shard_count == 0 ? 1 : shard_count) - 1), shards_(new Shard[mask_ + 1]) {}
+    : mask_(std::bit_ceil(shard_count == 0 ? 1 : shard_count) - 1),
+      shards_(new Shard[mask_ + 1]),
+      chunks_(new std::atomic<std::atomic<Order*>*>[kChunkCount]) {
+  for (std::size_t i = 0; i < kChunkCount; ++i)
+    chunks_[i].store(nullptr, std::memory_order_relaxed);
+}
 
-OrderStore::~OrderStore() = default;
+OrderStore::~OrderStore() {
+  for (std::size_t i = 0; i < kChunkCount; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+}
+
+void OrderStore::index_seq(Order* order) {
+  const std::size_t chunk = order->seq >> kChunkBits;
+  if (chunk >= kChunkCount) return;  // beyond 2^32 orders: found by client id only
+  std::atomic<Order*>* slots = chunks_[chunk].load(std::memory_order_acquire);
+  if (slots == nullptr) {
+    MutexLock lock(chunk_mutex_);
+    slots = chunks_[chunk].load(std::memory_order_acquire);
+    if (slots == nullptr) {
+      slots = new std::atomic<Order*>[std::size_t{1} << kChunkBits]();
+      chunks_[chunk].store(slots, std::memory_order_release);
+    }
+  }
+  slots[order->seq & ((std::size_t{1} << kChunkBits) - 1)].store(order, std::memory_order_release);
+}
+
+Order* OrderStore::find_seq(OrderSeq seq) const {
+  const std::size_t chunk = seq >> kChunkBits;
+  if (chunk >= kChunkCount) return nullptr;
+  const std::atomic<Order*>* slots = chunks_[chunk].load(std::memory_order_acquire);
+  if (slots == nullptr) return nullptr;
+  return slots[seq & ((std::size_t{1} << kChunkBits) - 1)].load(std::memory_order_acquire);
+}
 
 std::uint64_t OrderStore::hash_id(std::string_view client_id) {
   // std::hash, then a finalizer so that the shard (high bits) and the slot
@@ -82,6 +112,7 @@ Order* OrderStore::insert(std::unique_ptr<Order> order) {
   slot->hash = hash;
   slot->order = order.release();
   ++shard.count;
+  index_seq(slot->order);
   return slot->order;
 }
 

@@ -1,16 +1,19 @@
 // Orders by client order id, split over independently locked shards so that
-// lookups and inserts on different shards never touch the same lock.
+// lookups and inserts on different shards never touch the same lock; and by
+// sequence number, in a chunked array whose reads take no lock at all.
 //
 // Thread safety: every method may be called from any thread. Orders are never
 // removed, so an Order* handed out stays valid for the store's lifetime.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string_view>
 
+#include "base/mutex.h"
 #include "engine/order.h"
 
 namespace orderd {
@@ -27,6 +30,9 @@ class OrderStore {
   Order* insert(std::unique_ptr<Order> order);
 
   Order* find(std::string_view client_id) const;
+  // The order with this sequence number, or nullptr. Sequence numbers are
+  // dense from 1 (gaps only where an acceptance failed), so this is two loads.
+  Order* find_seq(OrderSeq seq) const;
 
   std::size_t size() const;
 
@@ -40,8 +46,15 @@ class OrderStore {
   static std::uint64_t hash_id(std::string_view client_id);
   Shard& shard_for(std::uint64_t hash) const;
 
+  // Seq index: chunk seq >> kChunkBits holds the orders of that range.
+  static constexpr unsigned kChunkBits = 16;
+  static constexpr std::size_t kChunkCount = std::size_t{1} << 16;  // seqs up to 2^32
+  void index_seq(Order* order);
+
   std::size_t mask_;
   std::unique_ptr<Shard[]> shards_;
+  std::unique_ptr<std::atomic<std::atomic<Order*>*>[]> chunks_;
+  Mutex chunk_mutex_;  // serializes chunk allocation only
 };
 
 }  // namespace orderd

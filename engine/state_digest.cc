@@ -51,6 +51,44 @@ std::uint64_t digest_of(const OrderSnapshot& o) {
   h.add(static_cast<std::uint64_t>(o.status));
   for (Micros t : o.at) h.add(static_cast<std::uint64_t>(t));
   h.add(o.reason);
+  h.add(o.details.has_value());
+  if (o.details) {
+    const OrderDetails& d = *o.details;
+    for (std::string_view text :
+         {std::string_view(d.customer_email), std::string_view(d.currency),
+          std::string_view(d.metadata), std::string_view(d.payment.method),
+          std::string_view(d.payment.status), std::string_view(d.payment.last_four)}) {
+      h.add(text);
+    }
+    h.add(static_cast<std::uint64_t>(d.tax));
+    h.add(static_cast<std::uint64_t>(d.shipping));
+    for (const Address* a : {&d.shipping_address, &d.billing_address}) {
+      for (const std::string* f :
+           {&a->line1, &a->line2, &a->city, &a->state, &a->postal_code, &a->country}) {
+        h.add(*f);
+      }
+    }
+  }
+  h.add(o.notes.size());
+  for (const OrderNote& n : o.notes) {
+    h.add(static_cast<std::uint64_t>(n.at));
+    h.add(n.version);
+    h.add(static_cast<std::uint64_t>(n.change));
+    h.add(static_cast<std::uint64_t>(n.status));
+    h.add(n.note);
+  }
+  return h.value();
+}
+
+std::uint64_t digest_of(const CustomerInfo& c) {
+  StateHasher h;
+  h.add(c.id);
+  for (const std::string* f :
+       {&c.external_ref, &c.name, &c.first_name, &c.last_name, &c.email, &c.phone, &c.city}) {
+    h.add(*f);
+  }
+  h.add(static_cast<std::uint64_t>(c.member_since));
+  h.add(c.implicit);
   return h.value();
 }
 
@@ -58,6 +96,7 @@ std::uint64_t digest_of(const ProductInfo& p) {
   StateHasher h;
   h.add(p.id);
   h.add(p.name);
+  h.add(p.sku);
   for (std::int64_t v :
        {p.price, p.available, p.initial, p.restocked, p.held, p.consumed, p.returned}) {
     h.add(static_cast<std::uint64_t>(v));

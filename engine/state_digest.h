@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "engine/catalog.h"
+#include "engine/customer_store.h"
 #include "engine/order.h"
 
 namespace orderd {
@@ -26,7 +27,9 @@ class StateHasher {
 
 // Every field of the order, items with their prices included.
 std::uint64_t digest_of(const OrderSnapshot& order);
-// Id, name, price and all six stock fields.
+// Id, name, SKU, price and all six stock fields.
 std::uint64_t digest_of(const ProductInfo& product);
+// Every field of the customer.
+std::uint64_t digest_of(const CustomerInfo& customer);
 
 }  // namespace orderd

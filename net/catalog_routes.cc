@@ -10,11 +10,13 @@ namespace orderd::net {
 namespace {
 
 constexpr std::size_t kMaxProductNameBytes = 200;
+constexpr std::size_t kMaxSkuBytes = 64;
 
 void write_product(JsonWriter& w, const ProductInfo& p) {
   w.StartObject();
   write_field(w, "id", p.id);
   write_field(w, "name", p.name);
+  if (!p.sku.empty()) write_field(w, "sku", p.sku);
   write_money_field(w, "price", p.price);
   write_field(w, "available", p.available);
   write_field(w, "held", p.held);
@@ -79,12 +81,21 @@ void create_product(RequestContext& ctx, HttpRequest& request) {
   if (!ctx.required_string("name", kMaxProductNameBytes, name)) return;
   if (!ctx.required_money("price", Catalog::kMaxPrice, price)) return;
   if (!ctx.required_uint("stock", 0, Catalog::kMaxStock, stock)) return;
+  std::string_view sku;
+  if (!ctx.optional_string("sku", kMaxSkuBytes, sku)) return;
   if (refuse_if_read_only(ctx)) return;
 
   Catalog& catalog = ctx.engine.catalog();
-  switch (catalog.add(id, std::string(name), price, static_cast<std::int64_t>(stock))) {
+  switch (catalog.add(id, std::string(name), price, static_cast<std::int64_t>(stock),
+                      std::string(sku))) {
     case AddProductResult::kAdded:
       break;
+    case AddProductResult::kSkuTaken:
+      ctx.message.assign("a product with sku '");
+      ctx.message.append(sku);
+      ctx.message.append("' already exists");
+      ctx.error(409, ctx.message);
+      return;
     case AddProductResult::kAlreadyExists:
       ctx.message.assign("product ");
       append_uint(ctx.message, id);

@@ -124,6 +124,7 @@ void create_order(RequestContext& ctx, HttpRequest& request) {
       return;
     }
     case SubmitError::kInvalid:
+    case SubmitError::kPriceMismatch:  // plain orders name no prices
       ctx.error(400, r.message);
       return;
     case SubmitError::kDuplicate:

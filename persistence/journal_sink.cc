@@ -22,11 +22,18 @@ DurableToken JournalSink::order_accepted(const Order& order) {
   return journal_.append(format::RecordType::kOrderAccepted, payload);
 }
 
-DurableToken JournalSink::order_status_changed(const Order& order, OrderStatus /*from*/) {
+DurableToken JournalSink::order_status_changed(const Order& order, OrderStatus /*from*/,
+                                               bool /*by_client*/) {
   std::string& payload = scratch();
   encode_status_change(order, &payload);
   return journal_.append(format::RecordType::kOrderStatusChanged, payload);
 }
+
+// Not journaled yet: the record formats for updates and customers come with
+// the journal's next format version.
+DurableToken JournalSink::order_updated(const Order& /*order*/) { return 0; }
+
+DurableToken JournalSink::customer_added(const CustomerInfo& /*customer*/) { return 0; }
 
 DurableToken JournalSink::product_added(const ProductInfo& product) {
   std::string& payload = scratch();

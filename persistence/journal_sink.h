@@ -19,8 +19,10 @@ class JournalSink final : public EventSink {
   explicit JournalSink(JournalWriter& journal) : journal_(journal) {}
 
   DurableToken order_accepted(const Order& order) override REQUIRES(order.lock);
-  DurableToken order_status_changed(const Order& order, OrderStatus from) override
+  DurableToken order_status_changed(const Order& order, OrderStatus from, bool by_client) override
       REQUIRES(order.lock);
+  DurableToken order_updated(const Order& order) override REQUIRES(order.lock);
+  DurableToken customer_added(const CustomerInfo& customer) override;
   DurableToken product_added(const ProductInfo& product) override;
   DurableToken product_restocked(ProductId id, std::int64_t quantity,
                                  std::int64_t restocked_total) override;

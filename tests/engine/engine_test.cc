@@ -83,8 +83,9 @@ TEST_F(EngineTest, RepeatedItemIdsAddUpAndEarnTheVolumeDiscount) {
 
 TEST_F(EngineTest, InvalidRequestsAreRefusedAndLeaveNothing) {
   start(small_config());
-  EXPECT_EQ(submit("", {{1, 1}}).error, SubmitError::kInvalid);
   EXPECT_EQ(submit(std::string(200, 'x'), {{1, 1}}).error, SubmitError::kInvalid);
+  std::vector<ItemRequest> priced = {{1, 1, 100}};
+  EXPECT_EQ(submit("plain-with-price", priced).error, SubmitError::kInvalid);
   EXPECT_EQ(submit("no-items", {}).error, SubmitError::kInvalid);
   EXPECT_EQ(submit("zero-qty", {{1, 0}}).error, SubmitError::kInvalid);
   EXPECT_EQ(submit("negative", {{1, 1}}, -1).error, SubmitError::kInvalid);

@@ -23,9 +23,12 @@ const std::set<std::pair<S, S>> kWorkerMoves = {
     {S::kProcessing, S::kRejected},
 };
 
+// Confirming (moving to Completed) is the clients' too; from Pending it is
+// made as the two moves through Processing.
 const std::set<std::pair<S, S>> kClientMoves = {
-    {S::kPending, S::kCancelled}, {S::kProcessing, S::kCancelled}, {S::kCompleted, S::kCancelled},
-    {S::kCompleted, S::kShipped}, {S::kShipped, S::kDelivered},    {S::kDelivered, S::kReturned},
+    {S::kPending, S::kCompleted},    {S::kProcessing, S::kCompleted}, {S::kPending, S::kCancelled},
+    {S::kProcessing, S::kCancelled}, {S::kCompleted, S::kCancelled},  {S::kCompleted, S::kShipped},
+    {S::kShipped, S::kDelivered},    {S::kDelivered, S::kReturned},
 };
 
 TEST(OrderStatusTest, EveryPairIsLegalExactlyWhenTheLifecycleSaysSo) {
@@ -44,6 +47,7 @@ TEST(OrderStatusTest, EveryPairIsLegalExactlyWhenTheLifecycleSaysSo) {
 TEST(OrderStatusTest, EveryPairHasTheDocumentedStockEffect) {
   const std::map<std::pair<S, S>, StockEffect> effects = {
       {{S::kProcessing, S::kCompleted}, StockEffect::kConsume},
+      {{S::kPending, S::kCompleted}, StockEffect::kConsume},
       {{S::kPending, S::kRejected}, StockEffect::kRelease},
       {{S::kProcessing, S::kRejected}, StockEffect::kRelease},
       {{S::kPending, S::kCancelled}, StockEffect::kRelease},
@@ -61,7 +65,8 @@ TEST(OrderStatusTest, EveryPairHasTheDocumentedStockEffect) {
 }
 
 TEST(OrderStatusTest, ClientNextStatusesListTheClientMovesInEnumOrder) {
-  EXPECT_EQ(client_next_statuses(S::kPending), std::vector<S>{S::kCancelled});
+  EXPECT_EQ(client_next_statuses(S::kPending), (std::vector<S>{S::kCompleted, S::kCancelled}));
+  EXPECT_EQ(client_next_statuses(S::kProcessing), (std::vector<S>{S::kCompleted, S::kCancelled}));
   EXPECT_EQ(client_next_statuses(S::kCompleted), (std::vector<S>{S::kCancelled, S::kShipped}));
   EXPECT_EQ(client_next_statuses(S::kShipped), std::vector<S>{S::kDelivered});
   EXPECT_EQ(client_next_statuses(S::kDelivered), std::vector<S>{S::kReturned});

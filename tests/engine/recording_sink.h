@@ -12,7 +12,14 @@ namespace orderd::testing {
 
 class RecordingSink final : public EventSink {
  public:
-  enum class Kind { kAccepted, kStatusChanged, kProductAdded, kRestocked };
+  enum class Kind {
+    kAccepted,
+    kStatusChanged,
+    kProductAdded,
+    kRestocked,
+    kUpdated,
+    kCustomerAdded
+  };
 
   struct Event {
     Kind kind = Kind::kAccepted;
@@ -26,6 +33,8 @@ class RecordingSink final : public EventSink {
     ProductId product_id = 0;
     std::int64_t quantity = 0;
     std::int64_t restocked_total = 0;
+    bool by_client = false;
+    std::uint64_t customer_id = 0;
   };
 
   DurableToken order_accepted(const Order& order) override {
@@ -36,15 +45,32 @@ class RecordingSink final : public EventSink {
     e.at = order.at[timestamp_index(OrderTimestamp::kCreated)];
     return add(std::move(e));
   }
-  DurableToken order_status_changed(const Order& order, OrderStatus from) override {
+  DurableToken order_status_changed(const Order& order, OrderStatus from, bool by_client) override {
     Event e;
     e.kind = Kind::kStatusChanged;
+    e.by_client = by_client;
     e.client_id = order.client_id;
     e.from = from;
     e.to = order.status.load();
     e.at = order.at[timestamp_index(reached_at(e.to))];
     e.reason = order.reason;
     e.catalog_subtotal = order.catalog_subtotal;
+    return add(std::move(e));
+  }
+  DurableToken order_updated(const Order& order) override {
+    Event e;
+    e.kind = Kind::kUpdated;
+    e.client_id = order.client_id;
+    e.to = order.status.load();
+    e.at = order.extras->notes.back().at;
+    e.reason = order.extras->notes.back().note;
+    return add(std::move(e));
+  }
+  DurableToken customer_added(const CustomerInfo& customer) override {
+    Event e;
+    e.kind = Kind::kCustomerAdded;
+    e.customer_id = customer.id;
+    e.at = customer.member_since;
     return add(std::move(e));
   }
   DurableToken product_added(const ProductInfo& product) override {

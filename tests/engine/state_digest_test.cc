@@ -39,7 +39,7 @@ TEST(StateHasherTest, SmallInputsGiveDistinctValues) {
 }
 
 TEST(StateDigestTest, ProductDigestCoversEveryStockField) {
-  ProductInfo p{1, "a", 100, 5, 10, 0, 3, 2};
+  ProductInfo p{1, "a", 100, 5, 10, 0, 3, 2, 0, {}};
   const std::uint64_t reference = digest_of(p);
   for (std::int64_t ProductInfo::*field :
        {&ProductInfo::price, &ProductInfo::available, &ProductInfo::initial,

@@ -82,8 +82,11 @@ struct OrderInStatus {
 };
 
 void expect_stock_moved(const ProductInfo& before, const ProductInfo& after, StockEffect effect) {
-  std::int64_t available = 0, held = 0, returned = 0;
-  if (effect == StockEffect::kRelease) {
+  std::int64_t available = 0, held = 0, returned = 0, consumed = 0;
+  if (effect == StockEffect::kConsume) {
+    held = -std::int64_t{kUnits};
+    consumed = kUnits;
+  } else if (effect == StockEffect::kRelease) {
     available = kUnits;
     held = -std::int64_t{kUnits};
   } else if (effect == StockEffect::kGiveBack) {
@@ -93,7 +96,7 @@ void expect_stock_moved(const ProductInfo& before, const ProductInfo& after, Sto
   EXPECT_EQ(after.available - before.available, available);
   EXPECT_EQ(after.held - before.held, held);
   EXPECT_EQ(after.returned - before.returned, returned);
-  EXPECT_EQ(after.consumed, before.consumed);  // consumed counts sales and only grows
+  EXPECT_EQ(after.consumed - before.consumed, consumed);
 }
 
 TEST(UpdateStatusTest, EveryPairOfStatusesMovesExactlyWhenAClientMayWithItsStockEffect) {
@@ -113,11 +116,18 @@ TEST(UpdateStatusTest, EveryPairOfStatusesMovesExactlyWhenAClientMayWithItsStock
         EXPECT_GT(s.timestamp(reached_at(to)), 0);
         EXPECT_GT(r.durable_token, 0u);
         expect_stock_moved(before, after, stock_effect(from, to));
+        // Confirming a Pending order passes through Processing: two records.
+        const bool through_processing = from == S::kPending && to == S::kCompleted;
         auto events = order.sink.events();
-        ASSERT_EQ(events.size(), events_before + 1);
-        EXPECT_EQ(events.back().from, from);
+        ASSERT_EQ(events.size(), events_before + (through_processing ? 2 : 1));
+        EXPECT_EQ(events.back().from, through_processing ? S::kProcessing : from);
         EXPECT_EQ(events.back().to, to);
+        EXPECT_TRUE(events.back().by_client);
         EXPECT_EQ(events.back().token, r.durable_token);
+        EXPECT_EQ(r.version, s.version());
+        ASSERT_FALSE(s.notes.empty());
+        EXPECT_EQ(s.notes.back().note, "because");
+        EXPECT_EQ(s.notes.back().version, s.version());
       } else {
         EXPECT_EQ(r.error, from == to ? StatusUpdateError::kUnchanged
                                       : StatusUpdateError::kIllegalTransition);

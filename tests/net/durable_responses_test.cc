@@ -157,7 +157,9 @@ TEST_F(DurableResponsesTest, NeverPolicyStillAnswers) {
 class ManualJournal final : public EventSink, public DurabilityWaiter {
  public:
   DurableToken order_accepted(const Order&) override { return next(); }
-  DurableToken order_status_changed(const Order&, OrderStatus) override { return next(); }
+  DurableToken order_status_changed(const Order&, OrderStatus, bool) override { return next(); }
+  DurableToken order_updated(const Order&) override { return next(); }
+  DurableToken customer_added(const CustomerInfo&) override { return next(); }
   DurableToken product_added(const ProductInfo&) override { return next(); }
   DurableToken product_restocked(ProductId, std::int64_t, std::int64_t) override { return next(); }
 

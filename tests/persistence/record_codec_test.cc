@@ -179,7 +179,7 @@ TEST(RecordCodecTest, StatusChangeRoundTripsWithPricesAndReason) {
 }
 
 TEST(RecordCodecTest, ProductKeepsOnlyWhatRecoveryCannotDerive) {
-  ProductInfo p{7, "widget", 1999, 3, 10, 5, 9, 3};
+  ProductInfo p{7, "widget", 1999, 3, 10, 5, 9, 3, 0, {}};
   std::string payload;
   encode_product(p, &payload);
   ProductInfo d;

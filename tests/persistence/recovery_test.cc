@@ -325,7 +325,7 @@ TEST_F(RecoveryTest, UnknownSkippableRecordsAreSkippedOthersRefused) {
   std::unique_ptr<JournalWriter> journal;
   ASSERT_TRUE(JournalWriter::open(fs, dir.path(), 1, {}, &journal).ok());
   std::string product;
-  encode_product({1, "p", 100, 5, 5, 0, 0, 0}, &product);
+  encode_product({1, "p", 100, 5, 5, 0, 0, 0, 0, {}}, &product);
   journal->append(RecordType::kProductAdded, product);
   journal->append(static_cast<RecordType>(format::kSkippableTypeBit | 0x21), "from the future");
   ASSERT_TRUE(journal->close().ok());
