@@ -99,17 +99,23 @@ void add_engine_flags(CLI::App& app, Options& o) {
   app.add_option("--workers", o.engine.workers, "Engine worker threads; 0 = one per CPU");
   app.add_option("--capacity", o.engine.capacity, "Most orders Pending or Processing at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
-  auto set_processing_time = [&delay = o.engine.processing_delay](const std::string& text) {
-    std::string why;
-    const auto parsed = ProcessingDelay::parse(text, &why);
-    if (!parsed) refuse("--processing-time", why);
-    delay = *parsed;
+  // One grammar for both simulated stages.
+  auto add_delay_flag = [&app](const char* flag, ProcessingDelay& delay, const char* what) {
+    auto set = [flag, &delay](const std::string& text) {
+      std::string why;
+      const auto parsed = ProcessingDelay::parse(text, &why);
+      if (!parsed) refuse(flag, why);
+      delay = *parsed;
+    };
+    app.add_option_function<std::string>(flag, set, what)
+        ->default_str(delay.to_string())
+        ->type_name("DURATION");
   };
-  app.add_option_function<std::string>(
-         "--processing-time", set_processing_time,
-         "Simulated processing time: 0, a duration (250ms) or a range (3s-7s)")
-      ->default_str(o.engine.processing_delay.to_string())
-      ->type_name("DURATION");
+  add_delay_flag("--pending-time", o.engine.pending_delay,
+                 "Simulated time an order stays Pending before processing: 0, a duration (2s) or "
+                 "a range (1s-3s)");
+  add_delay_flag("--processing-time", o.engine.processing_delay,
+                 "Simulated processing time: 0, a duration (250ms) or a range (3s-7s)");
   auto set_max_order_total = [&limit = o.engine.max_order_total](const std::string& text) {
     limit = parse_limit_amount("--max-order-total", text);
   };

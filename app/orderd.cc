@@ -46,6 +46,7 @@ void log_configuration(const app::Options& o, const std::string& url) {
                               {"workers", o.engine.workers},
                               {"capacity", o.engine.capacity},
                               {"processing_time", o.engine.processing_delay.to_string()},
+                              {"pending_time", o.engine.pending_delay.to_string()},
                               {"max_order_total_cents", o.engine.max_order_total},
                               {"snapshot_interval_ms", o.durability.snapshot_interval.count()},
                               {"snapshot_journal_mib", o.durability.snapshot_journal_bytes >> 20},

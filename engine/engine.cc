@@ -49,10 +49,12 @@ constexpr std::size_t kDequeueBatch = 256;
 // Longest a worker sleeps before it re-checks stop/pause and its timers.
 constexpr std::int64_t kIdleWaitMicros = 20'000;
 
-// A Pending or Processing order waiting out its simulated processing time.
+// An order waiting out its simulated time: Pending until it starts
+// processing, or Processing until it finishes.
 struct Timer {
   Micros due;  // steady clock
   Order* order;
+  bool starts_processing;  // else it finishes
   bool operator>(const Timer& other) const { return due > other.due; }
 };
 
@@ -576,7 +578,8 @@ void Engine::run_worker(unsigned index) {
   std::uint64_t seed_source = index;
   Worker w(*queue_, Random::splitmix64(seed_source));
   Order* batch[kDequeueBatch];
-  const ProcessingDelay delay = config_.processing_delay;
+  const ProcessingDelay pending = config_.pending_delay;
+  const bool timed = !pending.none() || !config_.processing_delay.none();
   while (true) {
     if (paused_.load(std::memory_order_acquire) || stopping_.load(std::memory_order_acquire)) {
       MutexLock lock(pause_mutex_);
@@ -599,31 +602,45 @@ void Engine::run_worker(unsigned index) {
     // time in Processing falls short of its delay, and starting an order
     // costs no clock read.
     const Micros batch_started = n > 0 ? wall_clock_micros() : 0;
-    const Micros due_base = n > 0 && !delay.none() ? steady_clock_micros() : 0;
+    const Micros due_base = n > 0 && timed ? steady_clock_micros() : 0;
     for (std::size_t i = 0; i < n; ++i) {
       Order& order = *batch[i];
       MutexLock guard(order.lock);
       // A queued order is Pending, or Cancelled meanwhile, or Processing when
       // recovery resumed it (restore_order): then only its finish is left.
       OrderStatus status = order.status.load(std::memory_order_relaxed);
+      if (status == OrderStatus::kPending && !pending.none()) {
+        w.timers.push({due_base + pending.sample(w.random_state), &order, true});
+        continue;
+      }
       if (status != OrderStatus::kProcessing && !begin_processing_locked(order, batch_started)) {
         continue;
       }
-      if (delay.none()) {
-        finish_processing_locked(order);
-      } else {
-        w.timers.push({due_base + delay.sample(w.random_state), &order});
-      }
+      schedule_finish(w, order, due_base);
     }
     if (!w.timers.empty()) {
       Micros now = steady_clock_micros();
       while (!w.timers.empty() && w.timers.top().due <= now) {
-        Order& order = *w.timers.top().order;
+        const Timer timer = w.timers.top();
         w.timers.pop();
+        Order& order = *timer.order;
         MutexLock guard(order.lock);
-        finish_processing_locked(order);
+        if (!timer.starts_processing) {
+          finish_processing_locked(order);
+        } else if (begin_processing_locked(order, wall_clock_micros())) {
+          schedule_finish(w, order, now);
+        }
       }
     }
+  }
+}
+
+void Engine::schedule_finish(Worker& w, Order& order, Micros steady_now) {
+  const ProcessingDelay delay = config_.processing_delay;
+  if (delay.none()) {
+    finish_processing_locked(order);
+  } else {
+    w.timers.push({steady_now + delay.sample(w.random_state), &order, false});
   }
 }
 

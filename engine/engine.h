@@ -43,6 +43,9 @@ struct EngineConfig {
   unsigned workers = 0;                // 0: one per hardware thread
   std::size_t capacity = 1'000'000;    // most orders Pending or Processing at once
   ProcessingDelay processing_delay{};  // simulated time in Processing
+  // Simulated time in Pending before a worker takes the order (a timer, not
+  // a blocked thread), so a simulation shows the Pending stage too.
+  ProcessingDelay pending_delay{};
   std::size_t max_products = 1 << 16;  // catalog capacity
   std::size_t max_items_per_order = 1000;
   std::size_t max_client_id_length = 128;
@@ -360,6 +363,8 @@ class Engine {
   // Both report to the sink.
   bool begin_processing_locked(Order& order, Micros now) REQUIRES(order.lock);
   void finish_processing_locked(Order& order) REQUIRES(order.lock);
+  // Finishes a just-started order now, or after its processing delay.
+  void schedule_finish(Worker& w, Order& order, Micros steady_now) REQUIRES(order.lock);
   void record_completion_latency(const Order& order, Micros now) REQUIRES(order.lock);
   // Applies the stock effect of the move from the order's status to `to`.
   void settle_stock_locked(const Order& order, OrderStatus to) REQUIRES(order.lock);

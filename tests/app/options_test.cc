@@ -74,6 +74,10 @@ const std::vector<Flag>& every_flag() {
          return o.engine.processing_delay.min == 3'000'000 &&
                 o.engine.processing_delay.max == 7'000'000;
        }},
+      {"--pending-time", "ORDERD_PENDING_TIME", "2s", "1s",
+       [](auto& o) {
+         return o.engine.pending_delay.min == 2'000'000 && o.engine.pending_delay.max == 2'000'000;
+       }},
       {"--max-order-total", "ORDERD_MAX_ORDER_TOTAL", "1000.00", "5",
        [](auto& o) { return o.engine.max_order_total == 100'000; }},
       {"--data-dir", "ORDERD_DATA_DIR", "/srv/orderd", "/var/orderd",
@@ -249,6 +253,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& invalid_val
       {"--workers", {"x"}},
       {"--capacity", {"0", "4294967297"}},
       {"--processing-time", {"soon", "7s-3s", "25h", "5", "3s-"}},
+      {"--pending-time", {"soon", "7s-3s", "25h", "5", "3s-"}},
       {"--max-order-total",
        {"-1", "ten", "1,000.00", "1000.00 EUR", "0x10", "0.001", "11258999068426.25", "1e400"}},
       {"--populate-max", {"0", "100000001"}},

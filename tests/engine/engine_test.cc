@@ -286,6 +286,29 @@ TEST_F(EngineTest, OrdersAreVisibleAsPendingThenProcessing) {
   ASSERT_TRUE(wait_until([&] { return completed("V"); }));
 }
 
+TEST_F(EngineTest, APendingTimeKeepsOrdersPendingThatLongWithoutHoldingTheWorker) {
+  auto config = small_config(1);
+  config.pending_delay = {200'000, 200'000};
+  config.processing_delay = {100'000, 100'000};
+  start(config);
+  ASSERT_TRUE(submit("P1", {{1, 1}}).ok());
+  ASSERT_TRUE(submit("P2", {{1, 1}}).ok());
+  // The one worker waits out both orders' Pending time at once: a timer each.
+  ASSERT_TRUE(wait_until([&] { return completed("P1") && completed("P2"); }));
+  for (const char* id : {"P1", "P2"}) {
+    OrderSnapshot s = *engine->get(id);
+    const Micros pending =
+        s.timestamp(OrderTimestamp::kProcessingStarted) - s.timestamp(OrderTimestamp::kCreated);
+    const Micros processing =
+        s.timestamp(OrderTimestamp::kCompleted) - s.timestamp(OrderTimestamp::kProcessingStarted);
+    EXPECT_GE(pending, 200'000) << id;
+    EXPECT_GE(processing, 100'000) << id;
+  }
+  const Micros p2_started = engine->get("P2")->timestamp(OrderTimestamp::kProcessingStarted);
+  const Micros p1_done = engine->get("P1")->timestamp(OrderTimestamp::kCompleted);
+  EXPECT_LT(p2_started, p1_done);  // P2 did not wait for P1's stages
+}
+
 TEST_F(EngineTest, HotProductRaceSellsExactlyTheAvailableQuantity) {
   // 8 threads race multi-item orders for a hot product's last units; every
   // order also takes a plentiful product, which must not leak when refused.
