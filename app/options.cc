@@ -193,6 +193,14 @@ void add_catalog_flags(CLI::App& app, Options& o) {
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24));
   app.add_option("--demo-stock", o.demo_catalog.stock, "Units in stock per demo product")
       ->check(CLI::Range(std::int64_t{0}, Catalog::kMaxStock));
+  app.add_flag("--demo-shop", o.demo_shop,
+               "On a new data directory, also add demo customers and a year of orders in every "
+               "status (the ids the API examples name)");
+  app.add_option("--demo-shop-orders", o.demo_shop_options.orders, "Orders in the demo shop")
+      ->check(CLI::Range(std::size_t{789}, std::size_t{10'000'000}));
+  app.add_option("--demo-shop-customers", o.demo_shop_options.customers,
+                 "Customers in the demo shop")
+      ->check(CLI::Range(std::size_t{123}, std::size_t{1'000'000}));
 }
 
 // "--max-body-bytes" reads ORDERD_MAX_BODY_BYTES: one rule for every flag.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "demo/demo_catalog.h"
+#include "demo/demo_shop.h"
 #include "engine/engine.h"
 #include "logging/log.h"
 #include "net/api.h"
@@ -21,6 +22,8 @@ struct Options {
   EngineConfig engine;
   net::ApiLimits api;
   demo::DemoCatalogOptions demo_catalog;
+  bool demo_shop = false;
+  demo::DemoShopOptions demo_shop_options;
   persistence::DurabilityOptions durability;
   std::string data_dir = "./data";
   std::chrono::milliseconds shutdown_timeout{10'000};

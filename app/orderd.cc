@@ -37,6 +37,25 @@ logging::Level log_level_of(persistence::Severity severity) {
   return logging::Level::kError;
 }
 
+// A new data directory gets the demo shop; one with customers or orders
+// keeps what it holds (a restart must not add a second shop).
+bool load_demo_shop(const app::Options& options, Engine& engine,
+                    persistence::Durability& durability) {
+  if (engine.counters().accepted > 0 || engine.customers().size() > 0) {
+    logging::info("demo shop skipped: the data directory already holds orders or customers");
+    return true;
+  }
+  const demo::DemoShopResult shop = demo::load_demo_shop(engine, options.demo_shop_options);
+  const persistence::Status stored = durability.wait_durable(durability.last_token());
+  if (!shop.error.empty() || !stored.ok()) {
+    logging::error("cannot add the demo shop",
+                   {{"error", shop.error.empty() ? stored.to_string() : shop.error}});
+    return false;
+  }
+  logging::info("demo shop added", {{"customers", shop.customers}, {"orders", shop.orders}});
+  return true;
+}
+
 void log_configuration(const app::Options& o, const std::string& url) {
   logging::info("listening", {{"address", url},
                               {"version", ORDERD_VERSION},
@@ -123,6 +142,11 @@ int main(int argc, char** argv) {
     }
     logging::info("demo catalog added", {{"products", options.demo_catalog.products},
                                          {"stock", options.demo_catalog.stock}});
+  }
+  if (options.demo_shop && !load_demo_shop(options, engine, *durability)) {
+    server.stop(std::chrono::milliseconds(0));
+    (void)durability->close();
+    return 1;
   }
   engine.start();
   // Responses wait on it for their changes; snapshots and /metrics use it as storage.

@@ -2,12 +2,14 @@
 // documentation's (item_ids 101, 102, 103) work without any set-up.
 //
 // Products 1..count, named "Demo product <id>", priced <id % 100>.99 dollars
-// (101 -> 1.99), each with `stock` units. The default stock (one billion per
-// product) outlasts populate runs of millions of orders.
+// (101 -> 1.99), with the SKU "prod_<id>" and `stock` units each; product
+// 456 is the "Premium Widget" at 29.99 that seed 003's examples order. The default stock (one
+// billion per product) outlasts populate runs of millions of orders.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "engine/catalog.h"
 
@@ -19,6 +21,7 @@ struct DemoCatalogOptions {
 };
 
 Cents demo_price(ProductId id);
+std::string demo_sku(ProductId id);
 
 // Adds the products that are not there yet; returns how many were added.
 // Stops early if the catalog fills up.

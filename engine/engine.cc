@@ -504,6 +504,136 @@ StatusUpdateResult Engine::update_details(OrderKey key, const OrderDetails& deta
   return result;
 }
 
+namespace {
+
+// The timestamps of the states on `status`'s path are set and increase
+// along it; no other is set.
+bool follows_the_lifecycle(const OrderSnapshot& o) {
+  using S = OrderStatus;
+  std::vector<S> path = {S::kPending};
+  auto add = [&](std::initializer_list<S> more) { path.insert(path.end(), more); };
+  switch (o.status) {
+    case S::kPending:
+      break;
+    case S::kProcessing:
+      add({S::kProcessing});
+      break;
+    case S::kCompleted:
+    case S::kRejected:
+      add({S::kProcessing, o.status});
+      break;
+    case S::kShipped:
+      add({S::kProcessing, S::kCompleted, S::kShipped});
+      break;
+    case S::kDelivered:
+      add({S::kProcessing, S::kCompleted, S::kShipped, S::kDelivered});
+      break;
+    case S::kReturned:
+      add({S::kProcessing, S::kCompleted, S::kShipped, S::kDelivered, S::kReturned});
+      break;
+    case S::kCancelled: {
+      // Cancelled after whatever it reached before.
+      if (o.timestamp(OrderTimestamp::kProcessingStarted) != 0) add({S::kProcessing});
+      if (o.timestamp(OrderTimestamp::kCompleted) != 0) add({S::kCompleted});
+      add({S::kCancelled});
+      break;
+    }
+  }
+  std::size_t set = 0;
+  for (Micros t : o.at) set += t != 0;
+  if (set != path.size()) return false;
+  Micros previous = 0;
+  for (S s : path) {
+    const Micros t = o.timestamp(reached_at(s));
+    if (t <= 0 || t < previous) return false;
+    previous = t;
+  }
+  return true;
+}
+
+}  // namespace
+
+SubmitResult Engine::import_order(const OrderSnapshot& past) {
+  if (refusing_writes()) return refuse(SubmitError::kUnavailable, write_refusal_reason());
+  if (past.items.empty() || !follows_the_lifecycle(past)) {
+    return refuse(SubmitError::kInvalid, "the order's timestamps do not follow the lifecycle");
+  }
+  std::vector<OrderItem> items;
+  for (const OrderItem& item : past.items) {
+    if (item.quantity == 0 || item.quantity > kMaxQuantityPerItem) {
+      return refuse(SubmitError::kInvalid, "item quantities must be positive");
+    }
+    items.push_back({item.product_id, item.quantity, 0});
+  }
+  std::sort(items.begin(), items.end(),
+            [](const OrderItem& a, const OrderItem& b) { return a.product_id < b.product_id; });
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    if (items[i - 1].product_id == items[i].product_id) {
+      return refuse(SubmitError::kInvalid, "a product is listed twice");
+    }
+  }
+  const bool in_flight = is_in_flight(past.status);
+  if (in_flight && in_flight_.fetch_add(1, std::memory_order_acq_rel) >=
+                       static_cast<std::int64_t>(config_.capacity)) {
+    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+    return refuse(SubmitError::kAtCapacity, "too many orders in flight, retry later");
+  }
+  SubmitResult result;
+  if (!catalog_.reserve(items, &result.stock_issues)) {
+    if (in_flight) in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+    auto refused = refuse(SubmitError::kStock, "insufficient stock for the imported order");
+    refused.stock_issues = std::move(result.stock_issues);
+    return refused;
+  }
+  catalog_.fill_prices(items);
+  OrderSnapshot s = past;
+  s.items = items;
+  const Price price = price_items(items);
+  s.catalog_subtotal = price.subtotal;
+  s.discount = price.discount;
+  s.notes.clear();
+  if (s.user_id != 0) customers_.ensure(s.user_id, s.timestamp(OrderTimestamp::kCreated));
+
+  Order* stored = nullptr;
+  EventSink* sink = sink_.load(std::memory_order_acquire);
+  for (int attempt = 0; stored == nullptr && attempt < 8; ++attempt) {
+    s.seq = next_seq_.fetch_add(1, std::memory_order_relaxed);
+    s.client_id = "order_" + std::to_string(s.seq);
+    stored = store_new_order(orders_, std::make_unique<Order>(s), sink, &result.durable_token);
+  }
+  if (stored == nullptr) {  // every assigned id was taken (clients chose them)
+    catalog_.release(items);
+    if (in_flight) in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+    return refuse(SubmitError::kDuplicate, "no free order id");
+  }
+  // The stock effect of the path it took, from the reservation made above.
+  const bool completed = s.timestamp(OrderTimestamp::kCompleted) != 0;
+  const bool given_back =
+      s.status == OrderStatus::kReturned || (s.status == OrderStatus::kCancelled && completed);
+  if (completed) catalog_.consume(items);
+  if (given_back) catalog_.give_back(items);
+  if (!completed && !in_flight) catalog_.release(items);  // Rejected or Cancelled early
+  counters_.add(kAccepted, 1);
+  counters_.add(kStatusBase + status_index(s.status), 1);
+  if (completed) {
+    const Micros done = s.timestamp(OrderTimestamp::kCompleted);
+    counters_.add(kCompleted, 1);
+    counters_.add(kProcessingMicros, done - s.timestamp(OrderTimestamp::kProcessingStarted));
+    counters_.add(kFromCreationMicros, done - s.timestamp(OrderTimestamp::kCreated));
+  }
+  if (s.status == OrderStatus::kRejected) counters_.add(kRejected, 1);
+  if (s.status == OrderStatus::kCancelled) counters_.add(kCancelled, 1);
+  result.seq = s.seq;
+  result.client_id = s.client_id;
+  result.created_at = s.timestamp(OrderTimestamp::kCreated);
+  if (in_flight) {
+    queue_->orders.enqueue(stored);
+  } else {
+    counters_.add(kDequeued, 1);  // never waits for a worker
+  }
+  return result;
+}
+
 std::optional<AddCustomerResult> Engine::register_customer(CustomerInfo customer) {
   if (refusing_writes()) return std::nullopt;
   return customers_.add(std::move(customer));

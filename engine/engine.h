@@ -284,6 +284,15 @@ class Engine {
   StatusUpdateResult update_details(OrderKey key, const OrderDetails& details,
                                     std::string_view note, std::uint32_t expected_version = 0);
 
+  // Adds an order with a past: `order`'s status, timestamps, items and
+  // details as given (its seq and client id are assigned, as for an empty
+  // client id; its prices are the catalog's now), with the stock effect of
+  // the path it took, reported to the sink like an acceptance. For demo data
+  // and imports, before or after start(); the timestamps must follow the
+  // lifecycle (each state reached after the one before). kInvalid for a
+  // malformed order, kStock if the catalog cannot cover it.
+  SubmitResult import_order(const OrderSnapshot& order);
+
   CustomerStore& customers() { return customers_; }
   const CustomerStore& customers() const { return customers_; }
   // Registers a customer (CustomerStore::add); kUnavailable-like refusal
