@@ -3,10 +3,14 @@
 #include "metrics/prometheus_writer.h"
 #include "net/admin_routes.h"
 #include "net/catalog_routes.h"
+#include "net/customer_routes.h"
+#include "net/home_page.h"
 #include "net/metrics_page.h"
 #include "net/order_routes.h"
+#include "net/order_status_routes.h"
 #include "net/request_context.h"
 #include "net/router.h"
+#include "net/shop_routes.h"
 
 namespace orderd::net {
 
@@ -97,6 +101,7 @@ bool needs_startup(Route route) {
     case Route::kReady:
     case Route::kMetrics:
     case Route::kMalformed:
+    case Route::kHomePage:
       return false;
     default:
       return true;
@@ -160,6 +165,33 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
       break;
     case Route::kSnapshot:
       return take_snapshot(ctx, request);
+    case Route::kUpdateOrder:
+      update_order(ctx, request, match.id);
+      break;
+    case Route::kBulkOrderStatus:
+      bulk_order_status(ctx, request);
+      break;
+    case Route::kHomePage:
+      home_page(ctx);
+      break;
+    case Route::kRegisterCustomer:
+      register_customer(ctx, request);
+      break;
+    case Route::kPlaceOrder:
+      place_order(ctx, request);
+      break;
+    case Route::kPatchOrderStatus:
+      patch_order_status(ctx, request);
+      break;
+    case Route::kCreateCustomer:
+      create_customer(ctx, request);
+      break;
+    case Route::kListCustomers:
+      list_customers(ctx, match.query);
+      break;
+    case Route::kGetCustomer:
+      get_customer(ctx, match.id);
+      break;
   }
   return HandleOutcome::kDone;
 }

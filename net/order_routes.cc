@@ -3,6 +3,7 @@
 #include "demo/populate.h"
 #include "engine/order_status.h"
 #include "net/router.h"
+#include "net/submit_answers.h"
 #include "views/order_listing.h"
 
 namespace orderd::net {
@@ -12,25 +13,6 @@ namespace {
 bool is_reserved_order_id(std::string_view id) { return id == "metrics" || id == "populate"; }
 
 constexpr std::size_t kMaxBatchIdBytes = 64;
-
-void stock_conflict(RequestContext& ctx, const SubmitResult& r) {
-  JsonWriter& w = ctx.begin(409);
-  w.StartObject();
-  write_field(w, "error", r.message);
-  write_key(w, "stock_issues");
-  w.StartArray();
-  for (const StockIssue& issue : r.stock_issues) {
-    w.StartObject();
-    write_field(w, "product_id", issue.product_id);
-    write_field(w, "requested", issue.requested);
-    write_field(w, "available", issue.available);
-    if (issue.unknown_product) write_field(w, "unknown_product", true);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  ctx.end();
-}
 
 // Reads item_ids into ctx.items (one unit per entry; repeats add up).
 bool read_item_ids(RequestContext& ctx) {
@@ -131,7 +113,7 @@ void create_order(RequestContext& ctx, HttpRequest& request) {
       ctx.error(409, r.message);
       return;
     case SubmitError::kStock:
-      stock_conflict(ctx, r);
+      answer_stock_issues(ctx, 409, r.message, r.stock_issues);
       return;
     case SubmitError::kAtCapacity:
       ctx.error(503, r.message);

@@ -32,6 +32,24 @@ std::string_view route_label(Route r) {
       return "GET /metrics";
     case Route::kSnapshot:
       return "POST /admin/snapshot";
+    case Route::kUpdateOrder:
+      return "PUT /api/orders/{order_id}";
+    case Route::kBulkOrderStatus:
+      return "PUT /api/orders/bulk/status";
+    case Route::kHomePage:
+      return "GET /";
+    case Route::kRegisterCustomer:
+      return "POST /register_customer";
+    case Route::kPlaceOrder:
+      return "POST /place_order";
+    case Route::kPatchOrderStatus:
+      return "PATCH /update_order_status";
+    case Route::kCreateCustomer:
+      return "POST /api/v1/customers";
+    case Route::kListCustomers:
+      return "GET /api/v1/customers";
+    case Route::kGetCustomer:
+      return "GET /api/v1/customers/{id}";
     case Route::kMalformed:
       return "malformed";
   }

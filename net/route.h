@@ -24,6 +24,15 @@ enum class Route : std::uint8_t {
   kReady,             // GET /health/ready
   kMetrics,           // GET /metrics (Prometheus)
   kSnapshot,          // POST /admin/snapshot
+  kUpdateOrder,       // PUT /api/orders/{order_id} (seed 000)
+  kBulkOrderStatus,   // PUT /api/orders/bulk/status (seed 000)
+  kHomePage,          // GET / (seed 002)
+  kRegisterCustomer,  // POST /register_customer (seed 002)
+  kPlaceOrder,        // POST /place_order (seed 002)
+  kPatchOrderStatus,  // PATCH /update_order_status (seed 002)
+  kCreateCustomer,    // POST /api/v1/customers
+  kListCustomers,     // GET /api/v1/customers
+  kGetCustomer,       // GET /api/v1/customers/{id}
   // Never returned by the router: requests the connection refused before
   // routing (malformed, too large, too slow).
   kMalformed,

@@ -6,6 +6,8 @@ namespace {
 constexpr std::string_view kGetHead = "GET, HEAD";
 constexpr std::string_view kPost = "POST";
 constexpr std::string_view kGetHeadPost = "GET, HEAD, POST";
+constexpr std::string_view kPut = "PUT";
+constexpr std::string_view kPatch = "PATCH";
 
 bool is_get(HttpMethod m) { return m == HttpMethod::kGet || m == HttpMethod::kHead; }
 
@@ -50,6 +52,35 @@ RouteMatch match_path(HttpMethod method, std::string_view path) {
   if (path.starts_with(kProducts) && path.ends_with(kRestock) &&
       one_segment_after(path.substr(0, path.size() - kRestock.size()), kProducts, segment)) {
     RouteMatch m = only(post, Route::kRestockProduct, kPost);
+    m.id = segment;
+    return m;
+  }
+
+  // Seed 000. The bulk path comes first: {order_id} must not shadow it.
+  if (path == "/api/orders/bulk/status") {
+    return only(method == HttpMethod::kPut, Route::kBulkOrderStatus, kPut);
+  }
+  if (one_segment_after(path, "/api/orders/", segment)) {
+    RouteMatch m = only(method == HttpMethod::kPut, Route::kUpdateOrder, kPut);
+    m.id = segment;
+    return m;
+  }
+
+  // Seed 002.
+  if (path == "/") return only(get, Route::kHomePage, kGetHead);
+  if (path == "/register_customer") return only(post, Route::kRegisterCustomer, kPost);
+  if (path == "/place_order") return only(post, Route::kPlaceOrder, kPost);
+  if (path == "/update_order_status") {
+    return only(method == HttpMethod::kPatch, Route::kPatchOrderStatus, kPatch);
+  }
+
+  if (path == "/api/v1/customers" || path == "/api/v1/customers/") {
+    if (get) return {Route::kListCustomers, kGetHeadPost, {}, {}};
+    if (post) return {Route::kCreateCustomer, kGetHeadPost, {}, {}};
+    return {Route::kMethodNotAllowed, kGetHeadPost, {}, {}};
+  }
+  if (one_segment_after(path, "/api/v1/customers/", segment)) {
+    RouteMatch m = only(get, Route::kGetCustomer, kGetHead);
     m.id = segment;
     return m;
   }

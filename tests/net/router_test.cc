@@ -54,7 +54,7 @@ TEST(RouterTest, WrongMethodListsTheAllowedOnes) {
 
 TEST(RouterTest, UnknownPathsAreNotFound) {
   for (const char* target :
-       {"/", "", "*", "/order", "/orders/a/b", "/orders//", "/ORDERS/", "/api/v1/products/1/2",
+       {"", "*", "/order", "/orders/a/b", "/orders//", "/ORDERS/", "/api/v1/products/1/2",
         "/api/v1/products/1/restock/x", "/api/v1/products//restock", "/health/", "/healthz"}) {
     EXPECT_EQ(route(M::kGet, target), Route::kNotFound) << target;
     EXPECT_EQ(route(M::kPost, target), Route::kNotFound) << target;
@@ -70,7 +70,8 @@ TEST(RouterTest, SplitsTheQueryOff) {
 
 TEST(RouterTest, MatchesAbsoluteFormByItsPath) {
   EXPECT_EQ(route(M::kPost, "http://127.0.0.1:5000/orders/"), Route::kCreateOrder);
-  EXPECT_EQ(route(M::kGet, "http://example.com"), Route::kNotFound);
+  // No path at all is the root: seed 002's home page.
+  EXPECT_EQ(route(M::kGet, "http://example.com"), Route::kHomePage);
 }
 
 TEST(PercentDecodeTest, DecodesEscapes) {
