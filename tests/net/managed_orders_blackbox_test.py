@@ -89,7 +89,8 @@ class ManagedOrdersTest(unittest.TestCase):
     def test_seed003_examples_verbatim(self):
         order = self.curl(SEED003_CREATE)
         self.assertEqual(order["customer_id"], "cust_123")
-        self.assertEqual(order["status"], "pending")
+        # The document is read after acceptance: a worker may have taken it.
+        self.assertIn(order["status"], ("pending", "processing"))
         self.assertEqual(order["items"][0]["product_id"], "prod_456")
         self.assertEqual(order["items"][0]["total_price"], 59.98)
         self.assertEqual(order["subtotal"], 59.98)
