@@ -16,7 +16,9 @@ Cents demo_price(ProductId id) {
   return static_cast<Cents>(id % 100) * 100 + 99;
 }
 
-std::string demo_sku(ProductId id) { return "prod_" + std::to_string(id); }
+std::string demo_sku(ProductId id) {
+  return id == kPremiumWidget ? "prod_" + std::to_string(id) : std::string();
+}
 
 std::size_t add_demo_catalog(Catalog& catalog, const DemoCatalogOptions& options) {
   std::size_t added = 0;

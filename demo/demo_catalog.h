@@ -2,8 +2,9 @@
 // documentation's (item_ids 101, 102, 103) work without any set-up.
 //
 // Products 1..count, named "Demo product <id>", priced <id % 100>.99 dollars
-// (101 -> 1.99), with the SKU "prod_<id>" and `stock` units each; product
-// 456 is the "Premium Widget" at 29.99 that seed 003's examples order. The default stock (one
+// (101 -> 1.99), with `stock` units each; product 456 is the "Premium
+// Widget" at 29.99, SKU "prod_456", that seed 003's examples order. The
+// others have no SKU, so orders name them (and answers show them) by id. The default stock (one
 // billion per product) outlasts populate runs of millions of orders.
 #pragma once
 
@@ -21,6 +22,7 @@ struct DemoCatalogOptions {
 };
 
 Cents demo_price(ProductId id);
+// "prod_456" for the Premium Widget, empty for the others.
 std::string demo_sku(ProductId id);
 
 // Adds the products that are not there yet; returns how many were added.

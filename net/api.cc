@@ -5,6 +5,7 @@
 #include "net/catalog_routes.h"
 #include "net/customer_routes.h"
 #include "net/home_page.h"
+#include "net/managed_order_routes.h"
 #include "net/metrics_page.h"
 #include "net/order_routes.h"
 #include "net/order_status_routes.h"
@@ -192,6 +193,32 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
     case Route::kGetCustomer:
       get_customer(ctx, match.id);
       break;
+    case Route::kCreateManagedOrder:
+      create_managed_order(ctx, request);
+      break;
+    case Route::kGetManagedOrder:
+      get_managed_order(ctx, match.id, match.query);
+      break;
+    case Route::kUpdateManagedOrder:
+      update_managed_order(ctx, request, match.id);
+      break;
+    case Route::kDeleteManagedOrder:
+      delete_managed_order(ctx, match.id);
+      break;
+    case Route::kCancelManagedOrder:
+      cancel_managed_order(ctx, request, match.id);
+      break;
+    case Route::kSetManagedOrderStatus:
+      set_managed_order_status(ctx, request, match.id);
+      break;
+    case Route::kManagedOrderEvents:
+      managed_order_events(ctx, match.id);
+      break;
+    case Route::kGetOrderByNumber:
+      get_order_by_number(ctx, match.id);
+      break;
+    case Route::kStockCheck:
+      return stock_check(ctx, request);
   }
   return HandleOutcome::kDone;
 }

@@ -1,79 +1,151 @@
 #include "net/json_tree.h"
 
 #include <rapidjson/error/en.h>
-
-#include <cstdio>
-#include <string>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 namespace orderd::net {
+namespace {
 
-bool parse_body_tree(RequestContext& ctx, const HttpRequest& request, JsonTree& tree) {
-  // Iterative: deep nesting stays off the call stack. With an explicit
-  // length, a NUL inside the body is a syntax error, not an early end.
-  constexpr unsigned kFlags =
-      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-  tree.Parse<kFlags>(request.body.data(), request.body.size());
-  if (tree.HasParseError()) {
-    if (tree.GetParseError() == rapidjson::kParseErrorDocumentEmpty) {
-      ctx.error(400, "the request body must be a JSON object");
+// Builds the tree on a stack of open containers. Returning false stops the
+// parse; `problem` then says why (the reader's own error otherwise).
+struct TreeBuilder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder> {
+  explicit TreeBuilder(JsonTree& root, std::size_t max_depth) : root(root), max_depth(max_depth) {}
+
+  JsonTree* add() {
+    if (stack.empty()) {
+      if (have_root) return nullptr;
+      have_root = true;
+      return &root;
+    }
+    JsonTree* parent = stack.back();
+    if (parent->kind == JsonKind::kArray) return &parent->elements.emplace_back();
+    return &parent->members.back().second;
+  }
+  bool scalar(JsonKind kind, const char* s = nullptr, rapidjson::SizeType n = 0) {
+    JsonTree* v = add();
+    if (v == nullptr) return false;
+    v->kind = kind;
+    if (s != nullptr) v->text.assign(s, n);
+    return true;
+  }
+  bool open(JsonKind kind) {
+    if (stack.size() >= max_depth) {
+      problem = "the request body nests deeper than " + std::to_string(max_depth) + " levels";
       return false;
     }
-    char where[48];
-    std::snprintf(where, sizeof where, " at byte %zu", tree.GetErrorOffset());
-    ctx.message.assign("malformed JSON: ");
-    ctx.message.append(rapidjson::GetParseError_En(tree.GetParseError()));
-    ctx.message.append(where);
-    ctx.error(400, ctx.message);
-    return false;
+    JsonTree* v = add();
+    if (v == nullptr) return false;
+    v->kind = kind;
+    stack.push_back(v);
+    return true;
   }
-  if (!tree.IsObject()) {
-    ctx.error(400, "the request body must be a JSON object");
-    return false;
+
+  bool Null() { return scalar(JsonKind::kNull); }
+  bool Bool(bool b) { return scalar(b ? JsonKind::kTrue : JsonKind::kFalse); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    return scalar(JsonKind::kNumber, s, n);
   }
-  return true;
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    return scalar(JsonKind::kString, s, n);
+  }
+  bool StartObject() { return open(JsonKind::kObject); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    JsonTree* object = stack.back();
+    std::string_view key(s, n);
+    if (object->members.size() >= kJsonTreeMaxMembers) {
+      problem = "an object in the request body has more than " +
+                std::to_string(kJsonTreeMaxMembers) + " members";
+      return false;
+    }
+    for (const auto& m : object->members) {
+      if (m.first == key) {
+        problem = "duplicate key '" + std::string(key) + "' in the request body";
+        return false;
+      }
+    }
+    object->members.emplace_back(std::string(key), JsonTree{});
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) {
+    stack.pop_back();
+    return true;
+  }
+  bool StartArray() { return open(JsonKind::kArray); }
+  bool EndArray(rapidjson::SizeType) {
+    stack.pop_back();
+    return true;
+  }
+
+  JsonTree& root;
+  std::size_t max_depth;
+  std::vector<JsonTree*> stack;
+  bool have_root = false;
+  std::string problem;
+};
+
+}  // namespace
+
+const JsonTree* JsonTree::find(std::string_view key) const {
+  if (kind != JsonKind::kObject) return nullptr;
+  for (const auto& m : members) {
+    if (m.first == key) return &m.second;
+  }
+  return nullptr;
 }
 
-const JsonValue* tree_member(const JsonValue& object, std::string_view key) {
-  auto it = object.FindMember(
-      rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
-  return it == object.MemberEnd() ? nullptr : &it->value;
+bool parse_json_tree(std::string_view text, JsonTree& out, std::string& error,
+                     std::size_t max_depth) {
+  out = JsonTree{};
+  TreeBuilder builder(out, max_depth);
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::Reader reader;
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseNumbersAsStringsFlag |
+                              rapidjson::kParseValidateEncodingFlag;
+  rapidjson::ParseResult ok = reader.Parse<kFlags>(stream, builder);
+  if (ok) return true;
+  if (!builder.problem.empty()) {
+    error = std::move(builder.problem);
+  } else {
+    error = "malformed JSON at offset " + std::to_string(ok.Offset()) + ": " +
+            rapidjson::GetParseError_En(ok.Code());
+  }
+  out = JsonTree{};
+  return false;
 }
 
-IntegerError tree_uint(const JsonValue& value, std::uint64_t min, std::uint64_t max,
-                       std::uint64_t& out) {
-  if (!value.IsNumber()) return IntegerError::kNotInteger;
-  if (value.IsUint64()) {
-    const std::uint64_t v = value.GetUint64();
-    if (v > max) return IntegerError::kTooLarge;
-    if (v < min) return IntegerError::kNegative;
-    out = v;
-    return IntegerError::kNone;
+void write_json_tree(JsonWriter& w, const JsonTree& tree) {
+  switch (tree.kind) {
+    case JsonKind::kNull:
+      w.Null();
+      return;
+    case JsonKind::kFalse:
+      w.Bool(false);
+      return;
+    case JsonKind::kTrue:
+      w.Bool(true);
+      return;
+    case JsonKind::kNumber:
+      w.RawValue(tree.text.data(), tree.text.size(), rapidjson::kNumberType);
+      return;
+    case JsonKind::kString:
+      write_string(w, tree.text);
+      return;
+    case JsonKind::kArray:
+      w.StartArray();
+      for (const JsonTree& e : tree.elements) write_json_tree(w, e);
+      w.EndArray();
+      return;
+    case JsonKind::kObject:
+      w.StartObject();
+      for (const auto& [key, value] : tree.members) {
+        write_key(w, key);
+        write_json_tree(w, value);
+      }
+      w.EndObject();
+      return;
   }
-  if (value.IsInt64()) return IntegerError::kNegative;  // a negative integer
-  // A double: a fraction or exponent, or an integer beyond 64 bits.
-  const double d = value.GetDouble();
-  if (d < 0) return IntegerError::kNegative;
-  if (d >= 18446744073709551616.0) return IntegerError::kTooLarge;
-  return IntegerError::kNotInteger;
-}
-
-std::string_view tree_kind_phrase(const JsonValue& value) {
-  switch (value.GetType()) {
-    case rapidjson::kNullType:
-      return json_kind_phrase(JsonKind::kNull);
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return json_kind_phrase(JsonKind::kTrue);
-    case rapidjson::kObjectType:
-      return json_kind_phrase(JsonKind::kObject);
-    case rapidjson::kArrayType:
-      return json_kind_phrase(JsonKind::kArray);
-    case rapidjson::kStringType:
-      return json_kind_phrase(JsonKind::kString);
-    case rapidjson::kNumberType:
-      return json_kind_phrase(JsonKind::kNumber);
-  }
-  return "a value";
 }
 
 }  // namespace orderd::net

@@ -1,40 +1,49 @@
-// Request bodies whose members hold objects (seed 002's "items", seed 000's
-// bulk "orders"), which JsonObjectReader (json_input.h) records by kind only:
-// these are parsed into a RapidJSON DOM instead.
+// A request body as a small tree, for the routes whose bodies nest objects
+// (managed orders: addresses, payment, items as objects, free metadata).
+// JsonObjectReader (json_input.h) stays the fast path for flat bodies.
 //
-// A parse allocates (the DOM), so only routes that need nesting use it,
-// never the order hot path. Not thread-safe: a JsonTree belongs to one
-// request.
+// Numbers keep their exact JSON text, so money converts to cents without
+// binary floating point (base/decimal.h), and an object can be written back
+// as it came (write_json_tree), for metadata kept as text.
+//
+// Allocates per node; meant for bodies bounded by the server's body limit.
+// Parsing is iterative (no recursion on the body's nesting) and stops at
+// `max_depth`. Pure functions; thread-safe.
 #pragma once
 
-#include <rapidjson/document.h>
-
-#include <cstdint>
+#include <cstddef>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "net/json_input.h"
-#include "net/request_context.h"
+#include "net/json_output.h"
 
 namespace orderd::net {
 
-using JsonTree = rapidjson::Document;
-using JsonValue = rapidjson::Value;
+struct JsonTree {
+  JsonKind kind = JsonKind::kNull;
+  std::string text;  // a number's JSON text, a string's content
+  std::vector<std::pair<std::string, JsonTree>> members;  // an object's, in body order
+  std::vector<JsonTree> elements;                         // an array's
 
-// Parses the request body as one JSON object into `tree`. On malformed
-// JSON, invalid UTF-8 or a root that is not an object, answers 400 (the
-// messages JsonObjectReader gives) and returns false.
-bool parse_body_tree(RequestContext& ctx, const HttpRequest& request, JsonTree& tree);
+  // The member `key` of an object, or nullptr (also when not an object).
+  const JsonTree* find(std::string_view key) const;
+};
 
-// The member `key` of `object` (which must be an object), or nullptr.
-const JsonValue* tree_member(const JsonValue& object, std::string_view key);
+inline constexpr std::size_t kJsonTreeMaxDepth = 16;
+inline constexpr std::size_t kJsonTreeMaxMembers = 256;  // per object
 
-// `value` as an integer in [min, max]. Anything but a JSON integer (a
-// fraction, an exponent, a string) is kNotInteger; below `min` is kNegative,
-// as parse_json_uint and RequestContext::integer_error read it.
-IntegerError tree_uint(const JsonValue& value, std::uint64_t min, std::uint64_t max,
-                       std::uint64_t& out);
+// Parses `text` (one JSON value; the root may be of any kind) into `out`.
+// Returns false and fills `error` on malformed JSON, invalid UTF-8, nesting
+// deeper than `max_depth`, a duplicate key or an object with more than
+// kJsonTreeMaxMembers members.
+bool parse_json_tree(std::string_view text, JsonTree& out, std::string& error,
+                     std::size_t max_depth = kJsonTreeMaxDepth);
 
-// "a number", "a string", ... for messages.
-std::string_view tree_kind_phrase(const JsonValue& value);
+// Writes `tree` back as JSON: numbers as their original text, strings
+// escaped, members in their order.
+void write_json_tree(JsonWriter& w, const JsonTree& tree);
 
 }  // namespace orderd::net

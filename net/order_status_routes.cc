@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/order_status.h"
-#include "net/json_tree.h"
+#include "net/request_tree.h"
 #include "net/router.h"
 #include "net/status_answers.h"
 
@@ -32,19 +32,19 @@ void write_updated(RequestContext& ctx, std::uint64_t id, const StatusUpdateResu
 
 // Reads orders[i] into `id` and `to`; on a malformed entry returns the
 // error string instead.
-std::optional<std::string> read_entry(const JsonValue& entry, std::size_t i, std::uint64_t& id,
+std::optional<std::string> read_entry(const JsonTree& entry, std::size_t i, std::uint64_t& id,
                                       OrderStatus& to) {
   std::string where = "orders[" + std::to_string(i) + "]";
-  if (!entry.IsObject()) return where + " must be an object";
-  const JsonValue* order_id = tree_member(entry, "order_id");
+  if (entry.kind != JsonKind::kObject) return where + " must be an object";
+  const JsonTree* order_id = tree_member(entry, "order_id");
   if (order_id == nullptr) return where + ".order_id is required";
   if (tree_uint(*order_id, 1, kMaxJsonInteger, id) != IntegerError::kNone) {
     return where + ".order_id must be a positive integer";
   }
-  const JsonValue* status = tree_member(entry, "status");
+  const JsonTree* status = tree_member(entry, "status");
   if (status == nullptr) return where + ".status is required";
-  if (!status->IsString()) return where + ".status must be a string";
-  const std::string_view text{status->GetString(), status->GetStringLength()};
+  if (status->kind != JsonKind::kString) return where + ".status must be a string";
+  const std::string_view text = status->text;
   std::optional<OrderStatus> parsed = parse_status(text);
   if (!parsed) {
     return where +
@@ -104,16 +104,16 @@ void update_order(RequestContext& ctx, HttpRequest& request, std::string_view ra
 void bulk_order_status(RequestContext& ctx, HttpRequest& request) {
   JsonTree tree;
   if (!parse_body_tree(ctx, request, tree)) return;
-  const JsonValue* orders = tree_member(tree, "orders");
+  const JsonTree* orders = tree_member(tree, "orders");
   if (orders == nullptr) {
     ctx.field_error("orders", "is required");
     return;
   }
-  if (!orders->IsArray()) {
+  if (orders->kind != JsonKind::kArray) {
     ctx.field_error("orders", "must be an array of {\"order_id\", \"status\"} objects");
     return;
   }
-  if (orders->Size() > kMaxBulkStatusEntries) {
+  if (orders->elements.size() > kMaxBulkStatusEntries) {
     ctx.message.assign("orders must have at most ");
     append_uint(ctx.message, kMaxBulkStatusEntries);
     ctx.message.append(" entries");
@@ -125,10 +125,10 @@ void bulk_order_status(RequestContext& ctx, HttpRequest& request) {
   std::size_t updated = 0;
   DurableToken token = 0;
   std::string id_text;
-  for (rapidjson::SizeType i = 0; i < orders->Size(); ++i) {
+  for (std::size_t i = 0; i < orders->elements.size(); ++i) {
     std::uint64_t id = 0;
     OrderStatus to = OrderStatus::kPending;
-    if (auto malformed = read_entry((*orders)[i], i, id, to)) {
+    if (auto malformed = read_entry(orders->elements[i], i, id, to)) {
       errors.push_back(std::move(*malformed));
       continue;
     }
@@ -151,7 +151,7 @@ void bulk_order_status(RequestContext& ctx, HttpRequest& request) {
   w.StartObject();
   write_field(w, "message", "Bulk update completed");
   write_field(w, "updated_count", updated);
-  write_field(w, "total_orders", std::uint64_t{orders->Size()});
+  write_field(w, "total_orders", static_cast<std::uint64_t>(orders->elements.size()));
   write_key(w, "errors");
   if (errors.empty()) {
     w.Null();

@@ -50,6 +50,24 @@ std::string_view route_label(Route r) {
       return "GET /api/v1/customers";
     case Route::kGetCustomer:
       return "GET /api/v1/customers/{id}";
+    case Route::kCreateManagedOrder:
+      return "POST /api/v1/orders";
+    case Route::kGetManagedOrder:
+      return "GET /api/v1/orders/{id}";
+    case Route::kUpdateManagedOrder:
+      return "PUT /api/v1/orders/{id}";
+    case Route::kDeleteManagedOrder:
+      return "DELETE /api/v1/orders/{id}";
+    case Route::kCancelManagedOrder:
+      return "POST /api/v1/orders/{id}/cancel";
+    case Route::kSetManagedOrderStatus:
+      return "PUT /api/v1/orders/{id}/status";
+    case Route::kManagedOrderEvents:
+      return "GET /api/v1/orders/{id}/events";
+    case Route::kGetOrderByNumber:
+      return "GET /api/v1/orders/number/{order_number}";
+    case Route::kStockCheck:
+      return "GET /api/v1/orders/health/stock-check";
     case Route::kMalformed:
       return "malformed";
   }

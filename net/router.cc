@@ -1,5 +1,7 @@
 #include "net/router.h"
 
+#include "net/managed_order_router.h"
+
 namespace orderd::net {
 namespace {
 
@@ -84,6 +86,7 @@ RouteMatch match_path(HttpMethod method, std::string_view path) {
     m.id = segment;
     return m;
   }
+  if (RouteMatch m; match_managed_order_path(method, path, m)) return m;
 
   if (path == "/health") return only(get, Route::kHealth, kGetHead);
   if (path == "/health/ready") return only(get, Route::kReady, kGetHead);

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "engine/order_details.h"
-#include "net/json_tree.h"
+#include "net/request_tree.h"
 #include "net/status_answers.h"
 #include "net/submit_answers.h"
 
@@ -15,7 +15,7 @@ namespace {
 constexpr StatusSpelling kSpelling = StatusSpelling::kLowercase;
 
 // "items[2].quantity" into ctx.text.
-void item_field(RequestContext& ctx, rapidjson::SizeType i, std::string_view field) {
+void item_field(RequestContext& ctx, std::size_t i, std::string_view field) {
   ctx.text.assign("items[");
   append_uint(ctx.text, i);
   ctx.text.append("].");
@@ -25,21 +25,21 @@ void item_field(RequestContext& ctx, rapidjson::SizeType i, std::string_view fie
 // Reads items into ctx.items; answers 400 naming the entry and returns
 // false on the first bad one.
 bool read_items(RequestContext& ctx, const JsonTree& tree) {
-  const JsonValue* items = tree_member(tree, "items");
+  const JsonTree* items = tree_member(tree, "items");
   if (items == nullptr) {
     ctx.field_error("items", "is required");
     return false;
   }
-  if (!items->IsArray()) {
+  if (items->kind != JsonKind::kArray) {
     ctx.field_error("items", "must be an array of {\"product_id\", \"quantity\"} objects");
     return false;
   }
-  if (items->Empty()) {
+  if (items->elements.empty()) {
     ctx.field_error("items", "must not be empty");
     return false;
   }
   const std::size_t max_items = ctx.engine.config().max_items_per_order;
-  if (items->Size() > max_items) {
+  if (items->elements.size() > max_items) {
     ctx.message.assign("items must have at most ");
     append_uint(ctx.message, max_items);
     ctx.message.append(" entries");
@@ -47,9 +47,9 @@ bool read_items(RequestContext& ctx, const JsonTree& tree) {
     return false;
   }
   ctx.items.clear();
-  for (rapidjson::SizeType i = 0; i < items->Size(); ++i) {
-    const JsonValue& item = (*items)[i];
-    if (!item.IsObject()) {
+  for (std::size_t i = 0; i < items->elements.size(); ++i) {
+    const JsonTree& item = items->elements[i];
+    if (item.kind != JsonKind::kObject) {
       ctx.message.assign("items[");
       append_uint(ctx.message, i);
       ctx.message.append("] must be an object, not ");
@@ -61,7 +61,7 @@ bool read_items(RequestContext& ctx, const JsonTree& tree) {
     constexpr std::string_view kFields[2] = {"product_id", "quantity"};
     constexpr std::uint64_t kMax[2] = {kMaxJsonInteger, kMaxQuantityPerItem};
     for (int f = 0; f < 2; ++f) {
-      const JsonValue* v = tree_member(item, kFields[f]);
+      const JsonTree* v = tree_member(item, kFields[f]);
       item_field(ctx, i, kFields[f]);
       if (v == nullptr) {
         ctx.field_error(ctx.text, "is required");
@@ -128,7 +128,7 @@ void write_placed(RequestContext& ctx, const SubmitResult& r, CustomerId custome
 void place_order(RequestContext& ctx, HttpRequest& request) {
   JsonTree tree;
   if (!parse_body_tree(ctx, request, tree)) return;
-  const JsonValue* customer_field = tree_member(tree, "customer_id");
+  const JsonTree* customer_field = tree_member(tree, "customer_id");
   std::uint64_t customer_id = 0;
   if (customer_field == nullptr) {
     ctx.field_error("customer_id", "is required");
