@@ -27,8 +27,9 @@
 // Thread safety: every method may be called from any thread at once. Keys
 // are split over independently locked shards; begin(), finish() and
 // abandon() lock one shard (a full store's begin() visits the others in
-// turn, never holding two locks). Memory: about 250 bytes per key plus the
-// key, body and entity tag themselves.
+// turn, never holding two locks). Memory: about 200 bytes per key plus the
+// key, body and entity tag themselves (300 bytes for a 36-byte key and a
+// 42-byte body, measured).
 #pragma once
 
 #include <atomic>
