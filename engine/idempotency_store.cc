@@ -105,8 +105,8 @@ IdempotencyStore::~IdempotencyStore() = default;
 IdempotencyStore::Shard& IdempotencyStore::shard_for(std::string_view key) const {
   // The shard index comes from the high bits, after a multiplicative step,
   // so that it does not follow the low bits the shard's own table buckets by.
-  const std::uint64_t h = std::hash<std::string_view>{}(key)*0x9E3779B97F4A7C15ULL;
-  return shards_[(h >> 32) & shard_mask_];
+  const std::uint64_t h = std::hash<std::string_view>{}(key);
+  return shards_[((h * 0x9E3779B97F4A7C15ULL) >> 32) & shard_mask_];
 }
 
 bool IdempotencyStore::try_reserve() {

@@ -170,8 +170,9 @@ bool takes_idempotency_key(const HttpRequest& request, Route route) {
     default:
       return false;
   }
-  return request.has_idempotency_key && route != Route::kNotFound &&
-         route != Route::kMethodNotAllowed && route != Route::kMalformed;
+  const bool has_key = request.has_idempotency_key || !request.idempotency_key.empty();
+  return has_key && route != Route::kNotFound && route != Route::kMethodNotAllowed &&
+         route != Route::kMalformed;
 }
 
 // Visible ASCII and spaces only: the key is compared as bytes, logged and

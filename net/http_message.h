@@ -39,7 +39,7 @@ struct HttpRequest {
   // trimmed, repeats joined with ", "); empty when absent. Checked by the
   // API, not by the parser.
   std::string_view idempotency_key;
-  bool has_idempotency_key = false;  // sent, even if empty
+  bool has_idempotency_key = false;  // sent, even if empty (then refused)
   std::string_view if_match;
   // False on I/O threads: a handler that would run long (populate, id
   // listings) answers kNeedsBlockingThread instead of doing the work.

@@ -164,6 +164,18 @@ TEST_F(IdempotencyTest, KeysMustBe1To255PrintableCharacters) {
       200u);
 }
 
+TEST_F(IdempotencyTest, ANonEmptyKeyCountsEvenWithoutThePresenceFlag) {
+  for (int i = 0; i < 2; ++i) {
+    std::string body(kOrder);
+    HttpRequest request = make_request(HttpMethod::kPost, "/orders/", body, std::nullopt);
+    request.idempotency_key = "set-by-hand";
+    HttpResponse response;
+    ASSERT_EQ(handler->handle(request, response), HandleOutcome::kDone);
+    EXPECT_EQ(response.status, 201u);
+    EXPECT_EQ(response.idempotent_replayed, i == 1);
+  }
+}
+
 TEST_F(IdempotencyTest, ReadsAndUnknownRoutesIgnoreTheKey) {
   const std::string bad(300, 'k');
   EXPECT_EQ(send(HttpMethod::kGet, "/orders/NONE", "", bad).status, 404u);
