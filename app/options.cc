@@ -20,6 +20,9 @@ using std::chrono::milliseconds;
 constexpr DurationLimits kTimeoutLimits{.min = 1ms, .max = 24h, .step = 1ms};
 // 0 turns the timer off.
 constexpr DurationLimits kSnapshotIntervalLimits{.step = 1ms};
+// Shorter than a second would expire replies before a retry arrives; beyond
+// 30 days is surely a typo.
+constexpr DurationLimits kIdempotencyTtlLimits{.min = 1s, .max = 720h};
 
 // Thrown from a flag's conversion, so that a bad value ends parsing, with
 // its message and exit code, the way a value CLI11 refuses itself does.
@@ -27,14 +30,16 @@ constexpr DurationLimits kSnapshotIntervalLimits{.step = 1ms};
   throw CLI::ValidationError(flag, why);
 }
 
-// A duration flag (base/duration.h's grammar) setting `target`.
-CLI::Option* add_duration(CLI::App& app, const std::string& flag, milliseconds& target,
+// A duration flag (base/duration.h's grammar) setting `target`, which holds
+// milliseconds or microseconds (`limits.step` keeps the value whole).
+template <typename Duration>
+CLI::Option* add_duration(CLI::App& app, const std::string& flag, Duration& target,
                           const DurationLimits& limits, const std::string& help) {
   auto convert = [&target, flag, limits](const std::string& text) {
     std::string why;
     const auto duration = parse_duration(text, &why, limits);
     if (!duration) refuse(flag, why);
-    target = std::chrono::duration_cast<milliseconds>(*duration);
+    target = std::chrono::duration_cast<Duration>(*duration);
   };
   return app.add_option_function<std::string>(flag, convert, help)
       ->default_str(format_duration(target))
@@ -125,6 +130,11 @@ void add_engine_flags(CLI::App& app, Options& o) {
          "are Rejected in processing (0: no limit)")
       ->default_str(money_text(o.engine.max_order_total))
       ->type_name("AMOUNT");
+  add_duration(app, "--idempotency-ttl", o.engine.idempotency_ttl, kIdempotencyTtlLimits,
+               "How long the reply to a request with an Idempotency-Key is kept and replayed");
+  app.add_option("--idempotency-max-keys", o.engine.idempotency_max_keys,
+                 "Most Idempotency-Keys held at once (beyond: 503)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
   app.add_option("--data-dir", o.data_dir, "Directory for the server's data (created if missing)");
   app.add_option("--populate-max", o.api.populate_max_entries,
                  "Most orders one POST /orders/populate may create")

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "app/options.h"
+#include "base/duration.h"
 #include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "logging/log.h"
@@ -67,6 +68,8 @@ void log_configuration(const app::Options& o, const std::string& url) {
                               {"processing_time", o.engine.processing_delay.to_string()},
                               {"pending_time", o.engine.pending_delay.to_string()},
                               {"max_order_total_cents", o.engine.max_order_total},
+                              {"idempotency_ttl", format_duration(o.engine.idempotency_ttl)},
+                              {"idempotency_max_keys", o.engine.idempotency_max_keys},
                               {"snapshot_interval_ms", o.durability.snapshot_interval.count()},
                               {"snapshot_journal_mib", o.durability.snapshot_journal_bytes >> 20},
                               {"max_connections", o.server.max_connections},

@@ -181,6 +181,7 @@ Engine::Engine(EngineConfig config)
     : config_(config),
       catalog_(config.max_products),
       orders_(config.order_shards),
+      idempotency_({.ttl = config.idempotency_ttl, .max_keys = config.idempotency_max_keys}),
       queue_(std::make_unique<Queue>(std::min<std::size_t>(config.capacity, 1 << 20))) {
   if (config_.workers == 0) config_.workers = std::max(1u, std::thread::hardware_concurrency());
   if (config_.capacity == 0) config_.capacity = 1;
@@ -843,6 +844,7 @@ void Engine::set_event_sink(EventSink* sink) {
   sink_.store(sink, std::memory_order_release);
   catalog_.set_event_sink(sink);
   customers_.set_event_sink(sink);
+  idempotency_.set_event_sink(sink);
 }
 
 void Engine::refuse_writes(std::string reason) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "engine/catalog.h"
 #include "engine/customer_store.h"
 #include "engine/event_sink.h"
+#include "engine/idempotency_store.h"
 #include "engine/latency_histogram.h"
 #include "engine/order.h"
 #include "engine/order_store.h"
@@ -51,6 +53,10 @@ struct EngineConfig {
   std::size_t max_client_id_length = 128;
   Cents max_order_total = 0;  // > 0: priced orders above it are Rejected
   std::size_t order_shards = 256;
+  // Idempotency keys (idempotency_store.h): how long a stored reply is
+  // replayed, and how many keys are held at most.
+  std::chrono::microseconds idempotency_ttl = std::chrono::hours(24);
+  std::size_t idempotency_max_keys = 1'000'000;
 };
 
 // Per product and order, after merging repeated ids.
@@ -231,6 +237,10 @@ class Engine {
   const EngineConfig& config() const { return config_; }
   Catalog& catalog() { return catalog_; }
   const Catalog& catalog() const { return catalog_; }
+  // Replies stored under idempotency keys, reported to the event sink like
+  // every other change.
+  IdempotencyStore& idempotency() { return idempotency_; }
+  const IdempotencyStore& idempotency() const { return idempotency_; }
 
   // A submitting thread that keeps one Producer gets the queue's fastest
   // path. A Producer must not outlive its engine nor be shared by threads.
@@ -400,6 +410,7 @@ class Engine {
   Catalog catalog_;
   OrderStore orders_;
   CustomerStore customers_;
+  IdempotencyStore idempotency_;
   std::unique_ptr<Queue> queue_;
   std::atomic<std::uint64_t> next_seq_{1};
   alignas(64) std::atomic<std::int64_t> in_flight_{0};

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "base/thread_annotations.h"
 #include "engine/catalog.h"
@@ -63,6 +64,19 @@ class EventSink {
   // product arrive in the order they were applied.
   virtual DurableToken product_restocked(ProductId id, std::int64_t quantity,
                                          std::int64_t restocked_total) = 0;
+
+  // A reply was stored under an idempotency key (idempotency_store.h):
+  // `fingerprint` identifies the request, `status`, `body` and `etag` are
+  // the reply as the front end will send it, `created_at` (wall clock) when
+  // it was stored. The key's shard lock is held, so records of one key
+  // arrive in the order they were stored; a later one replaces an earlier
+  // one (the key was reused after its reply expired). The default records
+  // nothing, for sinks that do not keep idempotency keys.
+  virtual DurableToken idempotency_recorded(std::string_view /*key*/, std::uint64_t /*fingerprint*/,
+                                            unsigned /*status*/, std::string_view /*body*/,
+                                            std::string_view /*etag*/, Micros /*created_at*/) {
+    return 0;
+  }
 };
 
 }  // namespace orderd

@@ -1,5 +1,8 @@
 #include "net/api.h"
 
+#include <algorithm>
+#include <bit>
+
 #include "metrics/prometheus_writer.h"
 #include "net/admin_routes.h"
 #include "net/catalog_routes.h"
@@ -111,19 +114,10 @@ bool needs_startup(Route route) {
 
 }  // namespace
 
-HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
-  RequestContext& ctx = *context_;
-  response = HttpResponse{};
-  ctx.response = &response;
-  const RouteMatch match = match_route(request.method, request.target);
-  response.route = match.route;
-  if (needs_startup(match.route) && !ctx.api.started()) {
-    ctx.message.assign("not ready: ");
-    ctx.message.append(ctx.api.not_ready_reason());
-    ctx.error(503, ctx.message);
-    response.retry_after_seconds = 1;
-    return HandleOutcome::kDone;
-  }
+namespace {
+
+HandleOutcome run_route(RequestContext& ctx, HttpRequest& request, const RouteMatch& match) {
+  HttpResponse& response = *ctx.response;
   switch (match.route) {
     case Route::kNotFound:
     case Route::kMalformed:
@@ -221,6 +215,173 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
       return stock_check(ctx, request);
   }
   return HandleOutcome::kDone;
+}
+
+// Requests that may change something, on a route that exists, are the ones a
+// key protects; a wrong path or method answers the same with or without one.
+bool takes_idempotency_key(const HttpRequest& request, Route route) {
+  switch (request.method) {
+    case HttpMethod::kPost:
+    case HttpMethod::kPut:
+    case HttpMethod::kPatch:
+    case HttpMethod::kDelete:
+      break;
+    default:
+      return false;
+  }
+  const bool has_key = request.has_idempotency_key || !request.idempotency_key.empty();
+  return has_key && route != Route::kNotFound && route != Route::kMethodNotAllowed &&
+         route != Route::kMalformed;
+}
+
+// Visible ASCII and spaces only: the key is compared as bytes, logged and
+// later journaled, where control characters or encodings would only hide
+// differences.
+bool valid_idempotency_key(std::string_view key) {
+  if (key.empty() || key.size() > kMaxIdempotencyKeyBytes) return false;
+  for (char c : key) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u > 0x7E) return false;
+  }
+  return true;
+}
+
+// Waits for `token` where the response is built: on a blocking thread now,
+// otherwise through the connection (HttpResponse::durable_token). A failed
+// wait turns the answer into a 503, as the connection would.
+void wait_for(RequestContext& ctx, const HttpRequest& request, DurableToken token) {
+  HttpResponse& response = *ctx.response;
+  if (!request.may_block) {
+    response.durable_token = std::max(response.durable_token, token);
+    return;
+  }
+  if (std::string why = ctx.api.wait_durable(token); !why.empty()) {
+    const Route route = response.route;
+    response = HttpResponse{};
+    response.route = route;
+    ctx.message.assign("the change could not be made durable: ");
+    ctx.message.append(why);
+    ctx.error(503, ctx.message);
+  }
+}
+
+// Abandons the key unless released: a request that ends in an exception
+// leaves the key free for a retry instead of in progress for good.
+class KeyInProgress {
+ public:
+  KeyInProgress(IdempotencyStore& store, std::string_view key) : store_(store), key_(key) {}
+  ~KeyInProgress() {
+    if (!key_.empty()) store_.abandon(key_);
+  }
+  KeyInProgress(const KeyInProgress&) = delete;
+  KeyInProgress& operator=(const KeyInProgress&) = delete;
+  void release() { key_ = {}; }
+
+ private:
+  IdempotencyStore& store_;
+  std::string_view key_;
+};
+
+HandleOutcome run_with_key(RequestContext& ctx, HttpRequest& request, const RouteMatch& match) {
+  HttpResponse& response = *ctx.response;
+  const std::string_view key = request.idempotency_key;
+  if (!valid_idempotency_key(key)) {
+    ctx.error(400, "Idempotency-Key must be 1-255 printable characters");
+    return HandleOutcome::kDone;
+  }
+  IdempotencyStore& store = ctx.engine.idempotency();
+  // Before the route runs: it parses the body in place.
+  const std::uint64_t fingerprint = idempotency_fingerprint(request);
+  BeginResult begun = store.begin(key, fingerprint, wall_clock_micros());
+  switch (begun.outcome) {
+    case BeginOutcome::kStarted:
+      break;
+    case BeginOutcome::kReplay:
+      ctx.replay = std::move(begun.reply);
+      response.status = ctx.replay.status;
+      response.body = ctx.replay.body;
+      response.etag = ctx.replay.etag;
+      response.idempotent_replayed = true;
+      // The first response may still be waiting for its change to be
+      // durable; a token covering every change so far covers it too.
+      wait_for(ctx, request, ctx.api.last_durable_token());
+      return HandleOutcome::kDone;
+    case BeginOutcome::kMismatch:
+      ctx.error(422, "Idempotency-Key was used with a different request");
+      return HandleOutcome::kDone;
+    case BeginOutcome::kInProgress:
+      ctx.error(409, "a request with this Idempotency-Key is in progress");
+      return HandleOutcome::kDone;
+    case BeginOutcome::kFull:
+      ctx.error(503, "too many Idempotency-Keys are held, retry later");
+      response.retry_after_seconds = 1;
+      return HandleOutcome::kDone;
+  }
+  KeyInProgress in_progress(store, key);
+  // A route that needs a blocking thread has done nothing yet: the key is
+  // abandoned, and taken again when the request runs there.
+  const HandleOutcome outcome = run_route(ctx, request, match);
+  if (outcome == HandleOutcome::kNeedsBlockingThread) return outcome;
+  // A server error may not recur: a retry should run again, not hear it again.
+  if (response.status >= 500) return outcome;
+  const DurableToken token =
+      store.finish(key, response.status, response.body, response.etag, wall_clock_micros());
+  in_progress.release();
+  if (token != 0) wait_for(ctx, request, token);
+  return outcome;
+}
+
+}  // namespace
+
+std::uint64_t idempotency_fingerprint(const HttpRequest& request) {
+  // Stable across builds and restarts (it will be journaled), so spelled
+  // out here rather than std::hash: each field is its length, then its
+  // bytes, eight at a time, little-endian, each word mixed in with a
+  // multiply and rotate, and the MurmurHash3 finalizer at the end.
+  std::uint64_t h = 0x6A09E667F3BCC908ULL;
+  auto add_word = [&h](std::uint64_t w) {
+    h ^= w * 0x9E3779B97F4A7C15ULL;
+    h = std::rotl(h, 31) * 0xC2B2AE3D27D4EB4FULL;
+  };
+  auto add = [&add_word](std::string_view bytes) {
+    add_word(bytes.size());
+    while (!bytes.empty()) {
+      const std::size_t n = std::min<std::size_t>(bytes.size(), 8);
+      std::uint64_t w = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        w |= std::uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i);
+      }
+      add_word(w);
+      bytes.remove_prefix(n);
+    }
+  };
+  add(http_method_name(request.method));
+  add(request.target);
+  add(request.if_match);
+  add({request.body.data(), request.body.size()});
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
+  RequestContext& ctx = *context_;
+  response = HttpResponse{};
+  ctx.response = &response;
+  const RouteMatch match = match_route(request.method, request.target);
+  response.route = match.route;
+  if (needs_startup(match.route) && !ctx.api.started()) {
+    ctx.message.assign("not ready: ");
+    ctx.message.append(ctx.api.not_ready_reason());
+    ctx.error(503, ctx.message);
+    response.retry_after_seconds = 1;
+    return HandleOutcome::kDone;
+  }
+  if (takes_idempotency_key(request, match.route)) return run_with_key(ctx, request, match);
+  return run_route(ctx, request, match);
 }
 
 }  // namespace orderd::net

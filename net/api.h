@@ -115,6 +115,11 @@ class Api {
   std::string startup_work_ GUARDED_BY(startup_mutex_);
 };
 
+// What makes two requests under one Idempotency-Key the same request: the
+// method, the target as received (path and query), the If-Match header and
+// the body bytes, hashed to 64 bits. Stable across builds and restarts.
+std::uint64_t idempotency_fingerprint(const HttpRequest& request);
+
 enum class HandleOutcome {
   kDone,                 // the response is ready
   kNeedsBlockingThread,  // nothing was done; call again with may_block = true off the I/O thread
@@ -129,9 +134,17 @@ class ApiHandler {
   ApiHandler(const ApiHandler&) = delete;
   ApiHandler& operator=(const ApiHandler&) = delete;
 
-  // Answers one request. The response's views (body, allow) stay valid until
-  // the next call on this handler. Never throws for anything a client sends;
-  // request.body may be modified (JSON is parsed in place).
+  // Answers one request. The response's views (body, allow, etag) stay
+  // valid until the next call on this handler. Never throws for anything a
+  // client sends; request.body may be modified (JSON is parsed in place).
+  //
+  // A POST, PUT, PATCH or DELETE with an Idempotency-Key header, on a route
+  // that exists, runs at most once per key (Engine::idempotency()): its
+  // response, unless a server error (5xx), is stored and answered again to
+  // a retry with the same key and the same request (idempotency_fingerprint),
+  // with Idempotent-Replayed: true. A key reused for another request is
+  // 422, a retry while the first still runs 409, a full key store 503 with
+  // Retry-After. Other methods ignore the header.
   HandleOutcome handle(HttpRequest& request, HttpResponse& response);
 
  private:

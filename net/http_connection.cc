@@ -83,39 +83,59 @@ void BlockingPool::join() {
 
 // ---- RequestParser --------------------------------------------------------
 
-RequestParser::RequestParser(std::string& target, std::string& body, const ServerOptions& options)
-    : target_(target), body_(body) {
+RequestParser::RequestParser(RequestText& text, const ServerOptions& options) : text_(text) {
   header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
   body_limit(options.max_body_bytes);
   eager(true);
-  target_.clear();
-  body_.clear();
+  text_.target.clear();
+  text_.body.clear();
+  text_.idempotency_key.clear();
+  text_.if_match.clear();
 }
 
 void RequestParser::on_request_impl(http::verb, string_view method, string_view target, int version,
                                     error_code&) {
   method_ = parse_http_method(method);
-  target_.assign(target.data(), target.size());
+  text_.target.assign(target.data(), target.size());
   version_ = version;
 }
 
-void RequestParser::on_field_impl(http::field name, string_view, string_view value, error_code&) {
-  if (name == http::field::expect && boost::beast::iequals(value, "100-continue"))
+namespace {
+
+// A repeated header is one list, as HTTP joins them (RFC 9110, 5.3).
+void append_field(std::string& out, boost::beast::string_view value) {
+  if (!out.empty()) out.append(", ");
+  out.append(value.data(), value.size());
+}
+
+}  // namespace
+
+void RequestParser::on_field_impl(http::field name, string_view name_text, string_view value,
+                                  error_code&) {
+  if (name == http::field::expect && boost::beast::iequals(value, "100-continue")) {
     expects_continue_ = true;
+  } else if (name == http::field::if_match) {
+    append_field(text_.if_match, value);
+  } else if (name == http::field::unknown && boost::beast::iequals(name_text, "Idempotency-Key")) {
+    // Beast has no constant for it. Checked by the API, which also refuses
+    // an empty one, hence the flag.
+    append_field(text_.idempotency_key, value);
+    has_idempotency_key_ = true;
+  }
 }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
   // The parser already refused lengths above the body limit.
-  if (length) body_.reserve(static_cast<std::size_t>(*length));
+  if (length) text_.body.reserve(static_cast<std::size_t>(*length));
 }
 
 std::size_t RequestParser::on_body_impl(string_view data, error_code&) {
-  body_.append(data.data(), data.size());
+  text_.body.append(data.data(), data.size());
   return data.size();
 }
 
 std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view data, error_code&) {
-  body_.append(data.data(), data.size());
+  text_.body.append(data.data(), data.size());
   return data.size();
 }
 
@@ -217,7 +237,7 @@ void HttpConnection::process_input() {
 }
 
 void HttpConnection::begin_request() {
-  parser_.emplace(target_, body_, thread_.state.options);
+  parser_.emplace(request_, thread_.state.options);
   request_deadline_ = Clock::now() + thread_.state.options.read_timeout;
 }
 
@@ -228,8 +248,11 @@ void HttpConnection::dispatch_request() {
   keep_alive_ = parser_->keep_alive() && !thread_.state.draining.load(std::memory_order_acquire);
   HttpRequest request;
   request.method = method_;
-  request.target = target_;
-  request.body = std::span<char>(body_.data(), body_.size());
+  request.target = request_.target;
+  request.body = std::span<char>(request_.body.data(), request_.body.size());
+  request.idempotency_key = request_.idempotency_key;
+  request.has_idempotency_key = parser_->has_idempotency_key();
+  request.if_match = request_.if_match;
   if (thread_.handler.handle(request, thread_.response) == HandleOutcome::kNeedsBlockingThread) {
     run_blocking(request);
     return;
@@ -260,7 +283,7 @@ void HttpConnection::account(Route route, unsigned status, bool timed) {
   thread_.state.api.http_metrics().record(route, status, elapsed);
   if (thread_.state.options.access_log) {
     logging::info("request", {{"method", http_method_name(method_)},
-                              {"target", route == Route::kMalformed ? "" : target_},
+                              {"target", route == Route::kMalformed ? "" : request_.target},
                               {"route", route_label(route)},
                               {"status", status},
                               {"us", elapsed}});
@@ -278,11 +301,13 @@ void HttpConnection::after_response() {
 }
 
 void HttpConnection::hold_until_durable(const HttpResponse& response) {
-  // The response's body lives in the thread's handler, which the next
-  // request on this thread reuses: keep a copy (a few dozen bytes).
+  // The response's body and entity tag live in the thread's handler, which
+  // the next request on this thread reuses: keep a copy (a few dozen bytes).
   held_ = response;
   held_body_.assign(response.body);
   held_.body = held_body_;
+  held_etag_.assign(response.etag);
+  held_.etag = held_etag_;
   phase_ = Phase::kAwaitingDurability;
   thread_.state.api.durability_waiter()->on_durable(
       response.durable_token, [self = shared_from_this()](std::string_view error) mutable {
@@ -317,8 +342,8 @@ void HttpConnection::finish_durable(const std::string& error) {
 void HttpConnection::run_blocking(HttpRequest request) {
   phase_ = Phase::kBlocking;
   request.may_block = true;
-  // target_ and body_ stay untouched in kBlocking, so the views in `request`
-  // remain valid on the blocking thread.
+  // request_ stays untouched in kBlocking, so the views in `request` remain
+  // valid on the blocking thread.
   thread_.state.blocking->post([self = shared_from_this(), request](ApiHandler& handler) mutable {
     HttpResponse response;
     handler.handle(request, response);

@@ -82,14 +82,25 @@ struct IoThread {
   asio::io_context context{1};
 };
 
-// Request line, headers and body into reused strings, nothing else kept.
-// A parser handles one message; the connection makes a new one per request.
+// The parts of a request the API reads, in strings the connection reuses.
+struct RequestText {
+  std::string target;
+  std::string body;
+  std::string idempotency_key;  // the Idempotency-Key header
+  std::string if_match;         // the If-Match header
+};
+
+// Request line, the headers the API reads, and body into reused strings,
+// nothing else kept. A parser handles one message; the connection makes a
+// new one per request.
 class RequestParser : public boost::beast::http::basic_parser<true> {
  public:
-  RequestParser(std::string& target, std::string& body, const ServerOptions& options);
+  // Clears `text`, which must outlive the parser.
+  RequestParser(RequestText& text, const ServerOptions& options);
 
   HttpMethod method() const { return method_; }
   int version() const { return version_; }
+  bool has_idempotency_key() const { return has_idempotency_key_; }
   // The client sent "Expect: 100-continue" over HTTP/1.1 and waits for the
   // go-ahead before sending the body, which it has not been given yet.
   bool awaits_continue() const {
@@ -112,10 +123,10 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
   std::size_t on_chunk_body_impl(std::uint64_t, string_view data, error_code&) override;
   void on_finish_impl(error_code&) override {}
 
-  std::string& target_;
-  std::string& body_;
+  RequestText& text_;
   HttpMethod method_ = HttpMethod::kOther;
   int version_ = 11;
+  bool has_idempotency_key_ = false;
   bool expects_continue_ = false;
   bool continue_sent_ = false;
 };
@@ -240,8 +251,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
   boost::beast::flat_buffer input_;
   std::optional<RequestParser> parser_;  // of the request being read or answered
-  std::string target_;
-  std::string body_;
+  RequestText request_;
   std::string pending_;   // responses waiting for the next write
   std::string writing_;   // responses handed to the current write
   std::string deferred_;  // the blocking thread's response
@@ -249,6 +259,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   unsigned deferred_status_ = 0;
   HttpResponse held_;      // waiting for its change to be durable
   std::string held_body_;  // held_.body points here
+  std::string held_etag_;  // held_.etag points here
   Clock::time_point request_started_;
 
   Clock::time_point request_deadline_;

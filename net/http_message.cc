@@ -57,10 +57,14 @@ std::string_view reason_phrase(unsigned status) {
       return "Request Timeout";
     case 409:
       return "Conflict";
+    case 412:
+      return "Precondition Failed";
     case 413:
       return "Content Too Large";
     case 414:
       return "URI Too Long";
+    case 422:
+      return "Unprocessable Content";
     case 431:
       return "Request Header Fields Too Large";
     case 500:
@@ -97,6 +101,11 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   out.append(response.content_type);
   out.append("\r\nContent-Length: ");
   append_number(out, response.body.size());
+  if (!response.etag.empty()) {
+    out.append("\r\nETag: ");
+    out.append(response.etag);
+  }
+  if (response.idempotent_replayed) out.append("\r\nIdempotent-Replayed: true");
   if (!response.allow.empty()) {
     out.append("\r\nAllow: ");
     out.append(response.allow);

@@ -35,6 +35,12 @@ struct HttpRequest {
   std::string_view target;  // as received: origin-form path and query
   // The body, writable (JSON is parsed in place) and followed by a '\0'.
   std::span<char> body;
+  // Headers the API acts on, as received (leading and trailing blanks
+  // trimmed, repeats joined with ", "); empty when absent. Checked by the
+  // API, not by the parser.
+  std::string_view idempotency_key;
+  bool has_idempotency_key = false;  // sent, even if empty (then refused)
+  std::string_view if_match;
   // False on I/O threads: a handler that would run long (populate, id
   // listings) answers kNeedsBlockingThread instead of doing the work.
   bool may_block = false;
@@ -48,6 +54,8 @@ struct HttpResponse {
   std::string_view content_type = kJsonContentType;
   std::string_view allow;            // non-empty: an Allow header (405)
   unsigned retry_after_seconds = 0;  // > 0: a Retry-After header (503)
+  std::string_view etag;             // non-empty: an ETag header, given quoted ("\"3\"")
+  bool idempotent_replayed = false;  // an Idempotent-Replayed: true header
   // Not sent: the route that answered, for metrics.
   Route route = Route::kNotFound;
   // Not sent: non-zero when the response reports a change (an order
@@ -70,7 +78,8 @@ struct ResponseFraming {
 inline constexpr std::string_view kServerName = "orderd";
 
 // Appends one complete response (status line, Server, Date, Content-Type,
-// Content-Length, Allow/Retry-After/Connection when needed, body) to `out`.
+// Content-Length, ETag/Idempotent-Replayed/Allow/Retry-After/Connection when
+// needed, body) to `out`.
 // `date` is an IMF-fixdate (time_format.h). Allocates only when `out` grows.
 void append_response(std::string& out, const HttpResponse& response, const ResponseFraming& framing,
                      std::string_view date);

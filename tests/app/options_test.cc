@@ -80,6 +80,10 @@ const std::vector<Flag>& every_flag() {
        }},
       {"--max-order-total", "ORDERD_MAX_ORDER_TOTAL", "1000.00", "5",
        [](auto& o) { return o.engine.max_order_total == 100'000; }},
+      {"--idempotency-ttl", "ORDERD_IDEMPOTENCY_TTL", "90m", "1h",
+       [](auto& o) { return o.engine.idempotency_ttl == 90min; }},
+      {"--idempotency-max-keys", "ORDERD_IDEMPOTENCY_MAX_KEYS", "500", "600",
+       [](auto& o) { return o.engine.idempotency_max_keys == 500; }},
       {"--data-dir", "ORDERD_DATA_DIR", "/srv/orderd", "/var/orderd",
        [](auto& o) { return o.data_dir == "/srv/orderd"; }},
       {"--populate-max", "ORDERD_POPULATE_MAX", "10", "20",
@@ -166,6 +170,8 @@ TEST_F(OptionsTest, NoFlagsGiveTheDocumentedDefaults) {
   EXPECT_EQ(o.engine.capacity, 1'000'000u);
   EXPECT_TRUE(o.engine.processing_delay.none());
   EXPECT_EQ(o.engine.max_order_total, 0);
+  EXPECT_EQ(o.engine.idempotency_ttl, 24h);
+  EXPECT_EQ(o.engine.idempotency_max_keys, 1'000'000u);
   EXPECT_EQ(o.data_dir, "./data");
   EXPECT_EQ(o.api.populate_max_entries, 1'000'000u);
   EXPECT_EQ(o.durability.fsync, persistence::FsyncPolicy::always());
@@ -262,6 +268,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& invalid_val
       {"--pending-time", {"soon", "7s-3s", "25h", "5", "3s-"}},
       {"--max-order-total",
        {"-1", "ten", "1,000.00", "1000.00 EUR", "0x10", "0.001", "11258999068426.25", "1e400"}},
+      {"--idempotency-ttl", {"0", "999ms", "721h", "1d", "24"}},
+      {"--idempotency-max-keys", {"0", "100000001", "x"}},
       {"--populate-max", {"0", "100000001"}},
       {"--fsync", {"sometimes", "interval:0", "interval:2m", "interval:1500us", "ALWAYS"}},
       {"--snapshot-interval", {"5", "1500us", "x", "-1m"}},

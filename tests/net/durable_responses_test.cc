@@ -313,5 +313,45 @@ TEST_F(HeldResponsesTest, AFailureIsA503AndMakesTheServerNotReady) {
   EXPECT_NE(r->body.find("the journal cannot write: IO error"), std::string::npos) << r->body;
 }
 
+TEST_F(HeldResponsesTest, AReplayIsHeldUntilTheFirstReplyIsDurable) {
+  auto first = connect();
+  auto retry = connect();
+  const std::string keyed = post_request("/orders", order_json("H-K"), "Idempotency-Key: k1\r\n");
+  ASSERT_TRUE(first->send(keyed));
+  ASSERT_TRUE(wait_for_waiters(1));
+  // The retry finds the stored reply, but may not answer it before the
+  // first client hears it is durable.
+  ASSERT_TRUE(retry->send(keyed));
+  ASSERT_TRUE(wait_for_waiters(2));
+  EXPECT_FALSE(retry->readable_within(100ms));
+  journal.complete_all("");
+  auto a = first->read_response();
+  auto b = retry->read_response();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->status, 201u) << a->body;
+  EXPECT_EQ(a->header("idempotent-replayed"), "");
+  EXPECT_EQ(b->status, 201u);
+  EXPECT_EQ(b->header("idempotent-replayed"), "true");
+  EXPECT_EQ(b->body, a->body);
+  EXPECT_EQ(engine->counters().accepted, 1);
+}
+
+TEST_F(HeldResponsesTest, AReplayOfAReplyThatNeverBecameDurableIsA503) {
+  auto first = connect();
+  auto retry = connect();
+  const std::string keyed = post_request("/orders", order_json("H-L"), "Idempotency-Key: k2\r\n");
+  ASSERT_TRUE(first->send(keyed));
+  ASSERT_TRUE(wait_for_waiters(1));
+  ASSERT_TRUE(retry->send(keyed));
+  ASSERT_TRUE(wait_for_waiters(2));
+  journal.complete_all("IO error: sync failed");
+  auto a = first->read_response();
+  auto b = retry->read_response();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->status, 503u);
+  EXPECT_EQ(b->status, 503u);
+  EXPECT_EQ(b->body, a->body);
+}
+
 }  // namespace
 }  // namespace orderd::net

@@ -44,6 +44,53 @@ TEST_F(HttpConnectionTest, ResponsesCarryStandardHeaders) {
   EXPECT_EQ(r->header("content-length"), std::to_string(r->body.size()));
 }
 
+TEST_F(HttpConnectionTest, IdempotencyKeyAndIfMatchReachTheApi) {
+  start();
+  auto c = connect();
+  const std::string body = order_json("IK-1");
+  // Header names are case-insensitive and values are trimmed; If-Match is
+  // part of what makes a retry the same request, and repeats form one list.
+  std::string batch =
+      post_request("/orders/", body, "Idempotency-Key:   k1  \r\nIf-Match: \"a\"\r\n") +
+      post_request("/orders/", body, "idempotency-key: k1\r\nIf-Match: \"a\"\r\n") +
+      post_request("/orders/", body, "Idempotency-Key: k1\r\n") +
+      post_request("/orders/", order_json("IK-2"),
+                   "Idempotency-Key: k2\r\nIf-Match: \"a\"\r\nIf-Match: \"b\"\r\n") +
+      post_request("/orders/", order_json("IK-2"),
+                   "Idempotency-Key: k2\r\nIf-Match: \"a\", \"b\"\r\n") +
+      // Nothing carries over to the next request on the connection.
+      post_request("/orders/", body);
+  ASSERT_TRUE(c->send(batch));
+  struct Expected {
+    unsigned status;
+    const char* replayed;
+  };
+  const Expected expected[] = {{201, ""}, {201, "true"}, {422, ""},
+                               {201, ""}, {201, "true"}, {409, ""}};
+  for (const Expected& e : expected) {
+    auto r = c->read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, e.status) << r->body;
+    EXPECT_EQ(r->header("idempotent-replayed"), e.replayed) << r->body;
+  }
+}
+
+TEST_F(HttpConnectionTest, EmptyOrOverlongIdempotencyKeysAre400) {
+  start();
+  auto c = connect();
+  for (const std::string& key : {std::string(), std::string(256, 'k')}) {
+    auto r = c->request(
+        post_request("/orders/", order_json("IK-3"), "Idempotency-Key: " + key + "\r\n"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400u);
+    EXPECT_EQ(r->body, R"({"error":"Idempotency-Key must be 1-255 printable characters"})");
+  }
+  auto r =
+      c->request(get_request("/orders/IK-3", "Idempotency-Key: " + std::string(256, 'k') + "\r\n"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404u);
+}
+
 TEST_F(HttpConnectionTest, PipelinedRequestsAreAnsweredInOrder) {
   start();
   auto c = connect();

@@ -56,6 +56,28 @@ TEST(HttpMessageTest, AddsAllowRetryAfterAndConnectionWhenNeeded) {
   EXPECT_EQ(out.find("Connection:"), std::string::npos);
 }
 
+TEST(HttpMessageTest, AddsETagAndIdempotentReplayedWhenSet) {
+  HttpResponse r;
+  r.status = 201;
+  r.body = "{}";
+  r.etag = R"("3")";
+  r.idempotent_replayed = true;
+  EXPECT_EQ(render(r),
+            "HTTP/1.1 201 Created\r\n"
+            "Server: orderd\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            "Content-Type: application/json\r\n"
+            "Content-Length: 2\r\n"
+            "ETag: \"3\"\r\n"
+            "Idempotent-Replayed: true\r\n"
+            "\r\n"
+            "{}");
+  // Neither by default.
+  const std::string plain = render(HttpResponse{});
+  EXPECT_EQ(plain.find("ETag"), std::string::npos);
+  EXPECT_EQ(plain.find("Idempotent-Replayed"), std::string::npos);
+}
+
 TEST(HttpMessageTest, StatesKeepAliveToHttp10Clients) {
   HttpResponse r;
   EXPECT_NE(render(r, {.keep_alive = true, .http10 = true}).find("Connection: keep-alive"),
@@ -77,7 +99,8 @@ TEST(HttpMessageTest, AppendsAfterWhatIsAlreadyThere) {
 }
 
 TEST(HttpMessageTest, KnowsTheReasonPhrasesTheServerUses) {
-  for (unsigned s : {100u, 200u, 201u, 400u, 404u, 405u, 408u, 409u, 413u, 431u, 503u, 505u}) {
+  for (unsigned s :
+       {100u, 200u, 201u, 400u, 404u, 405u, 408u, 409u, 412u, 413u, 422u, 431u, 503u, 505u}) {
     EXPECT_NE(reason_phrase(s), "Unknown") << s;
   }
   EXPECT_EQ(reason_phrase(299), "Unknown");

@@ -343,6 +343,135 @@ class CapacityTest(unittest.TestCase):
             self.assertIn("error", body)
 
 
+class IdempotencyTest(unittest.TestCase):
+    """Idempotency-Key on changing requests: one run per key, replays flagged."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Orderd("--threads", "2", "--workers", "1")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.kill()
+
+    def total_orders(self):
+        return self.server.request("GET", "/orders/metrics")[2]["total_orders"]
+
+    def post(self, path, body, key=None):
+        return self.server.request("POST", path, body,
+                                   headers={"Idempotency-Key": key} if key is not None else None)
+
+    def created_responses(self):
+        metrics = self.server.request("GET", "/metrics")[2]
+        match = re.search(
+            r'(?m)^orderd_http_requests_total\{route="POST /orders",code="201"\} (\d+)$', metrics)
+        return int(match.group(1)) if match else 0
+
+    def test_a_retry_with_the_same_key_is_replayed_and_creates_one_order(self):
+        before = self.total_orders()
+        body = order_body("IK-1")
+        code, headers, first = self.post("/orders/", body, "retry-1")
+        self.assertEqual(code, 201)
+        self.assertNotIn("idempotent-replayed", headers)
+        created = self.created_responses()
+        code, headers, again = self.post("/orders/", body, "retry-1")
+        self.assertEqual(code, 201)
+        self.assertEqual(again, first)
+        self.assertEqual(headers.get("idempotent-replayed"), "true")
+        self.server.wait_status("IK-1", "Completed")
+        self.assertEqual(self.total_orders(), before + 1)
+        # A replay is counted under the route that first answered.
+        self.assertEqual(self.created_responses(), created + 1)
+
+    def test_the_same_key_with_another_body_is_422(self):
+        self.assertEqual(self.post("/orders/", order_body("IK-2"), "other-1")[0], 201)
+        code, headers, body = self.post("/orders/", order_body("IK-3"), "other-1")
+        self.assertEqual(code, 422)
+        self.assertEqual(body, {"error": "Idempotency-Key was used with a different request"})
+        self.assertEqual(self.server.request("GET", "/orders/IK-3")[0], 404)
+
+    def test_without_a_key_nothing_changes(self):
+        self.assertEqual(self.post("/orders/", order_body("IK-4"))[0], 201)
+        code, headers, body = self.post("/orders/", order_body("IK-4"))
+        self.assertEqual(code, 409)
+        self.assertNotIn("idempotent-replayed", headers)
+        self.assertIn("already exists", body["error"])
+
+    def test_malformed_keys_are_400(self):
+        expected = {"error": "Idempotency-Key must be 1-255 printable characters"}
+        code, _, body = self.post("/orders/", order_body("IK-5"), "k" * 256)
+        self.assertEqual((code, body), (400, expected))
+        # Sent raw: http.client checks header values itself.
+        for key in (b"a\tb", b"caf\xc3\xa9", b""):
+            with self.subTest(key=key):
+                request = post_bytes("/orders/", order_body("IK-5")).replace(
+                    b"\r\n\r\n", b"\r\nIdempotency-Key: " + key + b"\r\n\r\n", 1)
+                status, _, body = raw_exchange(self.server.port, request, 1)[0]
+                self.assertEqual((status, body), (400, expected))
+        self.assertEqual(self.server.request("GET", "/orders/IK-5")[0], 404)
+        self.assertEqual(self.post("/orders/", order_body("IK-5"), "k" * 255)[0], 201)
+        # Reads ignore the header altogether.
+        code, _, _ = self.server.request("GET", "/orders/IK-5",
+                                         headers={"Idempotency-Key": "k" * 300})
+        self.assertEqual(code, 200)
+
+    def test_populate_under_a_key_runs_once(self):
+        before = self.total_orders()
+        batch = {"total_entries": 7, "batch_id": "ik-pop"}
+        code, _, first = self.post("/orders/populate", batch, "pop-1")
+        self.assertEqual((code, first["success_count"]), (201, 7))
+        code, headers, again = self.post("/orders/populate", batch, "pop-1")
+        self.assertEqual((code, again), (201, first))
+        self.assertEqual(headers.get("idempotent-replayed"), "true")
+        self.assertEqual(self.total_orders(), before + 7)
+
+    def test_concurrent_retries_of_one_key_create_one_order(self):
+        before = self.total_orders()
+        clients = 20
+        barrier = threading.Barrier(clients)
+        replies = []
+        lock = threading.Lock()
+
+        def worker():
+            conn = http.client.HTTPConnection(self.server.host, self.server.port, timeout=60)
+            conn.connect()
+            barrier.wait(timeout=60)
+            conn.request("POST", "/orders/", order_body("IK-RACE"),
+                         {"Content-Type": "application/json", "Idempotency-Key": "race-1"})
+            resp = conn.getresponse()
+            body = decode(resp.read())
+            conn.close()
+            with lock:
+                replies.append((resp.status, resp.getheader("Idempotent-Replayed"), body))
+
+        threads = [threading.Thread(target=worker) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        self.assertEqual(len(replies), clients)
+        fresh = [r for r in replies if r[0] == 201 and r[1] is None]
+        self.assertEqual(len(fresh), 1, replies)
+        for status, replayed, body in replies:
+            if status == 201:
+                self.assertEqual(body, fresh[0][2])
+            else:
+                # Arrived while the first was still running.
+                self.assertEqual((status, body), (409, {
+                    "error": "a request with this Idempotency-Key is in progress"}))
+        self.assertEqual(self.total_orders(), before + 1)
+
+    def test_a_full_key_store_is_503_with_retry_after(self):
+        with Orderd("--idempotency-max-keys", "1") as s:
+            self.assertEqual(s.request("POST", "/orders/", order_body("F-1"),
+                                       headers={"Idempotency-Key": "f1"})[0], 201)
+            code, headers, body = s.request("POST", "/orders/", order_body("F-2"),
+                                            headers={"Idempotency-Key": "f2"})
+            self.assertEqual((code, headers.get("retry-after")), (503, "1"))
+            self.assertIn("error", body)
+            self.assertEqual(s.request("POST", "/orders/", order_body("F-2"))[0], 201)
+
+
 # The seed document's examples, verbatim except for the address.
 SEED_CREATE = """curl --location 'http://127.0.0.1:5000/orders/' \\
 --header 'Content-Type: application/json' \\
@@ -630,13 +759,15 @@ class CliTest(unittest.TestCase):
         for flag in ("--port", "--bind", "--data-dir", "--threads", "--workers", "--capacity",
                      "--processing-time", "--max-body-bytes", "--max-header-bytes",
                      "--max-connections", "--read-timeout", "--idle-timeout", "--demo-products",
-                     "--demo-stock", "--max-order-total", "ORDERD_PORT", "ORDERD_PROCESSING_TIME",
+                     "--demo-stock", "--max-order-total", "--idempotency-ttl",
+                     "--idempotency-max-keys", "ORDERD_PORT", "ORDERD_PROCESSING_TIME",
                      "ORDERD_MAX_ORDER_TOTAL"):
             self.assertIn(flag, done.stdout)
 
     def test_bad_values_are_refused(self):
         for args in (["--processing-time", "soon"], ["--port", "70000"], ["--threads", "x"],
                      ["--read-timeout", "0"], ["--max-order-total", "-5"],
+                     ["--idempotency-ttl", "0"], ["--idempotency-max-keys", "0"],
                      ["--fsync", "interval:2m"], ["--no-such-flag"]):
             with self.subTest(args=args):
                 done = self.run_orderd(*args)
@@ -674,6 +805,7 @@ class CliTest(unittest.TestCase):
 
 GROUPS = {
     "api": [ApiTest, CapacityTest],
+    "idempotency": [IdempotencyTest],
     "seed": [SeedExamplesTest],
     "connection": [ConnectionTest],
     "concurrency": [ConcurrencyTest],
