@@ -23,9 +23,9 @@ DurableToken JournalSink::order_accepted(const Order& order) {
 }
 
 DurableToken JournalSink::order_status_changed(const Order& order, OrderStatus /*from*/,
-                                               bool /*by_client*/) {
+                                               bool by_client) {
   std::string& payload = scratch();
-  encode_status_change(order, &payload);
+  encode_status_change(order, by_client, &payload);
   return journal_.append(format::RecordType::kOrderStatusChanged, payload);
 }
 
