@@ -207,8 +207,8 @@ std::string_view last_note(const Order& order) REQUIRES(order.lock) {
 
 // A client's move into `to`: its note becomes the reason string where the
 // move records no reason, or follows it where it differs from the reason.
-// Returns the flags to add. Out of line: the workers' moves, on the create
-// path, do not carry its code.
+// Returns the flags to add. Out of line: the workers' moves, two for every
+// order, do not carry its code.
 [[gnu::noinline]] std::uint8_t client_note(const Order& order, OrderStatus to,
                                            std::string_view* reason, std::string_view* note)
     REQUIRES(order.lock) {

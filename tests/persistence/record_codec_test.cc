@@ -370,7 +370,7 @@ TEST(RecordCodecTest, MalformedDetailsAndNotesFailToDecode) {
   const OrderSnapshot base = managed_order();
   // The flags byte: after seq, client id, user id, total, status, mask and
   // the four timestamps set.
-  const std::size_t flags_at = 8 + 4 + base.client_id.size() + 8 + 8 + 1 + 1 + 4 * 8;
+  const std::size_t flags_at = 8 + 4 + base.client_id.size() + 8 + 8 + 1 + 1 + 4 * sizeof(Micros);
   const std::string payload = encoded(base);
   ASSERT_EQ(payload[flags_at], 0x07) << "priced, details, notes";
   std::string bad = payload;
