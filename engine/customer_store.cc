@@ -27,21 +27,33 @@ CustomerStore::Shard& CustomerStore::shard_for(CustomerId id) const {
   return shards_[(id * 0x9E3779B97F4A7C15ULL) >> 58];
 }
 
-AddCustomerError CustomerStore::insert_locked(CustomerInfo customer) {
+AddCustomerError CustomerStore::check_locked(const CustomerInfo& customer) const {
   std::string email = normalized_email(customer.email);
   if (!email.empty() && by_email_.contains(email)) return AddCustomerError::kEmailTaken;
   if (!customer.external_ref.empty() && by_reference_.contains(customer.external_ref)) {
     return AddCustomerError::kReferenceTaken;
   }
   Shard& shard = shard_for(customer.id);
-  MutexLock lock(shard.mutex);
+  ReaderMutexLock lock(shard.mutex);
   if (shard.customers.contains(customer.id)) return AddCustomerError::kIdTaken;
+  return AddCustomerError::kNone;
+}
+
+void CustomerStore::publish_locked(CustomerInfo customer) {
+  std::string email = normalized_email(customer.email);
   if (!email.empty()) by_email_.emplace(std::move(email), customer.id);
   if (!customer.external_ref.empty()) by_reference_.emplace(customer.external_ref, customer.id);
   ids_.emplace(customer.id, true);
   next_id_ = std::max(next_id_, customer.id + 1);
   const CustomerId id = customer.id;
+  Shard& shard = shard_for(id);
+  MutexLock lock(shard.mutex);
   shard.customers.emplace(id, std::move(customer));
+}
+
+AddCustomerError CustomerStore::insert_locked(CustomerInfo customer) {
+  if (AddCustomerError e = check_locked(customer); e != AddCustomerError::kNone) return e;
+  publish_locked(std::move(customer));
   return AddCustomerError::kNone;
 }
 
@@ -51,8 +63,7 @@ AddCustomerResult CustomerStore::add(CustomerInfo customer) {
   const bool chosen = customer.id != 0;
   while (true) {
     if (!chosen) customer.id = next_id_;
-    CustomerInfo copy = customer;
-    result.error = insert_locked(std::move(copy));
+    result.error = check_locked(customer);
     // An implicit customer took the next id meanwhile: try the one after.
     if (result.error == AddCustomerError::kIdTaken && !chosen) {
       next_id_ = customer.id + 1;
@@ -62,9 +73,14 @@ AddCustomerResult CustomerStore::add(CustomerInfo customer) {
   }
   if (!result.ok()) return result;
   result.id = customer.id;
+  // Reported before it is visible, so that its record precedes the record of
+  // any order naming it: replay would otherwise create the id as an implicit
+  // customer first. Every insert holds registry_mutex_, so nothing can take
+  // the id or email meanwhile.
   if (EventSink* sink = sink_.load(std::memory_order_acquire)) {
     result.durable_token = sink->customer_added(customer);
   }
+  publish_locked(std::move(customer));
   return result;
 }
 
@@ -72,14 +88,29 @@ void CustomerStore::ensure(CustomerId id, Micros at) {
   Shard& shard = shard_for(id);
   {
     ReaderMutexLock lock(shard.mutex);
-    if (shard.customers.contains(id)) return;
+    auto it = shard.customers.find(id);
+    if (it != shard.customers.end() && (!it->second.implicit || it->second.member_since <= at)) {
+      return;
+    }
   }
   MutexLock lock(registry_mutex_);
+  {
+    MutexLock shard_lock(shard.mutex);
+    auto it = shard.customers.find(id);
+    if (it != shard.customers.end()) {
+      // An implicit customer is as old as the earliest order naming it,
+      // whichever of them got here first: a function of the orders alone, so
+      // replaying them in any order (a snapshot's is not the live one)
+      // recreates it exactly.
+      if (it->second.implicit) it->second.member_since = std::min(it->second.member_since, at);
+      return;
+    }
+  }
   CustomerInfo implicit;
   implicit.id = id;
   implicit.member_since = at;
   implicit.implicit = true;
-  (void)insert_locked(std::move(implicit));  // kIdTaken: created meanwhile
+  publish_locked(std::move(implicit));  // registry_mutex_ held: the id is still free
 }
 
 std::optional<CustomerInfo> CustomerStore::get(CustomerId id) const {

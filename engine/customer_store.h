@@ -72,12 +72,16 @@ class CustomerStore {
 
   // Registers `customer` (its id, if 0, is assigned; member_since must be
   // set) and reports it to the sink while the registration lock is held, so
-  // records of one email or id arrive in the order they were decided.
+  // records of one email or id arrive in the order they were decided, and
+  // before it is visible, so its record precedes that of any order naming it.
   AddCustomerResult add(CustomerInfo customer) EXCLUDES(registry_mutex_);
 
   // The implicit customer for a plain order's user id: creates it with
-  // `member_since` = `at` if no customer has the id. Cheap when it exists.
-  void ensure(CustomerId id, Micros at);
+  // `member_since` = `at` if no customer has the id, and moves an implicit
+  // customer's `member_since` back to `at` if that is earlier, so it is the
+  // earliest order's whatever order the calls come in. Cheap when it exists
+  // and is not younger than `at`.
+  void ensure(CustomerId id, Micros at) EXCLUDES(registry_mutex_);
 
   std::optional<CustomerInfo> get(CustomerId id) const;
   std::optional<CustomerInfo> find_by_email(std::string_view email) const EXCLUDES(registry_mutex_);
@@ -101,7 +105,11 @@ class CustomerStore {
   struct Shard;
   static constexpr std::size_t kShards = 64;
   Shard& shard_for(CustomerId id) const;
-  // Inserts into the indexes; returns the error if an index refuses it.
+  // Whether the indexes would take `customer`: the error if one refuses it.
+  AddCustomerError check_locked(const CustomerInfo& customer) const REQUIRES(registry_mutex_);
+  // Inserts a customer check_locked() accepted into the indexes.
+  void publish_locked(CustomerInfo customer) REQUIRES(registry_mutex_);
+  // check_locked(), then publish_locked() if it passed.
   AddCustomerError insert_locked(CustomerInfo customer) REQUIRES(registry_mutex_);
 
   std::unique_ptr<Shard[]> shards_;

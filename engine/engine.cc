@@ -959,7 +959,7 @@ RestoreResult Engine::restore_transition(const OrderTransition& t) {
   settle_stock_locked(*order, t.to);
   if (keeps_reason(t.to)) order->reason.assign(t.reason);
   record_move(from, t.to, *order, t.at);
-  if (t.by_client) log_note(*order, OrderChange::kStatus, t.reason, t.at);
+  if (t.by_client) log_note(*order, OrderChange::kStatus, t.note.value_or(t.reason), t.at);
   return RestoreResult::kApplied;
 }
 

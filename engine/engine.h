@@ -184,6 +184,10 @@ struct OrderTransition {
   // notes. When a client confirms a Pending order, its move into Processing
   // is recorded by_client = false and the one into Completed by_client = true.
   bool by_client = false;
+  // With by_client: the client's note when it is not `reason` (a
+  // confirmation that the order limit rejects keeps the engine's reason and
+  // the client's note); unset, `reason` is the note.
+  std::optional<std::string_view> note;
   bool priced = false;  // set when the prices below were fixed (Completed, Rejected)
   Cents catalog_subtotal = 0;
   Cents discount = 0;

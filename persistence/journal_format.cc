@@ -17,6 +17,10 @@ std::string_view record_type_name(std::uint8_t type) {
       return "product added";
     case RecordType::kProductRestocked:
       return "product restocked";
+    case RecordType::kOrderUpdated:
+      return "order updated";
+    case RecordType::kCustomerAdded:
+      return "customer added";
     case RecordType::kSnapshotBegin:
       return "snapshot begin";
     case RecordType::kSnapshotOrder:
@@ -25,6 +29,8 @@ std::string_view record_type_name(std::uint8_t type) {
       return "snapshot product";
     case RecordType::kSnapshotEnd:
       return "snapshot end";
+    case RecordType::kSnapshotCustomer:
+      return "snapshot customer";
   }
   return (type & kSkippableTypeBit) ? "unknown (skippable)" : "unknown";
 }
@@ -35,10 +41,13 @@ bool is_known_record_type(std::uint8_t type) {
     case RecordType::kOrderStatusChanged:
     case RecordType::kProductAdded:
     case RecordType::kProductRestocked:
+    case RecordType::kOrderUpdated:
+    case RecordType::kCustomerAdded:
     case RecordType::kSnapshotBegin:
     case RecordType::kSnapshotOrder:
     case RecordType::kSnapshotProduct:
     case RecordType::kSnapshotEnd:
+    case RecordType::kSnapshotCustomer:
       return true;
   }
   return false;

@@ -48,10 +48,13 @@
 
 namespace orderd::persistence::format {
 
-// 2: statuses Shipped, Delivered and Returned and their timestamps. Version
-// 1 files are a subset of version 2 (the same layouts, fewer statuses) and
-// are read as they are; a version 1 reader refuses version 2 files.
-inline constexpr std::uint32_t kFormatVersion = 2;
+// 2: statuses Shipped, Delivered and Returned and their timestamps.
+// 3: managed orders' details and client notes, SKUs, order updates and
+// registered customers. Each version only adds (record types, flag bits,
+// fields behind them, trailing fields), so a record of an older version is a
+// valid record of this one with the same meaning, and older files are read
+// as they are; an older reader refuses a newer file by its header version.
+inline constexpr std::uint32_t kFormatVersion = 3;
 inline constexpr std::size_t kFileHeaderSize = 32;
 inline constexpr std::size_t kRecordHeaderSize = 24;
 // Far above any record orderd writes (an order of 1000 items is ~20 KiB);
@@ -71,11 +74,14 @@ enum class RecordType : std::uint8_t {
   kOrderStatusChanged = 2,
   kProductAdded = 3,
   kProductRestocked = 4,
+  kOrderUpdated = 5,   // version 3
+  kCustomerAdded = 6,  // version 3
   // Snapshot records.
   kSnapshotBegin = 16,
   kSnapshotOrder = 17,
   kSnapshotProduct = 18,
   kSnapshotEnd = 19,
+  kSnapshotCustomer = 20,  // version 3
 };
 
 std::string_view record_type_name(std::uint8_t type);

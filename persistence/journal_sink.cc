@@ -23,17 +23,23 @@ DurableToken JournalSink::order_accepted(const Order& order) {
 }
 
 DurableToken JournalSink::order_status_changed(const Order& order, OrderStatus /*from*/,
-                                               bool /*by_client*/) {
+                                               bool by_client) {
   std::string& payload = scratch();
-  encode_status_change(order, &payload);
+  encode_status_change(order, by_client, &payload);
   return journal_.append(format::RecordType::kOrderStatusChanged, payload);
 }
 
-// Not journaled yet: the record formats for updates and customers come with
-// the journal's next format version.
-DurableToken JournalSink::order_updated(const Order& /*order*/) { return 0; }
+DurableToken JournalSink::order_updated(const Order& order) {
+  std::string& payload = scratch();
+  encode_order_update(order, &payload);
+  return journal_.append(format::RecordType::kOrderUpdated, payload);
+}
 
-DurableToken JournalSink::customer_added(const CustomerInfo& /*customer*/) { return 0; }
+DurableToken JournalSink::customer_added(const CustomerInfo& customer) {
+  std::string& payload = scratch();
+  encode_customer(customer, &payload);
+  return journal_.append(format::RecordType::kCustomerAdded, payload);
+}
 
 DurableToken JournalSink::product_added(const ProductInfo& product) {
   std::string& payload = scratch();

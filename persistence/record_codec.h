@@ -15,13 +15,24 @@
 
 #include "base/thread_annotations.h"
 #include "engine/catalog.h"
+#include "engine/customer_store.h"
 #include "engine/engine.h"
 #include "engine/order.h"
+#include "engine/order_details.h"
 
 namespace orderd::persistence {
 
+// Every decoder also reads the records of older format versions: each
+// version only added flag bits, the fields behind them, record types and
+// trailing fields (journal_format.h), so an older record decodes with none
+// of the newer fields.
+
 // --- kOrderAccepted and kSnapshotOrder: an order's whole state ------------
 
+// With a managed order's details and the order's client notes when it has
+// them (flag bits: a plain order's record is as small as in version 2). An
+// accepted order has no notes yet; the journal rebuilds them by replaying the
+// status changes and updates, so only snapshots carry them.
 // The engine holds `order.lock` when it calls an EventSink.
 void encode_order(const Order& order, std::string* out) REQUIRES(order.lock);
 void encode_order(const OrderSnapshot& order, std::string* out);
@@ -34,17 +45,42 @@ bool decode_order(std::string_view payload, OrderSnapshot* order);
 // set. Where the move came from is not stored: replay applies it to the
 // order's replayed status, which gives the same stock effect (a Cancelled
 // after Completed gives units back, one before releases them).
-void encode_status_change(const Order& order, std::string* out) REQUIRES(order.lock);
+// `by_client`: a client made the move, and the order's last note
+// (order.extras->notes.back()) is its log entry, recorded with it.
+void encode_status_change(const Order& order, bool by_client, std::string* out)
+    REQUIRES(order.lock);
 // Fills `transition`, whose views point into `payload` and `unit_prices`
 // (reused storage, so replay allocates nothing per record).
 bool decode_status_change(std::string_view payload, OrderTransition* transition,
                           std::vector<Cents>* unit_prices);
 
+// --- kOrderUpdated -----------------------------------------------------------
+
+// A client replaced a managed order's details: the new details and the
+// update's note with its instant (order.extras->notes.back()).
+void encode_order_update(const Order& order, std::string* out) REQUIRES(order.lock);
+
+struct OrderUpdateRecord {
+  std::string_view client_id;  // points into the payload
+  Micros at = 0;               // the update's instant: its note's
+  std::string_view note;       // points into the payload
+  OrderDetails details;        // reused: its strings keep their storage
+};
+bool decode_order_update(std::string_view payload, OrderUpdateRecord* update);
+
+// --- kCustomerAdded and kSnapshotCustomer -------------------------------------
+
+// A registered customer, every field. Implicit customers are never recorded:
+// replaying the orders that name them recreates them.
+void encode_customer(const CustomerInfo& customer, std::string* out);
+// Sets `implicit` to false.
+bool decode_customer(std::string_view payload, CustomerInfo* customer);
+
 // --- kProductAdded and kSnapshotProduct ------------------------------------
 
-// Id, name, price, initial stock and restocked total. The other stock
-// fields (available, held, consumed, returned) follow from the orders and
-// are not stored.
+// Id, name, price, initial stock, restocked total and the SKU. The other
+// stock fields (available, held, consumed, returned) follow from the orders
+// and are not stored.
 void encode_product(const ProductInfo& product, std::string* out);
 bool decode_product(std::string_view payload, ProductInfo* product);
 
@@ -74,6 +110,7 @@ struct SnapshotEndRecord {
   // records up to here, and the journal was durable through it before the
   // snapshot was published.
   std::uint64_t captured_through_seq = 0;
+  std::uint64_t customers = 0;  // registered ones (0 in a version 2 snapshot, which has none)
 };
 void encode_snapshot_end(const SnapshotEndRecord& end, std::string* out);
 bool decode_snapshot_end(std::string_view payload, SnapshotEndRecord* end);

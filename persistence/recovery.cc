@@ -93,10 +93,12 @@ class Recovery {
       result_.snapshot_file = it->name;
       result_.snapshot_orders = summary.orders;
       result_.snapshot_products = summary.products;
+      result_.snapshot_customers = summary.customers;
       result_.replay_from_seq = summary.replay_from_seq;
       report(Severity::kInfo, "loaded snapshot " + it->name + " (" +
                                   std::to_string(summary.orders) + " orders, " +
-                                  std::to_string(summary.products) + " products)");
+                                  std::to_string(summary.products) + " products, " +
+                                  std::to_string(summary.customers) + " customers)");
       return Status();
     }
     if (!listing.snapshots.empty()) {
@@ -202,12 +204,23 @@ class Recovery {
     bool decoded = false;
     switch (static_cast<RecordType>(record.type)) {
       case RecordType::kOrderAccepted:
-        decoded = decode_order(record.payload, &order_);
+        // An accepted order has no notes yet: the records after it rebuild them.
+        decoded = decode_order(record.payload, &order_) && order_.notes.empty();
         if (decoded) r = engine_.restore_order(std::move(order_));
         break;
       case RecordType::kOrderStatusChanged:
         decoded = decode_status_change(record.payload, &transition_, &unit_prices_);
         if (decoded) r = engine_.restore_transition(transition_);
+        break;
+      case RecordType::kOrderUpdated:
+        decoded = decode_order_update(record.payload, &update_);
+        if (decoded) {
+          r = engine_.restore_update(update_.client_id, update_.details, update_.note, update_.at);
+        }
+        break;
+      case RecordType::kCustomerAdded:
+        decoded = decode_customer(record.payload, &customer_);
+        if (decoded) r = engine_.restore_customer(customer_);
         break;
       case RecordType::kProductAdded:
         decoded = decode_product(record.payload, &product_);
@@ -323,6 +336,8 @@ class Recovery {
   OrderSnapshot order_;
   OrderTransition transition_;
   std::vector<Cents> unit_prices_;
+  OrderUpdateRecord update_;
+  CustomerInfo customer_;
   ProductInfo product_;
   RestockRecord restock_;
 };

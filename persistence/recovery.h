@@ -39,7 +39,8 @@ struct RecoveryResult {
   std::string snapshot_file;  // the snapshot loaded; empty if none
   std::uint64_t snapshot_orders = 0;
   std::uint64_t snapshot_products = 0;
-  std::uint64_t snapshots_skipped = 0;  // newer snapshots that did not verify
+  std::uint64_t snapshot_customers = 0;  // registered ones
+  std::uint64_t snapshots_skipped = 0;   // newer snapshots that did not verify
   std::uint64_t replay_from_seq = 1;
   std::uint64_t records_replayed = 0;         // at or after replay_from, applied
   std::uint64_t records_already_applied = 0;  // at or after replay_from, already in the snapshot

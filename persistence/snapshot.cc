@@ -105,6 +105,19 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
     encode_product(product, &payload);
     if (Status s = out.add(RecordType::kSnapshotProduct, payload); !s.ok()) return s;
   }
+  // Registered customers after the orders too, for the same reason; implicit
+  // ones are recreated by restoring the orders that name them.
+  std::uint64_t customers = 0;
+  Status added;
+  engine.customers().for_each([&](const CustomerInfo& customer) {
+    if (customer.implicit) return true;
+    payload.clear();
+    encode_customer(customer, &payload);
+    ++customers;
+    added = out.add(RecordType::kSnapshotCustomer, payload);
+    return added.ok();
+  });
+  if (!added.ok()) return added;
   // Every change the capture could have seen has a sequence number below this.
   const std::uint64_t captured_through = journal.next_seq() - 1;
   info->capture_micros = micros_since(capture_start);
@@ -113,12 +126,13 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
   if (Status s = journal.sync_through(captured_through); !s.ok()) return s;
 
   payload.clear();
-  encode_snapshot_end({orders.size(), products.size(), captured_through}, &payload);
+  encode_snapshot_end({orders.size(), products.size(), captured_through, customers}, &payload);
   if (Status s = out.add(RecordType::kSnapshotEnd, payload); !s.ok()) return s;
   if (Status s = out.flush(); !s.ok()) return s;
   if (Status s = file.sync(); !s.ok()) return s;
   info->orders = orders.size();
   info->products = products.size();
+  info->customers = customers;
   info->captured_through_seq = captured_through;
   info->bytes = out.bytes();
   return file.close();
@@ -126,6 +140,39 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
 
 Status corruption_at(std::uint64_t offset, std::string_view what) {
   return Status::corruption("snapshot offset " + std::to_string(offset) + ": " + std::string(what));
+}
+
+// Decodes one product, customer or order record of a snapshot and restores it.
+Status restore_record(Engine& engine, RecordType type, const Record& record, RestoreResult* r) {
+  switch (type) {
+    case RecordType::kSnapshotProduct: {
+      ProductInfo product;
+      if (!decode_product(record.payload, &product)) {
+        return corruption_at(record.offset, "malformed product");
+      }
+      *r = engine.restore_product(product);
+      return Status();
+    }
+    case RecordType::kSnapshotCustomer: {
+      CustomerInfo customer;
+      if (!decode_customer(record.payload, &customer)) {
+        return corruption_at(record.offset, "malformed customer");
+      }
+      *r = engine.restore_customer(customer);
+      return Status();
+    }
+    case RecordType::kSnapshotOrder: {
+      OrderSnapshot order;
+      if (!decode_order(record.payload, &order)) {
+        return corruption_at(record.offset, "malformed order");
+      }
+      *r = engine.restore_order(std::move(order));
+      return Status();
+    }
+    default:
+      *r = RestoreResult::kInvalid;  // not a record load_snapshot restores
+      return Status();
+  }
 }
 
 }  // namespace
@@ -168,6 +215,7 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
   Record record;
   OrderSnapshot order;  // reused: decoding checks every order without allocating each
   ProductInfo product;
+  CustomerInfo customer;
   std::uint64_t expected_seq = 1;
   bool begun = false, ended = false;
   while (true) {
@@ -206,10 +254,17 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
         ++summary->products;
         break;
       }
+      case RecordType::kSnapshotCustomer: {
+        if (!decode_customer(record.payload, &customer)) {
+          return corruption_at(record.offset, "malformed customer");
+        }
+        ++summary->customers;
+        break;
+      }
       case RecordType::kSnapshotEnd: {
         SnapshotEndRecord end;
         if (!decode_snapshot_end(record.payload, &end) || end.orders != summary->orders ||
-            end.products != summary->products) {
+            end.products != summary->products || end.customers != summary->customers) {
           return corruption_at(record.offset, "end record does not match the contents");
         }
         summary->captured_through_seq = end.captured_through_seq;
@@ -228,9 +283,10 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
 }
 
 Status load_snapshot(std::string_view contents, Engine& engine) {
-  // Two passes over the verified file: products, then the orders that
-  // reserve their stock.
-  for (RecordType wanted : {RecordType::kSnapshotProduct, RecordType::kSnapshotOrder}) {
+  // Three passes over the verified file: products, then customers, then the
+  // orders that reserve the products' stock and name the customers.
+  for (RecordType wanted :
+       {RecordType::kSnapshotProduct, RecordType::kSnapshotCustomer, RecordType::kSnapshotOrder}) {
     RecordReader reader(contents);
     format::FileHeader header;
     if (reader.read_header(&header) != format::FileHeaderError::kNone) {
@@ -239,20 +295,8 @@ Status load_snapshot(std::string_view contents, Engine& engine) {
     Record record;
     while (reader.next(&record) == RecordReader::Outcome::kRecord) {
       if (static_cast<RecordType>(record.type) != wanted) continue;
-      RestoreResult r;
-      if (wanted == RecordType::kSnapshotProduct) {
-        ProductInfo product;
-        if (!decode_product(record.payload, &product)) {
-          return corruption_at(record.offset, "malformed product");
-        }
-        r = engine.restore_product(product);
-      } else {
-        OrderSnapshot order;
-        if (!decode_order(record.payload, &order)) {
-          return corruption_at(record.offset, "malformed order");
-        }
-        r = engine.restore_order(std::move(order));
-      }
+      RestoreResult r = RestoreResult::kInvalid;
+      if (Status s = restore_record(engine, wanted, record, &r); !s.ok()) return s;
       if (r != RestoreResult::kApplied) {
         return corruption_at(record.offset,
                              "cannot restore: " + std::string(restore_result_name(r)));

@@ -4,11 +4,13 @@
 // A snapshot is fuzzy: it is captured while orders keep flowing, without
 // stopping the engine. It first notes the journal position S (every record
 // before S is reflected in the state it will read), then copies each order
-// under that order's own lock, then each product. The copy may also reflect
+// under that order's own lock, then each product, then each registered
+// customer (implicit ones are recreated by the orders). The copy may also reflect
 // some records from S on; recovery replays the journal from S, and every
 // replayed change is idempotent (see Engine::restore_*), so a change seen
-// twice is applied once. Products are copied after the orders, so every
-// product an order names is in the file. Stock held and consumed is not
+// twice is applied once. Products and customers are copied after the
+// orders, so every product and registered customer an order names is in the
+// file. Stock held and consumed is not
 // copied: recovery derives it from the orders, which keeps it consistent
 // whatever moment each object was copied at.
 //
@@ -19,7 +21,8 @@
 // leaves either the previous snapshots only, or the new one complete.
 //
 // File layout (journal_format.h framing, FileKind::kSnapshot, first seq = S):
-//   kSnapshotBegin, kSnapshotOrder * N, kSnapshotProduct * M, kSnapshotEnd
+//   kSnapshotBegin, kSnapshotOrder * N, kSnapshotProduct * M,
+//   kSnapshotCustomer * C (version 3), kSnapshotEnd
 // with record sequence numbers 1, 2, 3 ... inside the file.
 #pragma once
 
@@ -40,6 +43,7 @@ struct SnapshotInfo {
   std::uint64_t captured_through_seq = 0;  // the journal was synced through here
   std::uint64_t orders = 0;
   std::uint64_t products = 0;
+  std::uint64_t customers = 0;  // registered ones
   std::uint64_t bytes = 0;
   std::int64_t capture_micros = 0;  // copying the state (engine locks touched)
   std::int64_t total_micros = 0;    // including writing and syncing
@@ -70,6 +74,7 @@ struct SnapshotSummary {
   std::uint64_t captured_through_seq = 0;
   std::uint64_t orders = 0;
   std::uint64_t products = 0;
+  std::uint64_t customers = 0;
 };
 
 // Checks every record of the snapshot file `contents` (the whole file),
@@ -77,7 +82,9 @@ struct SnapshotSummary {
 Status verify_snapshot(std::string_view contents, SnapshotSummary* summary);
 
 // Restores a verified snapshot into an empty, stopped engine: products
-// first, then orders with their stock effect.
+// first, then registered customers (before the orders, whose user ids would
+// otherwise create them as implicit ones), then orders with their stock
+// effect.
 Status load_snapshot(std::string_view contents, Engine& engine);
 
 }  // namespace orderd::persistence

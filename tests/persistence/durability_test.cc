@@ -78,6 +78,27 @@ TEST_F(DurabilityTest, ReopeningRestoresTheSameStateFromSnapshotAndJournal) {
   EXPECT_EQ(engine->state_digest(), live);
 }
 
+TEST_F(DurabilityTest, ManagedOrdersAndCustomersSurviveReopeningFromSnapshotAndJournal) {
+  open();
+  testing::add_sku_products(*engine);
+  testing::run_managed_traffic(*engine, "a", 30);
+  ASSERT_TRUE(testing::wait_until_quiet(*engine));
+  SnapshotInfo info;
+  ASSERT_TRUE(durability->snapshot_now(&info).ok());
+  EXPECT_EQ(info.customers, 30u);
+  testing::run_managed_traffic(*engine, "b", 30);
+  const std::uint64_t live = shut_down();
+
+  open();
+  EXPECT_EQ(durability->recovery().snapshot_file, info.file);
+  EXPECT_EQ(durability->recovery().snapshot_customers, 30u);
+  EXPECT_GT(durability->recovery().records_replayed, 0u);
+  engine->stop();
+  EXPECT_EQ(engine->state_digest(), live);
+  EXPECT_EQ(engine->customers().find_by_email("b5@example.com").value_or(CustomerInfo{}).name,
+            "Ada Buyer 5");
+}
+
 TEST_F(DurabilityTest, AcknowledgementWaitsForTheAcceptanceRecord) {
   open();
   std::vector<ItemRequest> items = {{1, 1}};

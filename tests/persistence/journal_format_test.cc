@@ -41,13 +41,15 @@ TEST(JournalFormatTest, NewerVersionIsRefused) {
   EXPECT_EQ(decode_file_header({buf, sizeof buf}, &h), FileHeaderError::kNewerVersion);
 }
 
-TEST(JournalFormatTest, TheExtendedLifecycleIsVersionTwoAndVersionOneStillDecodes) {
-  EXPECT_EQ(kFormatVersion, 2u);
-  char buf[kFileHeaderSize];
-  encode_file_header({FileKind::kSnapshot, 1, 7}, buf);
-  FileHeader h;
-  ASSERT_EQ(decode_file_header({buf, sizeof buf}, &h), FileHeaderError::kNone);
-  EXPECT_EQ(h.version, 1u);
+TEST(JournalFormatTest, ManagedOrdersAreVersionThreeAndVersionsOneAndTwoStillDecode) {
+  EXPECT_EQ(kFormatVersion, 3u);
+  for (std::uint32_t version : {1u, 2u}) {
+    char buf[kFileHeaderSize];
+    encode_file_header({FileKind::kSnapshot, version, 7}, buf);
+    FileHeader h;
+    ASSERT_EQ(decode_file_header({buf, sizeof buf}, &h), FileHeaderError::kNone);
+    EXPECT_EQ(h.version, version);
+  }
 }
 
 TEST(JournalFormatTest, RecordHeaderRoundTripsWithTheLayoutOfTheDiagram) {
@@ -94,6 +96,16 @@ TEST(JournalFormatTest, TypesAreNamedAndTheSkippableBitIsKnown) {
   EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kOrderAccepted)),
             "order accepted");
   EXPECT_TRUE(is_known_record_type(static_cast<std::uint8_t>(RecordType::kSnapshotEnd)));
+  for (RecordType t :
+       {RecordType::kOrderUpdated, RecordType::kCustomerAdded, RecordType::kSnapshotCustomer}) {
+    EXPECT_TRUE(is_known_record_type(static_cast<std::uint8_t>(t)));
+  }
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kOrderUpdated)),
+            "order updated");
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kCustomerAdded)),
+            "customer added");
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kSnapshotCustomer)),
+            "snapshot customer");
   EXPECT_FALSE(is_known_record_type(0x7F));
   EXPECT_FALSE(is_known_record_type(kSkippableTypeBit | 0x05));
   EXPECT_EQ(record_type_name(kSkippableTypeBit | 0x05), "unknown (skippable)");

@@ -86,5 +86,77 @@ TEST(JournalSinkTest, EngineEventsBecomeRecordsInLifecycleOrder) {
   EXPECT_FALSE(restocked.empty());
 }
 
+TEST(JournalSinkTest, RegistrationsUpdatesAndClientNotesBecomeTheRecordsTheirTokensName) {
+  testing::TempDir dir;
+  std::unique_ptr<JournalWriter> journal;
+  ASSERT_TRUE(JournalWriter::open(posix_file_system(), dir.path(), 1, {}, &journal).ok());
+  JournalSink sink(*journal);
+  Engine engine(testing::small_engine_config());
+  engine.set_event_sink(&sink);
+  testing::add_sku_products(engine);
+  engine.start();
+
+  CustomerInfo customer;
+  customer.external_ref = "cust_1";
+  customer.name = "Ada Lovelace";
+  customer.email = "ada@example.com";
+  customer.member_since = 1234;
+  auto registered = engine.register_customer(customer);
+  ASSERT_TRUE(registered && registered->ok());
+  customer.id = registered->id;
+
+  OrderDetails details = testing::managed_details(customer.email, 1);
+  std::vector<ItemRequest> items = {{testing::kSkuProductBase + 1, 2}};
+  OrderRequest request{"managed", customer.id, items, 0};
+  request.details = &details;
+  auto submitted = engine.submit(request);
+  ASSERT_TRUE(submitted.ok());
+  details.payment.status = "paid";
+  auto updated = engine.update_details("managed", details, "paid by card");
+  ASSERT_TRUE(updated.ok());
+  auto cancelled = engine.update_status("managed", OrderStatus::kCancelled, "not needed");
+  ASSERT_TRUE(cancelled.ok());
+  ASSERT_TRUE(testing::wait_until_quiet(engine));
+  engine.stop();
+  ASSERT_TRUE(journal->close().ok());
+
+  std::map<std::uint64_t, testing::ReadRecord> by_seq;
+  for (auto& r : testing::read_journal(dir.path())) by_seq[r.seq] = r;
+  const auto& added = by_seq.at(registered->durable_token);
+  ASSERT_EQ(added.type, static_cast<std::uint8_t>(RecordType::kCustomerAdded));
+  CustomerInfo c;
+  ASSERT_TRUE(decode_customer(added.payload, &c));
+  EXPECT_EQ(c, customer);
+
+  const auto& accepted = by_seq.at(submitted.durable_token);
+  EXPECT_LT(added.seq, accepted.seq) << "the customer before the order naming it";
+  OrderSnapshot o;
+  ASSERT_TRUE(decode_order(accepted.payload, &o));
+  ASSERT_TRUE(o.details.has_value());
+  EXPECT_EQ(o.details->payment.status, "pending");
+  EXPECT_TRUE(o.notes.empty());
+
+  const auto& update = by_seq.at(updated.durable_token);
+  ASSERT_EQ(update.type, static_cast<std::uint8_t>(RecordType::kOrderUpdated));
+  OrderUpdateRecord u;
+  ASSERT_TRUE(decode_order_update(update.payload, &u));
+  EXPECT_EQ(u.client_id, "managed");
+  EXPECT_EQ(u.details, details);
+  EXPECT_EQ(u.note, "paid by card");
+  const OrderSnapshot live = *engine.get("managed");
+  ASSERT_EQ(live.notes.size(), 2u);
+  EXPECT_EQ(u.at, live.notes[0].at);
+
+  const auto& cancel = by_seq.at(cancelled.durable_token);
+  ASSERT_EQ(cancel.type, static_cast<std::uint8_t>(RecordType::kOrderStatusChanged));
+  OrderTransition t;
+  std::vector<Cents> prices;
+  ASSERT_TRUE(decode_status_change(cancel.payload, &t, &prices));
+  EXPECT_EQ(t.to, OrderStatus::kCancelled);
+  EXPECT_TRUE(t.by_client);
+  EXPECT_EQ(t.reason, "not needed");
+  EXPECT_EQ(t.at, live.notes[1].at);
+}
+
 }  // namespace
 }  // namespace orderd::persistence

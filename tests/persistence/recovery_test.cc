@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 
+#include "engine/state_digest.h"
+#include "persistence/coding.h"
 #include "persistence/data_files.h"
 #include "persistence/journal_sink.h"
 #include "persistence/record_codec.h"
@@ -67,6 +69,46 @@ struct RecoveryTest : ::testing::Test {
     return engine.state_digest();
   }
 
+  // Like run_engine, with what clients of the order-management API do
+  // (testing::run_managed_traffic) among plain orders moved on through
+  // their lifecycle. Keeps every live order in `live_orders`.
+  std::uint64_t run_managed_engine(int managed, int plain) {
+    std::unique_ptr<JournalWriter> journal;
+    EXPECT_TRUE(JournalWriter::open(fs, dir.path(), next_seq, {}, &journal).ok());
+    JournalSink sink(*journal);
+    Engine engine(testing::small_engine_config());
+    engine.set_event_sink(&sink);
+    testing::add_products(engine);
+    testing::add_sku_products(engine);
+    engine.start();
+    testing::submit_orders(engine, "o", plain);
+    testing::run_managed_traffic(engine, "m", managed);
+    EXPECT_TRUE(testing::wait_until_quiet(engine));
+    testing::move_completed_orders_on(engine, "o", plain);
+    engine.stop();
+    EXPECT_TRUE(journal->close().ok());
+    next_seq = journal->next_seq();
+    engine.for_each_order([&](const Order& o) {
+      live_orders[o.client_id] = o.snapshot();
+      return true;
+    });
+    live_customers = engine.customers().list(0, 1 << 20);
+    return engine.state_digest();
+  }
+
+  // Every live order's details and notes, and every customer, as recovered.
+  void expect_live_orders_and_customers(const Engine& engine) {
+    for (const auto& [id, live] : live_orders) {
+      auto recovered = engine.get(id);
+      ASSERT_TRUE(recovered) << id;
+      EXPECT_EQ(recovered->details, live.details) << id;
+      EXPECT_EQ(recovered->notes, live.notes) << id;
+      EXPECT_EQ(recovered->reason, live.reason) << id;
+      EXPECT_EQ(recovered->version(), live.version()) << id;
+    }
+    EXPECT_EQ(engine.customers().list(0, 1 << 20), live_customers);
+  }
+
   Status recover_into(Engine& engine, RecoveryResult* result, bool truncate = false) {
     RecoveryOptions options;
     options.truncate_at_corruption = truncate;
@@ -85,9 +127,71 @@ struct RecoveryTest : ::testing::Test {
   testing::TempDir dir;
   testing::FaultInjectionFileSystem fs;
   std::uint64_t next_seq = 1;
-  std::vector<ProductInfo> live_products;  // the last run's catalog at shutdown
+  std::vector<ProductInfo> live_products;            // the last run's catalog at shutdown
+  std::map<std::string, OrderSnapshot> live_orders;  // run_managed_engine's
+  std::vector<CustomerInfo> live_customers;          // run_managed_engine's
   Reports reports;
 };
+
+// Rewrites a journal segment or snapshot as orderd version 2 wrote it: the
+// header says 2, client moves carry no by-client flag (and so no note),
+// snapshot orders no notes and the snapshot end no customer count. Only
+// for data without what version 2 could not hold (details, SKUs,
+// customers, updates, which the rewrite refuses).
+void rewrite_as_version_two(const std::string& path) {
+  const std::string contents = testing::read_whole(path);
+  RecordReader reader(contents);
+  format::FileHeader header;
+  ASSERT_EQ(reader.read_header(&header), format::FileHeaderError::kNone) << path;
+  header.version = 2;
+  std::string out(format::kFileHeaderSize, '\0');
+  format::encode_file_header(header, out.data());
+  Record r;
+  while (reader.next(&r) == RecordReader::Outcome::kRecord) {
+    std::string payload(r.payload);
+    switch (static_cast<RecordType>(r.type)) {
+      case RecordType::kOrderStatusChanged: {
+        OrderTransition t;
+        std::vector<Cents> prices;
+        ASSERT_TRUE(decode_status_change(payload, &t, &prices));
+        ASSERT_FALSE(t.note.has_value()) << "no confirmations in version 2";
+        payload[4 + t.client_id.size() + 1 + 8] &= 0x01;  // the flags byte: priced stays
+        break;
+      }
+      case RecordType::kOrderAccepted:
+      case RecordType::kSnapshotOrder: {
+        OrderSnapshot o;
+        ASSERT_TRUE(decode_order(payload, &o));
+        ASSERT_FALSE(o.details.has_value()) << "no managed orders in version 2";
+        o.notes.clear();
+        payload.clear();
+        encode_order(o, &payload);
+        break;
+      }
+      case RecordType::kProductAdded:
+      case RecordType::kSnapshotProduct: {
+        ProductInfo p;
+        ASSERT_TRUE(decode_product(payload, &p));
+        ASSERT_TRUE(p.sku.empty()) << "no SKUs in version 2";
+        break;
+      }
+      case RecordType::kSnapshotEnd: {
+        SnapshotEndRecord end;
+        ASSERT_TRUE(decode_snapshot_end(payload, &end));
+        ASSERT_EQ(end.customers, 0u);
+        payload.resize(24);  // orders, products, captured through
+        break;
+      }
+      case RecordType::kProductRestocked:
+      case RecordType::kSnapshotBegin:
+        break;
+      default:
+        FAIL() << "record type " << int(r.type) << " is not in version 2";
+    }
+    format::append_record(&out, static_cast<RecordType>(r.type), r.seq, payload);
+  }
+  testing::write_whole(path, out);
+}
 
 TEST_F(RecoveryTest, EmptyDirectoryRecoversToAnEmptyEngine) {
   Engine engine(testing::small_engine_config());
@@ -151,6 +255,179 @@ TEST_F(RecoveryTest, ADataDirectoryOfFormatVersionOneIsReadAsItIs) {
   RecoveryResult result;
   ASSERT_TRUE(recover_into(engine, &result).ok());
   EXPECT_EQ(engine.state_digest(), live);
+}
+
+TEST_F(RecoveryTest, ADataDirectoryOfFormatVersionTwoIsReadAsItIs) {
+  const std::uint64_t live = run_engine(300, {}, false, /*move_on=*/true);
+  for (const DataFile& segment : segments()) {
+    const std::string path = dir.file(segment.name);
+    std::string contents = testing::read_whole(path);
+    format::FileHeader header;
+    ASSERT_EQ(format::decode_file_header(contents, &header), format::FileHeaderError::kNone);
+    EXPECT_EQ(header.version, 3u);
+    header.version = 2;
+    format::encode_file_header(header, contents.data());
+    testing::write_whole(path, contents);
+  }
+  Engine engine(testing::small_engine_config());
+  RecoveryResult result;
+  ASSERT_TRUE(recover_into(engine, &result).ok());
+  EXPECT_EQ(engine.state_digest(), live);
+}
+
+// What version 2 wrote has no notes: an order recovered from it has its
+// status, timestamps and reason, and no log of the client moves that
+// reached them (the moves after the upgrade are logged as usual).
+TEST_F(RecoveryTest, ClientMovesRecordedByVersionTwoRecoverWithoutNotes) {
+  std::unique_ptr<JournalWriter> journal;
+  ASSERT_TRUE(JournalWriter::open(fs, dir.path(), 1, {}, &journal).ok());
+  JournalSink sink(*journal);
+  Engine engine(testing::small_engine_config());
+  engine.set_event_sink(&sink);
+  testing::add_products(engine);
+  engine.start();
+  testing::submit_orders(engine, "a", 300, 1);
+  ASSERT_TRUE(testing::wait_until_quiet(engine));
+  testing::move_completed_orders_on(engine, "a", 150);
+  SnapshotInfo info;
+  ASSERT_TRUE(write_snapshot(fs, dir.path(), engine, *journal, &info).ok());
+  testing::submit_orders(engine, "b", 300, 2);
+  ASSERT_TRUE(testing::wait_until_quiet(engine));
+  testing::move_completed_orders_on(engine, "a", 150, 150);
+  testing::move_completed_orders_on(engine, "b", 300);
+  engine.stop();
+  ASSERT_TRUE(journal->close().ok());
+  for (const DataFile& segment : segments()) {
+    ASSERT_NO_FATAL_FAILURE(rewrite_as_version_two(dir.file(segment.name)));
+  }
+  ASSERT_NO_FATAL_FAILURE(rewrite_as_version_two(dir.file(info.file)));
+
+  Engine recovered(testing::small_engine_config());
+  RecoveryResult result;
+  ASSERT_TRUE(recover_into(recovered, &result).ok());
+  EXPECT_EQ(result.snapshot_file, info.file) << "the version 2 snapshot is used";
+  EXPECT_GT(result.records_replayed, 0u);
+  std::size_t with_notes = 0;
+  engine.for_each_order([&](const Order& o) {
+    OrderSnapshot live = o.snapshot();
+    with_notes += !live.notes.empty();
+    live.notes.clear();
+    auto r = recovered.get(live.client_id);
+    EXPECT_TRUE(r && r->notes.empty()) << live.client_id;
+    if (r) {
+      EXPECT_EQ(digest_of(*r), digest_of(live)) << live.client_id;
+    }
+    return true;
+  });
+  EXPECT_GT(with_notes, 100u) << "the live engine logged the client moves";
+  const auto products = recovered.catalog().list(0, recovered.catalog().capacity());
+  const auto live_catalog = engine.catalog().list(0, engine.catalog().capacity());
+  ASSERT_EQ(products.size(), live_catalog.size());
+  for (std::size_t i = 0; i < products.size(); ++i) {
+    EXPECT_EQ(digest_of(products[i]), digest_of(live_catalog[i])) << products[i].id;
+  }
+  EXPECT_EQ(recovered.counters().by_status, engine.counters().by_status);
+
+  // After the upgrade: new segments are version 3 and log the moves.
+  ASSERT_TRUE(JournalWriter::open(fs, dir.path(), result.next_seq, {}, &journal).ok());
+  JournalSink sink3(*journal);
+  recovered.set_event_sink(&sink3);
+  recovered.start();
+  std::vector<ItemRequest> items = {{1, 1}};
+  ASSERT_TRUE(recovered.submit({"after-upgrade", 1, items, 100}).ok());
+  ASSERT_TRUE(recovered.cancel("after-upgrade", "changed my mind").error == CancelError::kNone);
+  recovered.stop();
+  ASSERT_TRUE(journal->close().ok());
+  Engine again(testing::small_engine_config());
+  ASSERT_TRUE(recover_into(again, &result).ok());
+  EXPECT_EQ(again.state_digest(), recovered.state_digest());
+  ASSERT_EQ(again.get("after-upgrade")->notes.size(), 1u);
+  EXPECT_EQ(again.get("after-upgrade")->notes[0].note, "changed my mind");
+}
+
+TEST_F(RecoveryTest, AJournalOfANewerFormatVersionIsRefused) {
+  run_engine(20);
+  const std::string name = segments().back().name;
+  std::string contents = testing::read_whole(dir.file(name));
+  format::FileHeader header;
+  ASSERT_EQ(format::decode_file_header(contents, &header), format::FileHeaderError::kNone);
+  header.version = format::kFormatVersion + 1;
+  format::encode_file_header(header, contents.data());
+  testing::write_whole(dir.file(name), contents);
+  Engine engine(testing::small_engine_config());
+  RecoveryResult result;
+  Status s = recover_into(engine, &result);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(name + " was written by a newer orderd"), std::string::npos)
+      << s.to_string();
+}
+
+TEST_F(RecoveryTest, ManagedOrdersNotesCustomersAndSkusReplayToTheLiveState) {
+  const std::uint64_t live = run_managed_engine(40, 200);
+  std::map<std::uint8_t, int> types;
+  for (const auto& r : testing::read_journal(dir.path())) ++types[r.type];
+  EXPECT_EQ(types[static_cast<std::uint8_t>(RecordType::kCustomerAdded)], 40);
+  EXPECT_GT(types[static_cast<std::uint8_t>(RecordType::kOrderUpdated)], 20);
+
+  Engine engine(testing::small_engine_config());
+  RecoveryResult result;
+  ASSERT_TRUE(recover_into(engine, &result).ok());
+  EXPECT_EQ(result.records_replayed, result.last_seq);
+  EXPECT_EQ(engine.state_digest(), live);
+  expect_live_orders_and_customers(engine);
+  EXPECT_EQ(engine.catalog().find_sku("sku-103").value_or(0), 103u);
+  auto customer = engine.customers().find_by_email("m7@example.com");
+  ASSERT_TRUE(customer);
+  EXPECT_EQ(customer->external_ref, "cust_m7");
+  EXPECT_FALSE(customer->implicit);
+  // A confirmation the order limit rejected: the engine's reason, the client's note.
+  auto rejected = engine.get("m1");
+  ASSERT_TRUE(rejected);
+  EXPECT_EQ(rejected->status, OrderStatus::kRejected);
+  EXPECT_EQ(rejected->reason, "order total exceeds the limit per order");
+  ASSERT_FALSE(rejected->notes.empty());
+  EXPECT_EQ(rejected->notes.back().note, "confirmed by phone");
+  // A plain order made managed by an update.
+  ASSERT_TRUE(engine.get("m-plain0")->details.has_value());
+  EXPECT_EQ(engine.get("m-plain0")->details->shipping_address.city, "Springfield");
+
+  // And what the recovered engine does next survives the next restart.
+  std::unique_ptr<JournalWriter> journal;
+  ASSERT_TRUE(JournalWriter::open(fs, dir.path(), result.next_seq, {}, &journal).ok());
+  JournalSink sink(*journal);
+  engine.set_event_sink(&sink);
+  engine.start();
+  testing::run_managed_traffic(engine, "n", 8);
+  ASSERT_TRUE(testing::wait_until_quiet(engine));
+  engine.stop();
+  ASSERT_TRUE(journal->close().ok());
+  Engine again(testing::small_engine_config());
+  ASSERT_TRUE(recover_into(again, &result).ok());
+  EXPECT_EQ(again.state_digest(), engine.state_digest());
+}
+
+TEST_F(RecoveryTest, AnAcceptedOrderRecordWithNotesIsMalformed) {
+  std::unique_ptr<JournalWriter> journal;
+  ASSERT_TRUE(JournalWriter::open(fs, dir.path(), 1, {}, &journal).ok());
+  std::string payload;
+  encode_product({1, "p", 100, 5, 5, 0, 0, 0, 0, {}}, &payload);
+  journal->append(RecordType::kProductAdded, payload);
+  OrderSnapshot order;
+  order.seq = 1;
+  order.client_id = "noted";
+  order.items = {{1, 1, 0}};
+  order.at[0] = 1000;
+  order.notes = {{1000, 1, OrderChange::kStatus, OrderStatus::kPending, "not yet"}};
+  payload.clear();
+  encode_order(order, &payload);
+  journal->append(RecordType::kOrderAccepted, payload);
+  ASSERT_TRUE(journal->close().ok());
+  Engine engine(testing::small_engine_config());
+  RecoveryResult result;
+  Status s = recover_into(engine, &result);
+  ASSERT_TRUE(s.is_corruption()) << s.to_string();
+  EXPECT_NE(s.message().find("malformed order accepted record 2"), std::string::npos)
+      << s.message();
 }
 
 TEST_F(RecoveryTest, TruncatedTrailingRecordIsCutAtEveryByteOffset) {

@@ -142,6 +142,66 @@ TEST_F(SnapshotTest, SnapshotAndReplayKeepTheLaterLifecycleAndReturnedStock) {
   EXPECT_GT(returned, 0);
 }
 
+TEST_F(SnapshotTest, ManagedOrdersCustomersAndSkusLoadFromASnapshotAlone) {
+  testing::add_sku_products(*engine);
+  testing::submit_orders(*engine, "o", 200);
+  testing::run_managed_traffic(*engine, "m", 40);
+  ASSERT_TRUE(testing::wait_until_quiet(*engine));
+  SnapshotInfo info;
+  ASSERT_TRUE(write_snapshot(fs, dir.path(), *engine, *journal, &info).ok());
+  EXPECT_EQ(info.customers, 40u) << "registered customers only";
+  EXPECT_EQ(info.products, testing::kProducts + testing::kSkuProducts);
+  SnapshotSummary summary;
+  const std::string contents = testing::read_whole(dir.file(info.file));
+  ASSERT_TRUE(verify_snapshot(contents, &summary).ok());
+  EXPECT_EQ(summary.customers, 40u);
+  EXPECT_GT(engine->customers().size(), 40u) << "plain orders' user ids are implicit customers";
+
+  Engine loaded(testing::small_engine_config());
+  ASSERT_TRUE(load_snapshot(contents, loaded).ok());
+  EXPECT_EQ(loaded.state_digest(), engine->state_digest());
+  engine->for_each_order([&](const Order& o) {
+    const OrderSnapshot live = o.snapshot();
+    auto copy = loaded.get(live.client_id);
+    EXPECT_TRUE(copy && copy->notes == live.notes && copy->details == live.details)
+        << live.client_id;
+    return true;
+  });
+  EXPECT_EQ(loaded.catalog().find_sku("sku-102").value_or(0), 102u);
+}
+
+TEST_F(SnapshotTest, ManagedTrafficDuringAFuzzySnapshotPlusReplayEqualsTheLiveState) {
+  testing::add_sku_products(*engine);
+  testing::run_managed_traffic(*engine, "before", 30);
+  std::atomic<bool> snapshot_done{false};
+  std::atomic<int> rounds{0};
+  std::thread traffic([&] {
+    for (int round = 0; !snapshot_done.load() || round < 2; ++round) {
+      const std::string prefix = "during" + std::to_string(round) + "-";
+      testing::submit_orders(*engine, prefix + "p", 100, 10 + round);
+      testing::run_managed_traffic(*engine, prefix, 10);
+      rounds.store(round + 1);
+    }
+  });
+  EXPECT_TRUE(testing::wait_until([&] { return rounds.load() >= 1; }));
+  SnapshotInfo info;
+  ASSERT_TRUE(write_snapshot(fs, dir.path(), *engine, *journal, &info).ok());
+  snapshot_done.store(true);
+  traffic.join();
+  testing::run_managed_traffic(*engine, "after", 20);
+  testing::move_completed_orders_on(*engine, "before-plain", 30);
+  stop();
+
+  RecoveryResult result;
+  auto recovered = recover_fresh(&result);
+  EXPECT_EQ(result.snapshot_file, info.file);
+  EXPECT_EQ(result.snapshot_customers, info.customers);
+  EXPECT_GE(info.customers, 30u);
+  EXPECT_GT(result.records_replayed, 0u);
+  EXPECT_EQ(recovered->state_digest(), engine->state_digest());
+  EXPECT_EQ(recovered->customers().list(0, 1 << 20), engine->customers().list(0, 1 << 20));
+}
+
 TEST_F(SnapshotTest, WriteRateCapStretchesTheSnapshot) {
   testing::submit_orders(*engine, "o", 300);
   ASSERT_TRUE(testing::wait_until_quiet(*engine));
