@@ -437,7 +437,7 @@ StatusUpdateResult Engine::update_status(OrderKey key, const StatusChange& chang
   } else {
     settle_stock_locked(*order, to);
     order->at[timestamp_index(reached_at(to))] = now;
-    if (keeps_reason(to)) order->reason.assign(note);
+    if (keeps_reason(to)) order->set_reason(note);
     record_move(from, to, *order, now);
     result.durable_token = report_client_move(*order, from, note, now);
   }
@@ -684,7 +684,7 @@ DurableToken Engine::complete_locked(Order& order, Micros now, const std::string
     to = OrderStatus::kRejected;
     catalog_.release(order.items);
     order.at[static_cast<std::size_t>(OrderTimestamp::kRejected)] = now;
-    order.reason = "order total exceeds the limit per order";
+    order.set_reason("order total exceeds the limit per order");
   } else {
     catalog_.consume(order.items);
     order.at[static_cast<std::size_t>(OrderTimestamp::kCompleted)] = now;
@@ -957,7 +957,7 @@ RestoreResult Engine::restore_transition(const OrderTransition& t) {
   }
   at = t.at;
   settle_stock_locked(*order, t.to);
-  if (keeps_reason(t.to)) order->reason.assign(t.reason);
+  if (keeps_reason(t.to)) order->set_reason(t.reason);
   record_move(from, t.to, *order, t.at);
   if (t.by_client) log_note(*order, OrderChange::kStatus, t.note.value_or(t.reason), t.at);
   return RestoreResult::kApplied;

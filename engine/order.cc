@@ -55,12 +55,12 @@ Order::Order(OrderSnapshot recorded)
       status(recorded.status),
       catalog_subtotal(recorded.catalog_subtotal),
       discount(recorded.discount),
-      at(recorded.at),
-      reason(std::move(recorded.reason)) {
-  if (recorded.details || !recorded.notes.empty()) {
+      at(recorded.at) {
+  if (recorded.details || !recorded.notes.empty() || !recorded.reason.empty()) {
     extras = std::make_unique<OrderExtras>();
     extras->details = std::move(recorded.details);
     extras->notes = std::move(recorded.notes);
+    extras->reason = std::move(recorded.reason);
   }
 }
 
@@ -85,10 +85,10 @@ OrderSnapshot Order::snapshot() const {
   s.discount = discount;
   s.status = status.load(std::memory_order_relaxed);
   s.at = at;
-  s.reason = reason;
   if (extras) {
     s.details = extras->details;
     s.notes = extras->notes;
+    s.reason = extras->reason;
   }
   return s;
 }

@@ -106,6 +106,7 @@ struct OrderSnapshot {
 struct OrderExtras {
   std::optional<OrderDetails> details;
   std::vector<OrderNote> notes;
+  std::string reason;  // why it was rejected, cancelled or returned
 };
 
 // The live order. `client_id`, `seq`, `user_id` and `client_total` never
@@ -133,11 +134,16 @@ struct Order {
   Cents catalog_subtotal GUARDED_BY(lock) = 0;
   Cents discount GUARDED_BY(lock) = 0;
   std::array<Micros, kOrderTimestampCount> at GUARDED_BY(lock){};
-  std::string reason GUARDED_BY(lock);
+  // Rare fields (details, notes, reason) out of line: a plain order that is
+  // never cancelled, rejected or changed by a client pays one null pointer.
   std::unique_ptr<OrderExtras> extras GUARDED_BY(lock);
 
   OrderSnapshot snapshot() const EXCLUDES(lock);
   bool has_details() const REQUIRES(lock) { return extras && extras->details; }
+  std::string_view reason() const REQUIRES(lock) {
+    return extras ? std::string_view(extras->reason) : std::string_view();
+  }
+  void set_reason(std::string_view why) REQUIRES(lock) { extras_locked().reason.assign(why); }
   // See OrderSnapshot::version.
   std::uint32_t version_locked() const REQUIRES(lock);
   OrderExtras& extras_locked() REQUIRES(lock);

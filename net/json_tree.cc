@@ -20,7 +20,7 @@ struct TreeBuilder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder
     }
     JsonTree* parent = stack.back();
     if (parent->kind == JsonKind::kArray) return &parent->elements.emplace_back();
-    return &parent->members.back().second;
+    return &parent->members.back().value;
   }
   bool scalar(JsonKind kind, const char* s = nullptr, rapidjson::SizeType n = 0) {
     JsonTree* v = add();
@@ -59,12 +59,12 @@ struct TreeBuilder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder
       return false;
     }
     for (const auto& m : object->members) {
-      if (m.first == key) {
+      if (m.key == key) {
         problem = "duplicate key '" + std::string(key) + "' in the request body";
         return false;
       }
     }
-    object->members.emplace_back(std::string(key), JsonTree{});
+    object->members.push_back({std::string(key), JsonTree{}});
     return true;
   }
   bool EndObject(rapidjson::SizeType) {
@@ -89,7 +89,7 @@ struct TreeBuilder : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeBuilder
 const JsonTree* JsonTree::find(std::string_view key) const {
   if (kind != JsonKind::kObject) return nullptr;
   for (const auto& m : members) {
-    if (m.first == key) return &m.second;
+    if (m.key == key) return &m.value;
   }
   return nullptr;
 }

@@ -22,14 +22,23 @@
 
 namespace orderd::net {
 
+struct JsonTreeMember;
+
 struct JsonTree {
   JsonKind kind = JsonKind::kNull;
-  std::string text;  // a number's JSON text, a string's content
-  std::vector<std::pair<std::string, JsonTree>> members;  // an object's, in body order
-  std::vector<JsonTree> elements;                         // an array's
+  std::string text;                     // a number's JSON text, a string's content
+  std::vector<JsonTreeMember> members;  // an object's, in body order
+  std::vector<JsonTree> elements;       // an array's
 
   // The member `key` of an object, or nullptr (also when not an object).
   const JsonTree* find(std::string_view key) const;
+};
+
+// A vector of pairs would need JsonTree complete where it is still being
+// defined; a struct declared ahead does not.
+struct JsonTreeMember {
+  std::string key;
+  JsonTree value;
 };
 
 inline constexpr std::size_t kJsonTreeMaxDepth = 16;

@@ -40,6 +40,9 @@ std::uint8_t extras_flags(const OrderSnapshot& order) {
 
 // The helpers below serve Order and OrderSnapshot alike, so they cannot name
 // an Order's lock; the entry points taking an Order require it instead.
+std::string_view reason_of(const Order& order) REQUIRES(order.lock) { return order.reason(); }
+std::string_view reason_of(const OrderSnapshot& order) { return order.reason; }
+
 template <typename OrderLike>
 bool is_priced(const OrderLike& order) NO_THREAD_SAFETY_ANALYSIS {
   if (order.catalog_subtotal != 0 || order.discount != 0) return true;
@@ -186,7 +189,7 @@ void encode_order_fields(const OrderLike& order, std::string* out) NO_THREAD_SAF
     put_i64(out, order.catalog_subtotal);
     put_i64(out, order.discount);
   }
-  put_string(out, order.reason);
+  put_string(out, reason_of(order));
   if (extras != 0) put_extras(order, out);
 }
 
@@ -277,7 +280,7 @@ void encode_status_change(const Order& order, bool by_client, std::string* out) 
   const bool priced =
       (to == OrderStatus::kCompleted || to == OrderStatus::kRejected) && is_priced(order);
   std::uint8_t flags = priced ? kPriced : 0;
-  std::string_view reason = records_reason(to) ? std::string_view(order.reason) : "";
+  std::string_view reason = records_reason(to) ? order.reason() : "";
   std::string_view note;
   if (by_client) flags |= client_note(order, to, &reason, &note);
   put_string(out, order.client_id);

@@ -17,7 +17,7 @@ TEST(OrderTest, SnapshotCopiesEveryField) {
   order.status.store(OrderStatus::kCompleted);
   order.at[static_cast<std::size_t>(OrderTimestamp::kCreated)] = 100;
   order.at[static_cast<std::size_t>(OrderTimestamp::kCompleted)] = 300;
-  order.reason = "n/a";
+  order.set_reason("n/a");
 
   OrderSnapshot s = order.snapshot();
   EXPECT_EQ(s.seq, 7u);

@@ -53,7 +53,7 @@ class RecordingSink final : public EventSink {
     e.from = from;
     e.to = order.status.load();
     e.at = order.at[timestamp_index(reached_at(e.to))];
-    e.reason = order.reason;
+    e.reason = order.reason();
     e.catalog_subtotal = order.catalog_subtotal;
     return add(std::move(e));
   }

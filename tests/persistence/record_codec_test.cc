@@ -73,7 +73,7 @@ void fill_live(const OrderSnapshot& s, Order* live) {
   live->discount = s.discount;
   live->status = s.status;
   live->at = s.at;
-  live->reason = s.reason;
+  live->set_reason(s.reason);
   if (s.details || !s.notes.empty()) {
     live->extras = std::make_unique<OrderExtras>();
     live->extras->details = s.details;
@@ -120,7 +120,7 @@ TEST(RecordCodecTest, StatusChangesAfterCompletionCarryTheirStatusAndTimestamp) 
   order.client_id = "late";
   order.items = {{1, 2, 111}};
   order.catalog_subtotal = 222;
-  order.reason = "did not fit";
+  order.set_reason("did not fit");
   const std::pair<OrderStatus, const char*> kMoves[] = {
       {OrderStatus::kShipped, ""},
       {OrderStatus::kDelivered, ""},
@@ -170,7 +170,7 @@ TEST(RecordCodecTest, LiveOrderEncodesLikeItsSnapshot) {
   live.discount = s.discount;
   live.status = s.status;
   live.at = s.at;
-  live.reason = s.reason;
+  live.set_reason(s.reason);
   std::string from_live, from_snapshot;
   encode_order(live, &from_live);
   encode_order(s, &from_snapshot);
@@ -209,7 +209,7 @@ TEST(RecordCodecTest, StatusChangeRoundTripsWithPricesAndReason) {
   order.discount = 4;
   order.status = OrderStatus::kCompleted;
   order.at[timestamp_index(OrderTimestamp::kCompleted)] = 777;
-  order.reason = "ignored unless rejected or cancelled";
+  order.set_reason("ignored unless rejected or cancelled");
   std::string payload;
   encode_status_change(order, /*by_client=*/false, &payload);
   OrderTransition t;
@@ -227,7 +227,7 @@ TEST(RecordCodecTest, StatusChangeRoundTripsWithPricesAndReason) {
 
   order.status = OrderStatus::kCancelled;
   order.at[timestamp_index(OrderTimestamp::kCancelled)] = 888;
-  order.reason = "changed mind";
+  order.set_reason("changed mind");
   payload.clear();
   encode_status_change(order, /*by_client=*/false, &payload);
   ASSERT_TRUE(decode_status_change(payload, &t, &prices));
@@ -346,7 +346,7 @@ TEST(RecordCodecTest, PlainOrderIsEncodedByteForByteAsInVersionTwo) {
 
   Order live;
   fill_live(o, &live);
-  live.extras = std::make_unique<OrderExtras>();  // allocated, yet empty
+  ASSERT_TRUE(live.extras);  // allocated for the reason, with no details or notes
   std::string from_live;
   encode_order(live, &from_live);
   EXPECT_EQ(from_live, v2);
@@ -414,7 +414,7 @@ TEST(RecordCodecTest, ClientMovesCarryTheirNoteAsTheReason) {
   Order order;
   fill_live(full_order(), &order);
   order.status = OrderStatus::kCompleted;
-  order.reason.clear();
+  order.set_reason("");
   order.at = {1000, 2000, 3000, 0, 0, 0, 0, 0};
   const std::pair<OrderStatus, const char*> kMoves[] = {
       {OrderStatus::kShipped, "left the warehouse"},
@@ -424,7 +424,7 @@ TEST(RecordCodecTest, ClientMovesCarryTheirNoteAsTheReason) {
   Micros at = 5000;
   for (auto [to, note] : kMoves) {
     client_move(order, to, ++at, note);
-    if (to == OrderStatus::kReturned) order.reason = note;  // the engine keeps them equal
+    if (to == OrderStatus::kReturned) order.set_reason(note);  // the engine keeps them equal
     std::string payload;
     encode_status_change(order, /*by_client=*/true, &payload);
     OrderTransition t;
@@ -444,8 +444,7 @@ TEST(RecordCodecTest, ClientMovesCarryTheirNoteAsTheReason) {
 TEST(RecordCodecTest, AConfirmationTheLimitRejectsKeepsReasonAndNoteApart) {
   Order order;
   fill_live(full_order(), &order);  // Rejected, priced
-  order.reason = "order total exceeds the limit per order";
-  order.extras = std::make_unique<OrderExtras>();
+  order.set_reason("order total exceeds the limit per order");
   order.extras->notes.push_back({3000, 3, OrderChange::kStatus, OrderStatus::kRejected, "ok"});
   std::string payload;
   encode_status_change(order, /*by_client=*/true, &payload);
@@ -477,7 +476,7 @@ TEST(RecordCodecTest, StatusChangeFlagsOutsideTheFormatFailToDecode) {
   fill_live(full_order(), &order);
   order.status = OrderStatus::kCancelled;
   order.at[timestamp_index(OrderTimestamp::kCancelled)] = 4000;
-  order.reason = "cancelled";
+  order.set_reason("cancelled");
   std::string payload;
   encode_status_change(order, /*by_client=*/false, &payload);
   const std::size_t flags_at = 4 + order.client_id.size() + 1 + 8;
