@@ -54,7 +54,9 @@ Status Durability::start() {
              std::to_string(recovery_.total_micros / 1000) + " ms (snapshot " +
              (recovery_.snapshot_file.empty() ? std::string("none") : recovery_.snapshot_file) +
              ", " + std::to_string(recovery_.records_replayed) + " journal records replayed, " +
-             std::to_string(recovery_.resumed_orders) + " orders to resume)");
+             std::to_string(recovery_.resumed_orders) + " orders to resume, " +
+             std::to_string(recovery_.idempotency_restored) + " idempotency keys restored, " +
+             std::to_string(recovery_.idempotency_expired) + " expired ones left out)");
 
   JournalWriterOptions journal_options;
   journal_options.fsync = options_.fsync;

@@ -31,6 +31,10 @@ std::string_view record_type_name(std::uint8_t type) {
       return "snapshot end";
     case RecordType::kSnapshotCustomer:
       return "snapshot customer";
+    case RecordType::kIdempotencyReply:
+      return "idempotency reply";
+    case RecordType::kSnapshotIdempotencyReply:
+      return "snapshot idempotency reply";
   }
   return (type & kSkippableTypeBit) ? "unknown (skippable)" : "unknown";
 }
@@ -48,6 +52,8 @@ bool is_known_record_type(std::uint8_t type) {
     case RecordType::kSnapshotProduct:
     case RecordType::kSnapshotEnd:
     case RecordType::kSnapshotCustomer:
+    case RecordType::kIdempotencyReply:
+    case RecordType::kSnapshotIdempotencyReply:
       return true;
   }
   return false;

@@ -50,7 +50,9 @@ namespace orderd::persistence::format {
 
 // 2: statuses Shipped, Delivered and Returned and their timestamps.
 // 3: managed orders' details and client notes, SKUs, order updates and
-// registered customers. Each version only adds (record types, flag bits,
+// registered customers; later, still 3: replies stored under idempotency
+// keys, in record types an older version 3 reader skips (see RecordType).
+// Each version only adds (record types, flag bits,
 // fields behind them, trailing fields), so a record of an older version is a
 // valid record of this one with the same meaning, and older files are read
 // as they are; an older reader refuses a newer file by its header version.
@@ -82,6 +84,15 @@ enum class RecordType : std::uint8_t {
   kSnapshotProduct = 18,
   kSnapshotEnd = 19,
   kSnapshotCustomer = 20,  // version 3
+  // A reply stored under an idempotency key, in the journal and in
+  // snapshots (version 3, added later). Skippable: no other record depends
+  // on one, so a reader that drops them rebuilds the same orders, products
+  // and customers and only forgets the replies, which is what a reader
+  // without them did anyway. Refusing them instead would make such a
+  // reader treat every newer snapshot as damaged and stop at every journal
+  // segment that holds one, for no gain in safety.
+  kIdempotencyReply = kSkippableTypeBit | 7,
+  kSnapshotIdempotencyReply = kSkippableTypeBit | 21,
 };
 
 std::string_view record_type_name(std::uint8_t type);

@@ -54,4 +54,16 @@ DurableToken JournalSink::product_restocked(ProductId id, std::int64_t quantity,
   return journal_.append(format::RecordType::kProductRestocked, payload);
 }
 
+DurableToken JournalSink::idempotency_recorded(std::string_view key, std::uint64_t fingerprint,
+                                               unsigned status, std::string_view body,
+                                               std::string_view etag, Micros created_at) {
+  // A record recovery would refuse as malformed would stop every later start.
+  if (key.empty() || key.size() > kMaxIdempotencyKeyBytes || status < 100 || status > 599) {
+    return 0;
+  }
+  std::string& payload = scratch();
+  encode_idempotency_reply({key, fingerprint, status, body, etag, created_at}, &payload);
+  return journal_.append(format::RecordType::kIdempotencyReply, payload);
+}
+
 }  // namespace orderd::persistence

@@ -26,6 +26,11 @@ class JournalSink final : public EventSink {
   DurableToken product_added(const ProductInfo& product) override;
   DurableToken product_restocked(ProductId id, std::int64_t quantity,
                                  std::int64_t restocked_total) override;
+  // Records nothing (returns 0) for a key or status the store's restore()
+  // would refuse, which the store's callers never pass.
+  DurableToken idempotency_recorded(std::string_view key, std::uint64_t fingerprint,
+                                    unsigned status, std::string_view body, std::string_view etag,
+                                    Micros created_at) override;
 
  private:
   JournalWriter& journal_;

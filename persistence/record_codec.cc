@@ -422,6 +422,36 @@ bool decode_restock(std::string_view payload, RestockRecord* r) {
   return in.done() && r->quantity > 0 && r->restocked_total >= r->quantity;
 }
 
+// Layout: u8 key size (1-255), key bytes, u64 fingerprint, u16 status,
+//   string etag, string body, i64 created at
+// The key's size takes one byte: keys are at most kMaxIdempotencyKeyBytes.
+static_assert(kMaxIdempotencyKeyBytes <= 255);
+void encode_idempotency_reply(const IdempotencyRecord& r, std::string* out) {
+  put_u8(out, static_cast<std::uint8_t>(r.key.size()));
+  out->append(r.key.data(), r.key.size());
+  put_u64(out, r.fingerprint);
+  put_u16(out, static_cast<std::uint16_t>(r.status));
+  put_string(out, r.etag);
+  put_string(out, r.body);
+  put_i64(out, r.created_at);
+}
+
+bool decode_idempotency_reply(std::string_view payload, IdempotencyRecord* r) {
+  Decoder in(payload);
+  std::uint8_t key_size = 0;
+  std::uint16_t status = 0;
+  if (!in.get_u8(&key_size) || key_size == 0 || key_size > in.remaining()) return false;
+  r->key = payload.substr(1, key_size);
+  Decoder rest(payload.substr(1 + key_size));
+  if (!rest.get_u64(&r->fingerprint) || !rest.get_u16(&status) || !rest.get_string(&r->etag) ||
+      !rest.get_string(&r->body) || !rest.get_i64(&r->created_at)) {
+    return false;
+  }
+  r->status = status;
+  // What IdempotencyStore::restore accepts.
+  return rest.done() && status >= 100 && status <= 599;
+}
+
 // Layout: u64 replay from, i64 started at
 void encode_snapshot_begin(const SnapshotBeginRecord& b, std::string* out) {
   put_u64(out, b.replay_from_seq);

@@ -17,6 +17,7 @@
 #include "engine/catalog.h"
 #include "engine/customer_store.h"
 #include "engine/engine.h"
+#include "engine/idempotency_store.h"
 #include "engine/order.h"
 #include "engine/order_details.h"
 
@@ -93,6 +94,16 @@ struct RestockRecord {
 };
 void encode_restock(const RestockRecord& restock, std::string* out);
 bool decode_restock(std::string_view payload, RestockRecord* restock);
+
+// --- kIdempotencyReply and kSnapshotIdempotencyReply --------------------------
+
+// A reply stored under an idempotency key: the key (1 to
+// kMaxIdempotencyKeyBytes bytes, which the store's callers ensure), the
+// request's fingerprint, the status (100-599), the entity tag and body as
+// the front end sends them, and when it was stored (wall clock).
+void encode_idempotency_reply(const IdempotencyRecord& reply, std::string* out);
+// The views in `reply` point into `payload`.
+bool decode_idempotency_reply(std::string_view payload, IdempotencyRecord* reply);
 
 // --- kSnapshotBegin and kSnapshotEnd ------------------------------------------
 

@@ -32,6 +32,7 @@ class Recovery {
 
   Status run() {
     const auto start = Clock::now();
+    now_ = options_.now != 0 ? options_.now : wall_clock_micros();
     DataDirectoryListing listing;
     if (Status s = list_data_files(fs_, dir_, &listing); !s.ok()) return s;
     remove_unfinished_snapshots(listing);
@@ -85,7 +86,8 @@ class Recovery {
                                        "); falling back to the one before it");
         continue;
       }
-      if (Status load = load_snapshot(contents, engine_); !load.ok()) {
+      SnapshotLoadResult loaded;
+      if (Status load = load_snapshot(contents, engine_, now_, &loaded); !load.ok()) {
         // Verified yet not loadable: the engine is half-filled, so no
         // fallback is possible. Only a bug gets here.
         return Status::corruption(it->name + ": " + load.message());
@@ -94,6 +96,8 @@ class Recovery {
       result_.snapshot_orders = summary.orders;
       result_.snapshot_products = summary.products;
       result_.snapshot_customers = summary.customers;
+      result_.idempotency_restored = loaded.idempotency_restored;
+      result_.idempotency_expired = loaded.idempotency_expired;
       result_.replay_from_seq = summary.replay_from_seq;
       report(Severity::kInfo, "loaded snapshot " + it->name + " (" +
                                   std::to_string(summary.orders) + " orders, " +
@@ -233,6 +237,19 @@ class Recovery {
                                       restock_.restocked_total);
         }
         break;
+      case RecordType::kIdempotencyReply:
+        decoded = decode_idempotency_reply(record.payload, &reply_);
+        if (decoded && is_expired(engine_.idempotency(), reply_, now_)) {
+          // Never replayable again: not worth the memory.
+          ++result_.idempotency_expired;
+          return Status();
+        }
+        if (decoded) {
+          r = engine_.idempotency().restore(reply_.key, reply_.fingerprint, reply_.status,
+                                            reply_.body, reply_.etag, reply_.created_at);
+          if (r == RestoreResult::kApplied) ++result_.idempotency_restored;
+        }
+        break;
       default:
         if (record.type & format::kSkippableTypeBit) {
           ++result_.records_skipped;
@@ -340,6 +357,8 @@ class Recovery {
   CustomerInfo customer_;
   ProductInfo product_;
   RestockRecord restock_;
+  IdempotencyRecord reply_;
+  Micros now_ = 0;
 };
 
 }  // namespace

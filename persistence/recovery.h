@@ -11,7 +11,10 @@
 //      reported. Any other damage is corruption: recovery fails with the
 //      file and offset, unless `truncate_at_corruption` says to cut the log
 //      there (what follows is kept aside in *.discarded files, not deleted).
-//   5. Orders still Pending or Processing are queued by the engine's restore
+//   5. Replies stored under idempotency keys are put back (from the
+//      snapshot and the journal), except those already expired at `now`
+//      by the engine's idempotency ttl: they could never be replayed.
+//   6. Orders still Pending or Processing are queued by the engine's restore
 //      and resume when it starts, each completing once, with its original
 //      timestamps.
 //
@@ -33,6 +36,9 @@ struct RecoveryOptions {
   // Cut the journal at damage before its tail instead of refusing to start.
   bool truncate_at_corruption = false;
   Reporter reporter;  // may be empty
+  // The wall clock instant idempotency replies' expiry is judged at (0:
+  // the clock when recovery starts).
+  Micros now = 0;
 };
 
 struct RecoveryResult {
@@ -49,6 +55,10 @@ struct RecoveryResult {
   std::uint64_t last_seq = 0;        // the last intact journal record (0: none)
   std::uint64_t next_seq = 1;        // where the journal continues
   std::uint64_t resumed_orders = 0;  // Pending or Processing, queued to resume
+  // Idempotency replies put back, from the snapshot and the journal (a
+  // reply in both counts once), and replies left out as expired.
+  std::uint64_t idempotency_restored = 0;
+  std::uint64_t idempotency_expired = 0;
   // A cut torn tail or (with truncate_at_corruption) a cut at corruption.
   std::string truncated_file;
   std::uint64_t truncated_offset = 0;

@@ -118,6 +118,23 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
     return added.ok();
   });
   if (!added.ok()) return added;
+  // Idempotency replies last. Encoded into memory under each shard's lock
+  // and written after, so that no request waits on the file (or on the
+  // rate cap); the copy costs about the size of the replies themselves.
+  const IdempotencyStore& store = engine.idempotency();
+  const Micros captured_at = wall_clock_micros();
+  std::string replies;
+  std::vector<std::size_t> reply_ends;
+  store.for_each([&](const IdempotencyRecord& reply) {
+    if (is_expired(store, reply, captured_at)) return true;
+    encode_idempotency_reply(reply, &replies);
+    reply_ends.push_back(replies.size());
+    return true;
+  });
+  for (std::size_t i = 0, begin = 0; i < reply_ends.size(); begin = reply_ends[i++]) {
+    std::string_view reply(replies.data() + begin, reply_ends[i] - begin);
+    if (Status s = out.add(RecordType::kSnapshotIdempotencyReply, reply); !s.ok()) return s;
+  }
   // Every change the capture could have seen has a sequence number below this.
   const std::uint64_t captured_through = journal.next_seq() - 1;
   info->capture_micros = micros_since(capture_start);
@@ -133,6 +150,7 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
   info->orders = orders.size();
   info->products = products.size();
   info->customers = customers;
+  info->idempotency_replies = reply_ends.size();
   info->captured_through_seq = captured_through;
   info->bytes = out.bytes();
   return file.close();
@@ -173,6 +191,28 @@ Status restore_record(Engine& engine, RecordType type, const Record& record, Res
       *r = RestoreResult::kInvalid;  // not a record load_snapshot restores
       return Status();
   }
+}
+
+// Restores one idempotency reply of a snapshot unless it expired by `now`.
+// A snapshot holds each key once, so anything but kApplied is damage.
+Status restore_reply(Engine& engine, const Record& record, Micros now, SnapshotLoadResult* result) {
+  IdempotencyRecord reply;
+  if (!decode_idempotency_reply(record.payload, &reply)) {
+    return corruption_at(record.offset, "malformed idempotency reply");
+  }
+  IdempotencyStore& store = engine.idempotency();
+  if (is_expired(store, reply, now)) {
+    ++result->idempotency_expired;
+    return Status();
+  }
+  RestoreResult r = store.restore(reply.key, reply.fingerprint, reply.status, reply.body,
+                                  reply.etag, reply.created_at);
+  if (r != RestoreResult::kApplied) {
+    return corruption_at(
+        record.offset, "cannot restore idempotency reply: " + std::string(restore_result_name(r)));
+  }
+  ++result->idempotency_restored;
+  return Status();
 }
 
 }  // namespace
@@ -216,6 +256,7 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
   OrderSnapshot order;  // reused: decoding checks every order without allocating each
   ProductInfo product;
   CustomerInfo customer;
+  IdempotencyRecord reply;
   std::uint64_t expected_seq = 1;
   bool begun = false, ended = false;
   while (true) {
@@ -261,6 +302,13 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
         ++summary->customers;
         break;
       }
+      case RecordType::kSnapshotIdempotencyReply: {
+        if (!decode_idempotency_reply(record.payload, &reply)) {
+          return corruption_at(record.offset, "malformed idempotency reply");
+        }
+        ++summary->idempotency_replies;
+        break;
+      }
       case RecordType::kSnapshotEnd: {
         SnapshotEndRecord end;
         if (!decode_snapshot_end(record.payload, &end) || end.orders != summary->orders ||
@@ -282,11 +330,24 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
   return Status();
 }
 
+bool is_expired(const IdempotencyStore& store, const IdempotencyRecord& reply, Micros now) {
+  return now - reply.created_at >= store.config().ttl.count();
+}
+
 Status load_snapshot(std::string_view contents, Engine& engine) {
-  // Three passes over the verified file: products, then customers, then the
-  // orders that reserve the products' stock and name the customers.
-  for (RecordType wanted :
-       {RecordType::kSnapshotProduct, RecordType::kSnapshotCustomer, RecordType::kSnapshotOrder}) {
+  return load_snapshot(contents, engine, wall_clock_micros());
+}
+
+Status load_snapshot(std::string_view contents, Engine& engine, Micros now,
+                     SnapshotLoadResult* result) {
+  SnapshotLoadResult ignored;
+  if (result == nullptr) result = &ignored;
+  *result = {};
+  // Passes over the verified file: products, then customers, then the
+  // orders that reserve the products' stock and name the customers, then
+  // the idempotency replies, which depend on nothing.
+  for (RecordType wanted : {RecordType::kSnapshotProduct, RecordType::kSnapshotCustomer,
+                            RecordType::kSnapshotOrder, RecordType::kSnapshotIdempotencyReply}) {
     RecordReader reader(contents);
     format::FileHeader header;
     if (reader.read_header(&header) != format::FileHeaderError::kNone) {
@@ -295,6 +356,10 @@ Status load_snapshot(std::string_view contents, Engine& engine) {
     Record record;
     while (reader.next(&record) == RecordReader::Outcome::kRecord) {
       if (static_cast<RecordType>(record.type) != wanted) continue;
+      if (wanted == RecordType::kSnapshotIdempotencyReply) {
+        if (Status s = restore_reply(engine, record, now, result); !s.ok()) return s;
+        continue;
+      }
       RestoreResult r = RestoreResult::kInvalid;
       if (Status s = restore_record(engine, wanted, record, &r); !s.ok()) return s;
       if (r != RestoreResult::kApplied) {

@@ -14,6 +14,11 @@
 // copied: recovery derives it from the orders, which keeps it consistent
 // whatever moment each object was copied at.
 //
+// Replies stored under idempotency keys are copied last, those not expired
+// at capture only, so that journal segments before the snapshot can be
+// deleted without losing a key. A reply stored from S on may be copied too;
+// restoring it again from the journal is skipped like any change seen twice.
+//
 // Publishing: the file is written as snapshot-<S>.snap.tmp, synced, then the
 // journal is synced through the last record the capture could have seen
 // (so a snapshot never holds a change the journal could lose), then the file
@@ -22,7 +27,9 @@
 //
 // File layout (journal_format.h framing, FileKind::kSnapshot, first seq = S):
 //   kSnapshotBegin, kSnapshotOrder * N, kSnapshotProduct * M,
-//   kSnapshotCustomer * C (version 3), kSnapshotEnd
+//   kSnapshotCustomer * C (version 3), kSnapshotIdempotencyReply * K
+//   (version 3, skippable; not counted in the end record, which older
+//   version 3 readers check field by field), kSnapshotEnd
 // with record sequence numbers 1, 2, 3 ... inside the file.
 #pragma once
 
@@ -43,7 +50,8 @@ struct SnapshotInfo {
   std::uint64_t captured_through_seq = 0;  // the journal was synced through here
   std::uint64_t orders = 0;
   std::uint64_t products = 0;
-  std::uint64_t customers = 0;  // registered ones
+  std::uint64_t customers = 0;            // registered ones
+  std::uint64_t idempotency_replies = 0;  // not expired at capture
   std::uint64_t bytes = 0;
   std::int64_t capture_micros = 0;  // copying the state (engine locks touched)
   std::int64_t total_micros = 0;    // including writing and syncing
@@ -75,16 +83,30 @@ struct SnapshotSummary {
   std::uint64_t orders = 0;
   std::uint64_t products = 0;
   std::uint64_t customers = 0;
+  std::uint64_t idempotency_replies = 0;
 };
 
 // Checks every record of the snapshot file `contents` (the whole file),
 // applying nothing. Corruption names the offset of the first problem.
 Status verify_snapshot(std::string_view contents, SnapshotSummary* summary);
 
+struct SnapshotLoadResult {
+  std::uint64_t idempotency_restored = 0;
+  std::uint64_t idempotency_expired = 0;  // left out: expired at `now`
+};
+
 // Restores a verified snapshot into an empty, stopped engine: products
 // first, then registered customers (before the orders, whose user ids would
 // otherwise create them as implicit ones), then orders with their stock
-// effect.
+// effect, then the idempotency replies not expired at `now` (wall clock;
+// the engine's idempotency ttl decides). The first form judges expiry by
+// the clock now.
+Status load_snapshot(std::string_view contents, Engine& engine, Micros now,
+                     SnapshotLoadResult* result = nullptr);
 Status load_snapshot(std::string_view contents, Engine& engine);
+
+// Whether `reply` is past the store's ttl at `now`, as the store itself
+// would judge it.
+bool is_expired(const IdempotencyStore& store, const IdempotencyRecord& reply, Micros now);
 
 }  // namespace orderd::persistence

@@ -34,8 +34,10 @@ SCALE = 1
 class Orderd:
     """One orderd process; a context manager that always kills it."""
 
-    def __init__(self, *flags, env=None, start_timeout=30):
-        self.data_dir = tempfile.mkdtemp(prefix="orderd-test-")
+    def __init__(self, *flags, env=None, start_timeout=30, data_dir=None):
+        # A data directory given is the caller's to remove; a fresh one is ours.
+        self.own_data_dir = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="orderd-test-")
         self.stderr = tempfile.TemporaryFile()
         full_env = dict(os.environ)
         full_env.update(env or {})
@@ -108,7 +110,8 @@ class Orderd:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=30)
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self.own_data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -460,6 +463,32 @@ class IdempotencyTest(unittest.TestCase):
                 self.assertEqual((status, body), (409, {
                     "error": "a request with this Idempotency-Key is in progress"}))
         self.assertEqual(self.total_orders(), before + 1)
+
+    def test_a_stored_reply_is_replayed_after_a_restart(self):
+        data_dir = tempfile.mkdtemp(prefix="orderd-test-")
+        try:
+            body = order_body("IK-R1")
+            with Orderd(data_dir=data_dir) as s:
+                code, headers, first = s.request("POST", "/orders/", body,
+                                                 headers={"Idempotency-Key": "restart-1"})
+                self.assertEqual(code, 201)
+                self.assertNotIn("idempotent-replayed", headers)
+                s.wait_status("IK-R1", "Completed")
+                s.signal(signal.SIGTERM)
+                self.assertEqual(s.wait(timeout=60), 0, s.stderr_text())
+            with Orderd(data_dir=data_dir) as s:
+                code, headers, again = s.request("POST", "/orders/", body,
+                                                 headers={"Idempotency-Key": "restart-1"})
+                self.assertEqual((code, again), (201, first))
+                self.assertEqual(headers.get("idempotent-replayed"), "true")
+                # Still the same request only, and nothing ran again.
+                code, _, _ = s.request("POST", "/orders/", order_body("IK-R2"),
+                                       headers={"Idempotency-Key": "restart-1"})
+                self.assertEqual(code, 422)
+                self.assertEqual(s.request("GET", "/orders/IK-R2")[0], 404)
+                self.assertEqual(s.request("GET", "/orders/metrics")[2]["total_orders"], 1)
+        finally:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
     def test_a_full_key_store_is_503_with_retry_after(self):
         with Orderd("--idempotency-max-keys", "1") as s:

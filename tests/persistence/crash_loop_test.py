@@ -5,7 +5,11 @@ data directory, and checked after every restart.
 Each cycle starts the real orderd on a free loopback port with one persistent
 data directory, waits for GET /health/ready, lets --clients threads create
 orders over keep-alive connections while one thread restocks and creates
-products (and, in some cycles, one asks for snapshots), and kills the process
+products, one registers customers (POST /register_customer), places
+managed orders for them (POST /place_order) and moves the Completed ones on
+through PUT /api/orders/{seq} (Shipped, Delivered, Returned, Cancelled), a
+third of its requests under an Idempotency-Key (and, in some cycles, one
+asks for snapshots), and kills the process
 with SIGKILL after a random delay. Some cycles also kill a start within 50 ms,
 while recovered orders resume, or append a torn tail (zeros or random bytes)
 to the newest journal segment; orders are also sent while recovery runs
@@ -18,8 +22,14 @@ finished, must hold:
 - nothing refused (409 stock, 503, connection refused) and nothing never
   sent; no order id twice; metrics counts equal to the paged id listing,
   which keeps its oldest-first order across restarts;
-- every order Completed or Rejected (resumed orders finish), each once: for
-  every product consumed equals the units of its Completed orders, held those
+- every registered customer answered 201, by id, with its email; every
+  managed order answered 201; every move answered 200 (or a later one sent
+  without an answer) with the timestamp seen after it; every request
+  answered under an Idempotency-Key replayed with the same status and body
+  and Idempotent-Replayed: true;
+- every order past Pending and Processing (resumed orders finish), each once:
+  for every product consumed equals the units of its orders that completed
+  (Completed, and those moved on from it), held those
   of Pending and Processing ones (none), every field is >= 0 and
   initial + restocked + returned == available + held + consumed; restocked is at least
   the restocks answered 200 and at most all those sent;
@@ -62,8 +72,20 @@ from concurrent.futures import ThreadPoolExecutor
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 from orderd_process import LISTENING, read_first_line  # noqa: E402
 
-STATUSES = ("Pending", "Processing", "Completed", "Rejected", "Cancelled")
-FINAL_STATUSES = ("Completed", "Rejected")
+STATUSES = ("Pending", "Processing", "Completed", "Rejected", "Cancelled", "Shipped", "Delivered",
+            "Returned")
+FINAL_STATUSES = ("Completed", "Rejected", "Cancelled", "Shipped", "Delivered", "Returned")
+# Statuses of an order that reached Completed: its units stay consumed (a
+# return or a cancellation after completing adds them to returned). The
+# shop thread cancels only Completed orders, so every Cancelled one is here.
+CONSUMED_STATUSES = ("Completed", "Cancelled", "Shipped", "Delivered", "Returned")
+# The lifecycle moves the shop thread makes through PUT /api/orders/{seq},
+# from Completed, and the timestamp each stamps.
+MOVE_PATHS = (("Shipped",), ("Shipped", "Delivered"), ("Shipped", "Delivered", "Returned"),
+              ("Cancelled",))
+STAMPS = {"Shipped": "shipped_at", "Delivered": "delivered_at", "Returned": "returned_at",
+          "Cancelled": "cancelled_at"}
+MANAGED_ID = re.compile(r"^order_(\d+)$")  # what POST /place_order names its orders
 
 DEMO_PRODUCTS = 50  # the catalog: products 1..50 ...
 DEMO_STOCK = 200  # ... with 200 units each
@@ -167,14 +189,20 @@ class Client:
         self.timeout = timeout
         self.conn = None
 
-    def call(self, method, path, body=None):
+    def call(self, method, path, body=None, headers=None):
         """(status, parsed JSON or text). Raises OSError / HTTPException on a
         connection failure; ConnectionRefusedError means nothing was sent."""
+        status, _, answer = self.call_with_headers(method, path, body, headers)
+        return status, answer
+
+    def call_with_headers(self, method, path, body=None, headers=None):
+        """As call(), with the response headers (lower-case names) in the middle."""
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-        headers = {"Content-Type": "application/json"} if body is not None else {}
+        sent_headers = {"Content-Type": "application/json"} if body is not None else {}
+        sent_headers.update(headers or {})
         try:
-            self.conn.request(method, path, body=body, headers=headers)
+            self.conn.request(method, path, body=body, headers=sent_headers)
             resp = self.conn.getresponse()
             raw = resp.read()
             if resp.will_close:
@@ -182,10 +210,11 @@ class Client:
         except BaseException:
             self.close()
             raise
+        got = {k.lower(): v for k, v in resp.getheaders()}
         try:
-            return resp.status, json.loads(raw)
+            return resp.status, got, json.loads(raw)
         except ValueError:
-            return resp.status, raw.decode(errors="replace")
+            return resp.status, got, raw.decode(errors="replace")
 
     def close(self):
         if self.conn is not None:
@@ -237,6 +266,19 @@ class Model:
         self.batches = {}
         self.populated = {}  # populated order id -> (user_id, item_ids, cents) first seen
         self.bulk_ids = []  # big products created for populate
+        # The shop thread's: registered customers answered 201 (id -> email),
+        # managed orders answered 201 (their ids are in sent and acked too),
+        # and per managed order the lifecycle: the last move answered 200,
+        # the move sent after it without an answer (None: none), and the
+        # timestamp of each answered move as seen.
+        self.customers = {}
+        self.managed = {}  # order id -> seq
+        self.move_acked = {}  # order id -> status
+        self.move_unknown = {}  # order id -> status sent, no answer
+        self.stamps = {}  # order id -> {timestamp field: value}
+        # Requests answered under an Idempotency-Key: (key, method, path,
+        # body, status, answer), replayed after every start.
+        self.keyed = []
 
     def send(self, order_id, user_id, items, cents, cycle):
         with self.lock:
@@ -549,6 +591,166 @@ class CrashLoop:
         else:
             raise Failure(f"POST /api/v1/products {product_id} answered {status} {answer!r}")
 
+    def keyed_call(self, client, rng, method, path, body, cycle, n):
+        """A request sent with an Idempotency-Key one time in three; an
+        answered one is remembered, to be replayed after every start."""
+        key = f"crash-{self.args.seed}-{cycle}-{n}" if rng.random() < 1 / 3 else None
+        status, answer = client.call(method, path, body,
+                                     {"Idempotency-Key": key} if key else None)
+        if key is not None and status < 500:
+            with self.model.lock:
+                self.model.keyed.append((key, method, path, body, status, answer))
+                self.model.codes["keyed"] += 1
+        return status, answer
+
+    def shop_loop(self, port, cycle, stop, errors):
+        """Registers customers, places managed orders for them and, once
+        Completed, moves them on through PUT /api/orders/{seq}: what
+        acknowledged must survive, as must replies stored under keys."""
+        rng = random.Random(f"{self.args.seed}/{cycle}/shop")
+        client = Client(port)
+        model = self.model
+        n = 0
+        waiting = []  # (order id, seq, path of moves) placed, not yet Completed
+        try:
+            while not stop.wait(rng.uniform(0.005, 0.02)):
+                n += 1
+                try:
+                    if waiting and rng.random() < 0.6:
+                        self.move_on(client, rng, waiting, cycle, n)
+                    elif model.customers and rng.random() < 0.6:
+                        self.place_order(client, rng, waiting, cycle, n)
+                    else:
+                        self.register_customer(client, rng, cycle, n)
+                except (OSError, http.client.HTTPException):
+                    waiting.clear()  # the process is going; what was sent is unknown
+        except Failure as e:
+            errors.append(e)
+            stop.set()
+        except Exception as e:
+            errors.append(Failure(f"shop thread crashed: {e!r}"))
+            stop.set()
+        finally:
+            client.close()
+
+    def register_customer(self, client, rng, cycle, n):
+        email = f"c{cycle}-s{n}-{self.args.seed}@Crash.Example"
+        body = json.dumps({"name": f"Crash Customer {n}", "email": email,
+                           "phone_number": "+1 555 0100"})
+        status, answer = self.keyed_call(client, rng, "POST", "/register_customer", body, cycle,
+                                         n)
+        if status == 201:
+            check(isinstance(answer, dict) and answer.get("email") == email and
+                  isinstance(answer.get("customer_id"), int),
+                  f"POST /register_customer answered 201 {answer!r}")
+            with self.model.lock:
+                self.model.customers[answer["customer_id"]] = email
+                self.model.codes["customer 201"] += 1
+        elif status != 503:
+            raise Failure(f"POST /register_customer {email} answered {status} {answer!r}")
+
+    def place_order(self, client, rng, waiting, cycle, n):
+        model = self.model
+        customer = rng.choice(sorted(model.customers))
+        # Products outside the hot ones: they rarely run out.
+        items = [{"product_id": rng.randint(HOT_PRODUCTS + 1, DEMO_PRODUCTS),
+                  "quantity": rng.randint(1, 3)} for _ in range(rng.randint(1, 3))]
+        body = json.dumps({"customer_id": customer, "items": items})
+        status, answer = self.keyed_call(client, rng, "POST", "/place_order", body, cycle, n)
+        if status == 201:
+            check(isinstance(answer, dict) and isinstance(answer.get("order_id"), int) and
+                  answer.get("id") == f"order_{answer['order_id']}",
+                  f"POST /place_order answered 201 {answer!r}")
+            order_id = answer["id"]
+            units = [i["product_id"] for i in items for _ in range(i["quantity"])]
+            with model.lock:
+                check(order_id not in model.sent, f"POST /place_order named {order_id} twice")
+                model.sent[order_id] = (customer, items_text(units), 0, cycle)
+                model.acked[order_id] = cycle
+                model.managed[order_id] = answer["order_id"]
+                model.codes["managed 201"] += 1
+            if rng.random() < 0.8:
+                waiting.append((order_id, answer["order_id"], list(rng.choice(MOVE_PATHS))))
+        elif status == 409 and isinstance(answer, dict) and "stock_issues" in answer:
+            with model.lock:
+                model.codes["managed 409 stock"] += 1
+        elif status != 503:
+            raise Failure(f"POST /place_order {body} answered {status} {answer!r}")
+
+    def move_on(self, client, rng, waiting, cycle, n):
+        """The next move of a waiting order, once it is Completed."""
+        model = self.model
+        order_id, seq, path = waiting[rng.randrange(len(waiting))]
+        status, body = client.call("GET", order_path(order_id))
+        check(status == 200, f"managed order {order_id}: GET answered {status} {body!r}")
+        current = model.move_acked.get(order_id, "Completed")
+        if body["status"] == "Rejected" or not path:
+            waiting.remove((order_id, seq, path))
+            return
+        if body["status"] != current:
+            check(body["status"] in ("Pending", "Processing") and current == "Completed",
+                  f"managed order {order_id}: {body['status']}, last move answered {current}")
+            return  # not processed yet
+        to = path[0]
+        with model.lock:
+            model.move_unknown[order_id] = to
+        answer_status, answer = self.keyed_call(client, rng, "PUT", f"/api/orders/{seq}",
+                                                json.dumps({"status": to}), cycle, n)
+        if answer_status == 200:
+            check(isinstance(answer, dict) and answer.get("status") == to,
+                  f"PUT /api/orders/{seq} {to} answered 200 {answer!r}")
+            path.pop(0)
+            with model.lock:
+                model.move_acked[order_id] = to
+                del model.move_unknown[order_id]
+                model.codes["move 200"] += 1
+            status, body = client.call("GET", order_path(order_id))
+            check(status == 200 and body.get("status") == to and body.get(STAMPS[to]),
+                  f"managed order {order_id} after {to} answered 200: {status} {body!r}")
+            with model.lock:
+                model.stamps.setdefault(order_id, {})[STAMPS[to]] = body[STAMPS[to]]
+        elif answer_status == 503:
+            with model.lock:
+                del model.move_unknown[order_id]
+        else:
+            raise Failure(f"PUT /api/orders/{seq} {to} answered {answer_status} {answer!r}")
+
+    def check_shop(self, client, listed):
+        """Customers by id with their email; every managed order's answered
+        move and its timestamps; every keyed request replayed as answered."""
+        model = self.model
+        for customer_id, email in sorted(model.customers.items()):
+            code, body = client.call("GET", f"/api/v1/customers/{customer_id}")
+            check(code == 200 and isinstance(body, dict) and body.get("email") == email and
+                  body.get("implicit") is False,
+                  f"registered customer {customer_id} ({email}): GET answered {code} {body!r}")
+        for order_id in model.managed:
+            acked = model.move_acked.get(order_id)
+            status = listed.get(order_id)
+            if acked is None:
+                # No move answered: processed as any order, or moved by one
+                # without an answer.
+                check(status in ("Completed", "Rejected", model.move_unknown.get(order_id)),
+                      f"managed order {order_id}: {status}, no move was answered")
+                continue
+            check(status in (acked, model.move_unknown.get(order_id)),
+                  f"managed order {order_id}: {status}, the last move answered 200 was {acked}"
+                  f" (one without an answer: {model.move_unknown.get(order_id)})")
+        moved = sorted(model.stamps)
+        for order_id, (code, body) in self.fetch_orders(self.server.port, moved):
+            check(code == 200, f"managed order {order_id}: GET answered {code} {body!r}")
+            for field, value in model.stamps[order_id].items():
+                check(body.get(field) == value,
+                      f"managed order {order_id}: {field} {body.get(field)!r}, was {value!r}")
+        for key, method, path, body, status, answer in model.keyed:
+            code, headers, again = client.call_with_headers(method, path, body,
+                                                            {"Idempotency-Key": key})
+            check((code, again) == (status, answer) and
+                  headers.get("idempotent-replayed") == "true",
+                  f"{method} {path} under Idempotency-Key {key} answered {status} {answer!r}; "
+                  f"after the restart {code} {again!r} with Idempotent-Replayed "
+                  f"{headers.get('idempotent-replayed')!r}")
+
     def populate_loop(self, port, cycle, stop, errors):
         """One POST /orders/populate batch: its 201 covers success_count orders."""
         rng = random.Random(f"{self.args.seed}/{cycle}/populate")
@@ -627,6 +829,8 @@ class CrashLoop:
                    for k in range(self.args.clients)]
         threads.append(threading.Thread(target=self.restock_loop,
                                         args=(server.port, cycle, stop, errors), daemon=True))
+        threads.append(threading.Thread(target=self.shop_loop,
+                                        args=(server.port, cycle, stop, errors), daemon=True))
         if cycle == 1 or self.rng.random() < 0.25:
             threads.append(threading.Thread(target=self.populate_loop,
                                             args=(server.port, cycle, stop, errors), daemon=True))
@@ -667,6 +871,15 @@ class CrashLoop:
                   f"populated order {order_id!r}: item_ids {items!r}")
             sent = (user_id, items, parse_cents(total), 0)
             self.model.populated[order_id] = sent
+        if sent is None and MANAGED_ID.match(order_id):
+            # A managed order placed without an answer: plausible, then fixed.
+            user_id, items = body.get("user_id"), body.get("item_ids")
+            check(user_id in self.model.customers or isinstance(user_id, int),
+                  f"managed order {order_id!r}: user_id {user_id!r}")
+            check(isinstance(items, str) and items, f"managed order {order_id!r}: item_ids "
+                                                    f"{items!r}")
+            sent = (user_id, items, parse_cents(body.get("total_amount")), 0)
+            self.model.populated[order_id] = sent
         check(sent is not None, f"order {order_id!r} exists but was never sent")
         user_id, items, cents, _ = sent
         check(body.get("order_id") == order_id,
@@ -691,8 +904,14 @@ class CrashLoop:
             check(started is not None and started <= completed,
                   f"order {order_id!r}: completed_at {completed}, processing_started_at "
                   f"{started}")
-        if body["status"] == "Completed":
-            check(completed is not None, f"order {order_id!r}: Completed without completed_at")
+        if body["status"] in CONSUMED_STATUSES:
+            check(completed is not None,
+                  f"order {order_id!r}: {body['status']} without completed_at")
+        stamp = STAMPS.get(body["status"])
+        if stamp is not None:
+            check(isinstance(body.get(stamp), str) and (completed is None or
+                                                        completed <= body[stamp]),
+                  f"order {order_id!r}: {body['status']} with {stamp} {body.get(stamp)!r}")
 
     def expected(self, order_id):
         """(user_id, item_ids, cents, cycle) sent, or first seen if populated."""
@@ -818,7 +1037,7 @@ class CrashLoop:
             per_batch = collections.Counter()
             ghosts = []
             for i in ids:
-                if i not in model.sent:
+                if i not in model.sent and not MANAGED_ID.match(i):
                     batch = self.populated_batch(i)
                     if batch is None:
                         ghosts.append(i)
@@ -834,19 +1053,20 @@ class CrashLoop:
             check(not refused, "refused orders exist: "
                                + sample_text(f"{i} ({model.refused[i]})" for i in refused))
             # The listing is oldest first by acceptance; recovery keeps that order.
+            # (Those still Completed: the shop thread moves some on.)
             completed = [i for i, s in listed.items() if s == "Completed"]
             before_ids = set(self.listing_order)
             kept = [i for i in completed if i in before_ids]
-            if kept != self.listing_order:
-                moved = next(n for n, (a, b) in enumerate(zip(kept, self.listing_order))
-                             if a != b) if len(kept) == len(self.listing_order) else None
+            earlier = [i for i in self.listing_order if listed.get(i) == "Completed"]
+            if kept != earlier:
+                moved = next(n for n, (a, b) in enumerate(zip(kept, earlier))
+                             if a != b) if len(kept) == len(earlier) else None
                 raise Failure("the Completed listing changed order across a restart"
                               + (f" at position {moved}: {kept[moved]!r} where "
-                                 f"{self.listing_order[moved]!r} was" if moved is not None
-                                 else ""))
+                                 f"{earlier[moved]!r} was" if moved is not None else ""))
             self.listing_order = completed
             unsettled = [i for i, s in listed.items() if s not in FINAL_STATUSES]
-            check(not unsettled, "orders neither Completed nor Rejected: "
+            check(not unsettled, "orders still Pending or Processing: "
                                  + sample_text(f"{i} ({listed[i]})" for i in unsettled))
 
             # Details: every order not checked before, and a sample of the rest.
@@ -863,8 +1083,10 @@ class CrashLoop:
                 check(seen is None or seen == body["created_at"],
                       f"order {order_id!r}: created_at {body['created_at']}, was {seen}")
                 finished = body.get("completed_at") or body.get("rejected_at")
+                # A lifecycle move may follow completion; the outcome may not change.
+                outcome = "Rejected" if body["status"] == "Rejected" else "Completed"
                 settled = model.settled.get(order_id)
-                check(settled is None or settled == (body["status"], finished),
+                check(settled is None or settled == (outcome, finished),
                       f"order {order_id!r}: {body['status']} at {finished} at this start, "
                       f"{settled[0] if settled else ''} at {settled[1] if settled else ''} "
                       "at an earlier one")
@@ -879,8 +1101,10 @@ class CrashLoop:
                     elif completed is not None and completed != body.get("completed_at"):
                         model.replays += 1
                 model.created_at[order_id] = body["created_at"]
-                model.settled[order_id] = (body["status"], finished)
+                model.settled[order_id] = (outcome, finished)
                 model.checked.add(order_id)
+
+            self.check_shop(client, listed)
 
             # Stock: derived from the orders that exist, whatever their answer was.
             held = collections.Counter()
@@ -889,7 +1113,7 @@ class CrashLoop:
                 units = collections.Counter(int(p) for p in self.expected(order_id)[1].split(","))
                 if status in ("Pending", "Processing"):
                     held.update(units)
-                elif status == "Completed":
+                elif status in CONSUMED_STATUSES:
                     consumed.update(units)
             products = self.list_products(client)
             ids_seen = [p["id"] for p in products]
@@ -984,6 +1208,8 @@ class CrashLoop:
                   f"no answer x{codes['unknown']}, refused connection "
                   f"x{codes['connection refused']}, restock 200 x{codes['restock 200']}, "
                   f"product 201 x{codes['product 201']}, populated x{codes['populated']}, "
+                  f"customers 201 x{codes['customer 201']}, managed 201 x{codes['managed 201']}, "
+                  f"moves 200 x{codes['move 200']}, keyed x{codes['keyed']}, "
                   f"snapshots: {self.snapshot_mode} ({codes['snapshot']} asked); "
                   f"SIGKILL{torn}; {time.monotonic() - t0:.2f} s", flush=True)
 
@@ -1010,6 +1236,9 @@ class CrashLoop:
               f"them exist), {len(model.refused)} refused; "
               f"{sum(model.restock_acked.values())} units restocked and "
               f"{len(model.product_acked)} products created (acknowledged); "
+              f"{len(model.customers)} customers, {len(model.managed)} managed orders, "
+              f"{len(model.move_acked)} of them moved on, {len(model.keyed)} keyed requests "
+              f"replayed after every start; "
               f"{sum(b[1] or 0 for b in model.batches.values())} orders populated in "
               f"{len(model.batches)} batches; {self.recovery_503} orders answered 503 while "
               f"recovering; "

@@ -111,5 +111,20 @@ TEST(JournalFormatTest, TypesAreNamedAndTheSkippableBitIsKnown) {
   EXPECT_EQ(record_type_name(kSkippableTypeBit | 0x05), "unknown (skippable)");
 }
 
+TEST(JournalFormatTest, IdempotencyRepliesAreKnownAndSkippableByOlderReaders) {
+  for (RecordType t : {RecordType::kIdempotencyReply, RecordType::kSnapshotIdempotencyReply}) {
+    const auto type = static_cast<std::uint8_t>(t);
+    EXPECT_TRUE(is_known_record_type(type));
+    EXPECT_NE(type & kSkippableTypeBit, 0) << int(type);
+    // Apart from the bit, no other type's number: a reader that masks it off
+    // could not confuse them.
+    EXPECT_FALSE(is_known_record_type(type & ~kSkippableTypeBit)) << int(type);
+  }
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kIdempotencyReply)),
+            "idempotency reply");
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kSnapshotIdempotencyReply)),
+            "snapshot idempotency reply");
+}
+
 }  // namespace
 }  // namespace orderd::persistence::format

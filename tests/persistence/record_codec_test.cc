@@ -627,5 +627,63 @@ TEST(RecordCodecTest, SnapshotEndCountsCustomersAndAVersionTwoEndHasNone) {
   EXPECT_EQ(e.customers, 0u);
 }
 
+TEST(RecordCodecTest, IdempotencyReplyRoundTripsWithEveryField) {
+  const std::string key(255, 'k');  // the longest key
+  const std::string body = R"({"order_id":"ORD-1","status":"Pending"})";
+  std::string payload;
+  encode_idempotency_reply({key, 0xFEDCBA9876543210ULL, 201, body, "\"3\"", 1'700'000'000'000'000},
+                           &payload);
+  EXPECT_EQ(payload.size(), 1 + key.size() + 8 + 2 + 4 + 3 + 4 + body.size() + 8);
+  IdempotencyRecord r;
+  ASSERT_TRUE(decode_idempotency_reply(payload, &r));
+  EXPECT_EQ(r.key, key);
+  EXPECT_EQ(r.fingerprint, 0xFEDCBA9876543210ULL);
+  EXPECT_EQ(r.status, 201u);
+  EXPECT_EQ(r.body, body);
+  EXPECT_EQ(r.etag, "\"3\"");
+  EXPECT_EQ(r.created_at, 1'700'000'000'000'000);
+
+  payload.clear();
+  encode_idempotency_reply({"k", 0, 599, "", "", 0}, &payload);  // empty body and tag
+  ASSERT_TRUE(decode_idempotency_reply(payload, &r));
+  EXPECT_EQ(r.key, "k");
+  EXPECT_EQ(r.status, 599u);
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(r.etag, "");
+}
+
+TEST(RecordCodecTest, EveryTruncationOfAnIdempotencyReplyFailsToDecode) {
+  std::string payload;
+  encode_idempotency_reply({"key-1", 7, 409, R"({"error":"duplicate"})", "", 99}, &payload);
+  IdempotencyRecord r;
+  for (std::size_t n = 0; n < payload.size(); ++n) {
+    EXPECT_FALSE(decode_idempotency_reply(payload.substr(0, n), &r)) << n;
+  }
+  EXPECT_FALSE(decode_idempotency_reply(payload + "x", &r)) << "trailing bytes";
+}
+
+TEST(RecordCodecTest, IdempotencyReplyOutsideWhatTheStoreRestoresFailsToDecode) {
+  IdempotencyRecord r;
+  std::string payload;
+  encode_idempotency_reply({"", 1, 200, "b", "", 5}, &payload);
+  EXPECT_FALSE(decode_idempotency_reply(payload, &r)) << "empty key";
+  for (unsigned status : {0u, 99u, 600u, 65535u}) {
+    payload.clear();
+    encode_idempotency_reply({"key", 1, status, "b", "", 5}, &payload);
+    EXPECT_FALSE(decode_idempotency_reply(payload, &r)) << status;
+  }
+  // A key size beyond the payload.
+  payload.clear();
+  encode_idempotency_reply({"key", 1, 200, "b", "", 5}, &payload);
+  payload[0] = static_cast<char>(200);
+  EXPECT_FALSE(decode_idempotency_reply(payload, &r));
+  // A body size beyond the payload.
+  payload.clear();
+  encode_idempotency_reply({"key", 1, 200, "b", "", 5}, &payload);
+  const std::size_t body_size_at = 1 + 3 + 8 + 2 + 4;
+  payload[body_size_at] = static_cast<char>(0x7F);
+  EXPECT_FALSE(decode_idempotency_reply(payload, &r));
+}
+
 }  // namespace
 }  // namespace orderd::persistence
