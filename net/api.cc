@@ -197,7 +197,7 @@ HandleOutcome run_route(RequestContext& ctx, HttpRequest& request, const RouteMa
       update_managed_order(ctx, request, match.id);
       break;
     case Route::kDeleteManagedOrder:
-      delete_managed_order(ctx, match.id);
+      delete_managed_order(ctx, request, match.id);
       break;
     case Route::kCancelManagedOrder:
       cancel_managed_order(ctx, request, match.id);

@@ -288,13 +288,18 @@ std::optional<CustomerInfo> customer_of(const Engine& engine, const OrderSnapsho
   return engine.customers().get(o.user_id);
 }
 
-// Answers `status` with the order as it is now.
+// Answers `status` with the order as it is now, its version as the ETag.
+void answer_document(RequestContext& ctx, unsigned status, const OrderSnapshot& o,
+                     const CustomerInfo* customer, StatusSpelling spelling = kSpelling) {
+  write_order_document(ctx.begin(status), o, customer, ctx.engine.catalog(), spelling);
+  ctx.end();
+  set_version_etag(ctx, o.version());
+}
+
 void answer_document(RequestContext& ctx, unsigned status, const OrderSnapshot& o,
                      StatusSpelling spelling = kSpelling) {
   std::optional<CustomerInfo> customer = customer_of(ctx.engine, o);
-  write_order_document(ctx.begin(status), o, customer ? &*customer : nullptr, ctx.engine.catalog(),
-                       spelling);
-  ctx.end();
+  answer_document(ctx, status, o, customer ? &*customer : nullptr, spelling);
 }
 
 void order_not_found(RequestContext& ctx) { ctx.error(404, "Order not found"); }
@@ -618,18 +623,26 @@ void price_conflict(RequestContext& ctx, const SubmitResult& r) {
 // --- Updates -----------------------------------------------------------------
 
 constexpr std::string_view kUpdatable[] = {"status",       "billing_address", "shipping_address",
-                                           "payment_info", "metadata",        "customer_email",
-                                           "version"};
+                                           "payment_info", "metadata",        "customer_email"};
+
+// The version a change expects is named in one way only, If-Match; a body
+// "version" would look like a check while none is made, so it is refused.
+constexpr std::string_view kVersionInBody =
+    "version is not read from the body: name the version expected in If-Match";
 
 bool refuse_unknown_fields(RequestContext& ctx, const JsonTree& body) {
   for (const auto& [key, value] : body.members) {
     if (std::find(std::begin(kUpdatable), std::end(kUpdatable), key) != std::end(kUpdatable)) {
       continue;
     }
+    if (key == "version") {
+      ctx.error(400, kVersionInBody);
+      return false;
+    }
     ctx.message.assign(key);
     ctx.message.append(
         " cannot be changed (the fields that can: status, billing_address, shipping_address, "
-        "payment_info, metadata, customer_email; and version, the one expected)");
+        "payment_info, metadata, customer_email)");
     ctx.error(400, ctx.message);
     return false;
   }
@@ -731,9 +744,7 @@ void get_managed_order(RequestContext& ctx, std::string_view raw_id, std::string
       return;
     }
   }
-  write_order_document(ctx.begin(200), *o, customer ? &*customer : nullptr, ctx.engine.catalog(),
-                       kSpelling);
-  ctx.end();
+  answer_document(ctx, 200, *o, customer ? &*customer : nullptr);
 }
 
 void update_managed_order(RequestContext& ctx, HttpRequest& request, std::string_view raw_id) {
@@ -748,12 +759,10 @@ void update_managed_order(RequestContext& ctx, HttpRequest& request, std::string
   std::optional<OrderSnapshot> o = find_order(ctx, raw_id);
   if (!o) return;
   const std::string id = ctx.text;  // as the client named it
+  const OrderKey key = OrderKey::by_seq(o->seq);
+  const std::optional<std::uint32_t> expected = expected_version(ctx, request, key, id, kSpelling);
+  if (!expected) return;
 
-  std::uint64_t version = 0;
-  if (const JsonTree* v = body.find("version");
-      v != nullptr && !fields.uint(v, "version", 1, UINT32_MAX, version)) {
-    return;
-  }
   std::optional<OrderStatus> to;
   if (const JsonTree* s = body.find("status"); s != nullptr) {
     std::string text;
@@ -797,23 +806,23 @@ void update_managed_order(RequestContext& ctx, HttpRequest& request, std::string
   }
   if (!fields.metadata(body.find("metadata"), details.metadata)) return;
 
-  const auto expected = static_cast<std::uint32_t>(version);
-  if (auto refusal = precheck(*o, to, expected)) {
+  if (auto refusal = precheck(*o, to, *expected)) {
     answer_refused_change(ctx, id, *refusal, kSpelling);
     return;
   }
-  const OrderKey key = OrderKey::by_seq(o->seq);
   DurableToken token = 0;
-  std::uint32_t next_expected = expected;
+  // Each step expects the version the one before it left, so the whole PUT
+  // applies to the version If-Match named or not at all.
+  std::uint32_t next_expected = *expected;
   if (details != o->details.value_or(OrderDetails{})) {
     StatusUpdateResult r =
-        ctx.engine.update_details(key, details, "updated by the client", expected);
+        ctx.engine.update_details(key, details, "updated by the client", *expected);
     if (refused(r)) {
       answer_refused_change(ctx, id, r, kSpelling);
       return;
     }
     token = r.durable_token;
-    if (expected != 0) next_expected = r.version;
+    if (*expected != 0) next_expected = r.version;
   }
   if (to) {
     StatusUpdateResult r =
@@ -827,13 +836,17 @@ void update_managed_order(RequestContext& ctx, HttpRequest& request, std::string
   answer_changed(ctx, 200, o->seq, token);
 }
 
-void delete_managed_order(RequestContext& ctx, std::string_view raw_id) {
+void delete_managed_order(RequestContext& ctx, const HttpRequest& request,
+                          std::string_view raw_id) {
   std::optional<OrderSnapshot> o = find_order(ctx, raw_id);
   if (!o) return;
   const std::string id = ctx.text;
-  StatusUpdateResult r = ctx.engine.update_status(
-      OrderKey::by_seq(o->seq),
-      StatusChange{OrderStatus::kCancelled, "deleted by the client", 0, OrderStatus::kPending});
+  const OrderKey key = OrderKey::by_seq(o->seq);
+  const std::optional<std::uint32_t> expected = expected_version(ctx, request, key, id, kSpelling);
+  if (!expected) return;
+  StatusUpdateResult r =
+      ctx.engine.update_status(key, StatusChange{OrderStatus::kCancelled, "deleted by the client",
+                                                 *expected, OrderStatus::kPending});
   if (r.error == StatusUpdateError::kIllegalTransition ||
       r.error == StatusUpdateError::kUnchanged) {
     JsonWriter& w = ctx.begin(409);
@@ -865,8 +878,10 @@ void delete_managed_order(RequestContext& ctx, std::string_view raw_id) {
   write_field(w, "order_id", o->seq);
   write_key(w, "status");
   write_status(w, r.status, kSpelling);
+  write_field(w, "version", std::uint64_t{r.version});
   w.EndObject();
   ctx.end();
+  set_version_etag(ctx, r.version);
 }
 
 void cancel_managed_order(RequestContext& ctx, HttpRequest& request, std::string_view raw_id) {
@@ -880,8 +895,11 @@ void cancel_managed_order(RequestContext& ctx, HttpRequest& request, std::string
   std::optional<OrderSnapshot> o = find_order(ctx, raw_id);
   if (!o) return;
   const std::string id = ctx.text;
+  const OrderKey key = OrderKey::by_seq(o->seq);
+  const std::optional<std::uint32_t> expected = expected_version(ctx, request, key, id, kSpelling);
+  if (!expected) return;
   StatusUpdateResult r = ctx.engine.update_status(
-      OrderKey::by_seq(o->seq), StatusChange{OrderStatus::kCancelled, reason, 0, std::nullopt});
+      key, StatusChange{OrderStatus::kCancelled, reason, *expected, std::nullopt});
   // Cancelling a cancelled order again answers as the first time did.
   if (refused(r)) {
     answer_refused_change(ctx, id, r, kSpelling);
@@ -895,17 +913,18 @@ void set_managed_order_status(RequestContext& ctx, HttpRequest& request, std::st
   if (!ctx.parse_body(request)) return;
   std::optional<OrderStatus> to = read_status(ctx, "status");
   if (!to) return;
-  std::uint64_t version = 0;
-  if (ctx.json.find("version") != nullptr &&
-      !ctx.required_uint("version", 1, UINT32_MAX, version)) {
+  if (ctx.json.find("version") != nullptr) {
+    ctx.error(400, kVersionInBody);
     return;
   }
   std::optional<OrderSnapshot> o = find_order(ctx, raw_id);
   if (!o) return;
   const std::string id = ctx.text;
-  StatusUpdateResult r = ctx.engine.update_status(
-      OrderKey::by_seq(o->seq),
-      StatusChange{*to, "", static_cast<std::uint32_t>(version), std::nullopt});
+  const OrderKey key = OrderKey::by_seq(o->seq);
+  const std::optional<std::uint32_t> expected = expected_version(ctx, request, key, id, kSeed001);
+  if (!expected) return;
+  StatusUpdateResult r =
+      ctx.engine.update_status(key, StatusChange{*to, "", *expected, std::nullopt});
   if (refused(r)) {
     answer_refused_change(ctx, id, r, kSeed001);
     return;

@@ -4,6 +4,12 @@
 // rule about orders is the engine's. Each answers through the
 // RequestContext and is called by ApiHandler on the calling thread; every
 // answered change carries its durable token, so it is sent only once durable.
+//
+// Every answer that describes one order carries its version as an ETag. The
+// routes that change an order take If-Match (status_answers.h:
+// expected_version): a tag naming another version is 412 with the current
+// one, and nothing changes; the check and the change are one step in the
+// engine.
 #pragma once
 
 #include <string_view>
@@ -26,12 +32,13 @@ void create_managed_order(RequestContext& ctx, HttpRequest& request);
 void get_managed_order(RequestContext& ctx, std::string_view raw_id, std::string_view query);
 
 // PUT /api/v1/orders/{id}: any of status, billing_address, shipping_address,
-// payment_info, metadata, customer_email, and the version it expects.
+// payment_info, metadata, customer_email. The version expected is named by
+// If-Match only: a body "version" is refused (400).
 void update_managed_order(RequestContext& ctx, HttpRequest& request, std::string_view raw_id);
 
 // DELETE /api/v1/orders/{id}: cancels a Pending order ("deleted"); the
 // order stays readable. 409 in any other status.
-void delete_managed_order(RequestContext& ctx, std::string_view raw_id);
+void delete_managed_order(RequestContext& ctx, const HttpRequest& request, std::string_view raw_id);
 
 // POST /api/v1/orders/{id}/cancel, body optional {"reason"}.
 void cancel_managed_order(RequestContext& ctx, HttpRequest& request, std::string_view raw_id);

@@ -3,6 +3,7 @@
 #include "demo/populate.h"
 #include "engine/order_status.h"
 #include "net/router.h"
+#include "net/status_answers.h"
 #include "net/submit_answers.h"
 #include "views/order_listing.h"
 
@@ -187,6 +188,8 @@ void get_order(RequestContext& ctx, std::string_view raw_id) {
   if (!o.reason.empty()) write_field(w, "reason", o.reason);
   w.EndObject();
   ctx.end();
+  // The seed's body stays as it is; its version travels in the ETag only.
+  set_version_etag(ctx, o.version());
 }
 
 HandleOutcome order_metrics(RequestContext& ctx, const HttpRequest& request,

@@ -13,7 +13,8 @@ namespace orderd::net {
 // POST /orders: 201, 400, 409 (duplicate id, stock), 503 (capacity).
 void create_order(RequestContext& ctx, HttpRequest& request);
 
-// GET /orders/{order_id} (`raw_id` still percent-encoded): 200 or 404.
+// GET /orders/{order_id} (`raw_id` still percent-encoded): 200 (the seed's
+// body; the order's version in the ETag only) or 404.
 void get_order(RequestContext& ctx, std::string_view raw_id);
 
 // GET /orders/metrics[?getOrderIds=true&status=&after=&limit=]. Listing ids

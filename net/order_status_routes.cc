@@ -25,9 +25,11 @@ void write_updated(RequestContext& ctx, std::uint64_t id, const StatusUpdateResu
   write_field(w, "order_id", id);
   write_key(w, "status");
   write_status(w, r.status, kSpelling);
+  write_field(w, "version", std::uint64_t{r.version});
   if (r.error == StatusUpdateError::kUnchanged) write_field(w, "changed", false);
   w.EndObject();
   ctx.end();
+  set_version_etag(ctx, r.version);
 }
 
 // Reads orders[i] into `id` and `to`; on a malformed entry returns the
@@ -89,15 +91,18 @@ void update_order(RequestContext& ctx, HttpRequest& request, std::string_view ra
       return;
     }
   }
+  ctx.text.clear();
+  append_uint(ctx.text, id);
+  const std::optional<std::uint32_t> expected =
+      expected_version(ctx, request, OrderKey::by_seq(id), ctx.text, kSpelling);
+  if (!expected) return;
   StatusUpdateResult r =
-      ctx.engine.update_status(OrderKey::by_seq(id), StatusChange{*to, {}, 0, {}});
+      ctx.engine.update_status(OrderKey::by_seq(id), StatusChange{*to, {}, *expected, {}});
   if (r.ok() || r.error == StatusUpdateError::kUnchanged) {
     ctx.response->durable_token = r.durable_token;
     write_updated(ctx, id, r);
     return;
   }
-  ctx.text.clear();
-  append_uint(ctx.text, id);
   answer_refused_change(ctx, ctx.text, r, kSpelling);
 }
 

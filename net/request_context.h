@@ -63,6 +63,7 @@ struct RequestContext {
   std::string text;     // scratch: decoded ids, query values
   std::string message;  // scratch: composed error messages
   std::string page;     // non-JSON bodies (/metrics)
+  std::string etag;     // the response's ETag (HttpResponse::etag points here)
   StoredReply replay;   // a reply stored under an Idempotency-Key, being answered again
 };
 

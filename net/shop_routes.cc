@@ -117,10 +117,15 @@ void write_placed(RequestContext& ctx, const SubmitResult& r, CustomerId custome
   write_money_field(w, "subtotal", o ? o->catalog_subtotal : 0);
   write_money_field(w, "discount", o ? o->discount : 0);
   write_money_field(w, "total", o ? o->grand_total() : 0);
+  // The order as accepted: Pending, version 1, even if a worker has moved
+  // it on since (the status and version always describe the same state).
   write_key(w, "status");
   write_status(w, OrderStatus::kPending, kSpelling);
+  constexpr std::uint32_t kAccepted = 1;
+  write_field(w, "version", std::uint64_t{kAccepted});
   w.EndObject();
   ctx.end();
+  set_version_etag(ctx, kAccepted);
 }
 
 }  // namespace
@@ -183,11 +188,14 @@ void patch_order_status(RequestContext& ctx, HttpRequest& request) {
   if (!ctx.required_uint("order_id", 1, kMaxJsonInteger, id)) return;
   std::optional<OrderStatus> to = read_status(ctx, "status");
   if (!to) return;
+  ctx.text.clear();
+  append_uint(ctx.text, id);
+  const std::optional<std::uint32_t> expected =
+      expected_version(ctx, request, OrderKey::by_seq(id), ctx.text, kSpelling);
+  if (!expected) return;
   StatusUpdateResult r =
-      ctx.engine.update_status(OrderKey::by_seq(id), StatusChange{*to, {}, 0, {}});
+      ctx.engine.update_status(OrderKey::by_seq(id), StatusChange{*to, {}, *expected, {}});
   if (!r.ok() && r.error != StatusUpdateError::kUnchanged) {
-    ctx.text.clear();
-    append_uint(ctx.text, id);
     answer_refused_change(ctx, ctx.text, r, kSpelling);
     return;
   }
@@ -198,9 +206,11 @@ void patch_order_status(RequestContext& ctx, HttpRequest& request) {
   write_field(w, "order_id", id);
   write_key(w, "status");
   write_status(w, r.status, kSpelling);
+  write_field(w, "version", std::uint64_t{r.version});
   if (r.error == StatusUpdateError::kUnchanged) write_field(w, "changed", false);
   w.EndObject();
   ctx.end();
+  set_version_etag(ctx, r.version);
 }
 
 }  // namespace orderd::net

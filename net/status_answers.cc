@@ -127,6 +127,8 @@ void answer_refused_change(RequestContext& ctx, std::string_view id, const Statu
   }
   w.EndObject();
   ctx.end();
+  // The current version's tag: what a retry names in its If-Match.
+  if (version) set_version_etag(ctx, r.version);
 }
 
 std::string version_etag(std::uint32_t version) {
@@ -146,6 +148,30 @@ std::optional<std::uint32_t> if_match_version(std::string_view h) {
   auto [end, ec] = std::from_chars(h.data(), h.data() + h.size(), v);
   if (ec != std::errc{} || end != h.data() + h.size() || v == 0) return std::nullopt;
   return v;
+}
+
+void set_version_etag(RequestContext& ctx, std::uint32_t version) {
+  ctx.etag.assign(1, '"');
+  append_uint(ctx.etag, version);
+  ctx.etag.push_back('"');
+  ctx.response->etag = ctx.etag;
+}
+
+std::optional<std::uint32_t> expected_version(RequestContext& ctx, const HttpRequest& request,
+                                              OrderKey key, std::string_view id,
+                                              StatusSpelling spelling) {
+  if (std::optional<std::uint32_t> v = if_match_version(request.if_match)) return v;
+  std::optional<OrderSnapshot> o = ctx.engine.get(key);
+  if (!o) {
+    ctx.error(404, "Order not found");
+    return std::nullopt;
+  }
+  StatusUpdateResult r;
+  r.error = StatusUpdateError::kVersionMismatch;
+  r.status = o->status;
+  r.version = o->version();
+  answer_refused_change(ctx, id, r, spelling);
+  return std::nullopt;
 }
 
 }  // namespace orderd::net

@@ -30,7 +30,8 @@ std::optional<OrderStatus> read_status(RequestContext& ctx, std::string_view key
 // The answer to a refused change of order `id` (as the client named it):
 //   kNotFound 404; kIllegalTransition 409 with "status" (current) and
 //   "allowed" (the client moves from it); kVersionMismatch 412 with the
-//   current "version"; kNotEditable 409; kUnavailable 503.
+//   current "status" and "version", and that version's ETag; kNotEditable
+//   409; kUnavailable 503.
 // kUnchanged and kNone are not errors: the caller answers those.
 void answer_refused_change(RequestContext& ctx, std::string_view id, const StatusUpdateResult& r,
                            StatusSpelling spelling);
@@ -46,5 +47,18 @@ std::string refused_change_message(std::string_view id, OrderStatus to, const St
 // names no version of ours (then nothing may match: answer 412).
 std::string version_etag(std::uint32_t version);
 std::optional<std::uint32_t> if_match_version(std::string_view if_match);
+
+// Sets the response's ETag to `version`'s, kept in ctx.etag so that it lives
+// as long as the response. Allocates only the first time.
+void set_version_etag(RequestContext& ctx, std::uint32_t version);
+
+// The version the request's If-Match names, to pass to the engine as the
+// expected version of order `key` (`id` as the client named it): 0 when
+// there is nothing to check. A tag that is no version of ours can match
+// nothing: answers 412 with the order's current version (or 404 when there
+// is no such order) and returns nullopt.
+std::optional<std::uint32_t> expected_version(RequestContext& ctx, const HttpRequest& request,
+                                              OrderKey key, std::string_view id,
+                                              StatusSpelling spelling);
 
 }  // namespace orderd::net

@@ -22,6 +22,7 @@ struct Reply {
   unsigned status = 0;
   std::string body;
   std::string allow;
+  std::string etag;
   unsigned retry_after = 0;
   Route route = Route::kNotFound;
   std::string content_type;
@@ -60,11 +61,21 @@ class ApiFixture : public ::testing::Test {
   // may_block (as the server does), unless `allow_blocking` is false.
   Reply call(HttpMethod method, std::string target, std::string body = "",
              bool allow_blocking = true) {
+    return send(method, std::move(target), std::move(body), "", allow_blocking);
+  }
+  // call() with an If-Match header.
+  Reply call_if_match(HttpMethod method, std::string target, std::string if_match,
+                      std::string body = "") {
+    return send(method, std::move(target), std::move(body), std::move(if_match), true);
+  }
+  Reply send(HttpMethod method, std::string target, std::string body, std::string if_match,
+             bool allow_blocking) {
     Reply r;
     std::string buffer = body;  // parsed in place
     HttpRequest request;
     request.method = method;
     request.target = target;
+    request.if_match = if_match;
     request.body = std::span<char>(buffer.data(), buffer.size());
     HttpResponse response;
     if (handler->handle(request, response) == HandleOutcome::kNeedsBlockingThread) {
@@ -78,6 +89,7 @@ class ApiFixture : public ::testing::Test {
     r.status = response.status;
     r.body.assign(response.body);
     r.allow.assign(response.allow);
+    r.etag.assign(response.etag);
     r.retry_after = response.retry_after_seconds;
     r.route = response.route;
     r.content_type.assign(response.content_type);

@@ -73,6 +73,10 @@ class ManagedOrderRoutesTest : public ApiFixture {
     return call(HttpMethod::kPut, std::move(target), std::move(body));
   }
   Reply del(std::string target) { return call(HttpMethod::kDelete, std::move(target)); }
+  Reply put_if(std::string target, std::string if_match, std::string body) {
+    return call_if_match(HttpMethod::kPut, std::move(target), std::move(if_match), std::move(body));
+  }
+  std::uint32_t version_of(const std::string& id) { return engine->get(id)->version(); }
 
   // Creates seed 003's order and returns its client id.
   std::string create003() {
@@ -471,13 +475,11 @@ TEST_F(ManagedOrderRoutesTest, PutRefusals) {
   EXPECT_EQ(r.str("status"), "pending");
   EXPECT_TRUE(r.json["allowed"].IsArray());
   EXPECT_EQ(engine->get(id)->details->customer_email, "john.doe@example.com");
-  // A stale version is 412 with the current one.
-  r = put("/api/v1/orders/" + id, R"({"customer_email": "x@y.z", "version": 5})");
-  ASSERT_EQ(r.status, 412u) << r.body;
-  EXPECT_EQ(r.json["version"].GetUint(), 1u);
+  // The version expected is named by If-Match, never by the body.
   r = put("/api/v1/orders/" + id, R"({"customer_email": "x@y.z", "version": 1})");
-  ASSERT_EQ(r.status, 200u) << r.body;
-  EXPECT_EQ(r.json["version"].GetUint(), 2u);
+  ASSERT_EQ(r.status, 400u) << r.body;
+  EXPECT_EQ(r.error(), "version is not read from the body: name the version expected in If-Match");
+  EXPECT_EQ(engine->get(id)->version(), 1u);
   // Once shipped, the shipping address is fixed.
   ASSERT_EQ(put("/api/v1/orders/" + id, R"({"status": "confirmed"})").status, 200u);
   ASSERT_EQ(put("/api/v1/orders/" + id, R"({"status": "shipped"})").status, 200u);
@@ -555,7 +557,8 @@ TEST_F(ManagedOrderRoutesTest, Seed001StatusRouteSpellsConfirmed) {
   EXPECT_EQ(put("/api/v1/orders/" + seq + "/status", R"({"status": "lost"})").status, 400u);
   EXPECT_EQ(put("/api/v1/orders/" + seq + "/status", "{}").error(), "status is required");
   r = put("/api/v1/orders/" + seq + "/status", R"({"status": "delivered", "version": 1})");
-  EXPECT_EQ(r.status, 412u);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.error(), "version is not read from the body: name the version expected in If-Match");
   EXPECT_EQ(put("/api/v1/orders/nope/status", R"({"status": "shipped"})").status, 404u);
 }
 
@@ -592,6 +595,139 @@ TEST_F(ManagedOrderRoutesTest, WorkersMoveManagedOrdersOnLikeAnyOther) {
   EXPECT_STREQ(events[1]["status"].GetString(), "processing");
   EXPECT_STREQ(events[1]["by"].GetString(), "engine");
   engine->pause_workers();
+}
+
+// --- Versions, ETag and If-Match --------------------------------------------
+
+TEST_F(ManagedOrderRoutesTest, EveryAnswerAboutOneOrderCarriesItsVersionAsETag) {
+  auto created = post("/api/v1/orders/", kSeed003Create);
+  ASSERT_EQ(created.status, 201u) << created.body;
+  EXPECT_EQ(created.etag, R"("1")");
+  EXPECT_EQ(created.json["version"].GetUint(), 1u);
+  const std::string id = created.str("id");
+  const std::string seq = std::to_string(engine->get(id)->seq);
+  EXPECT_EQ(get("/api/v1/orders/" + id).etag, R"("1")");
+  EXPECT_EQ(get("/api/v1/orders/" + seq).etag, R"("1")");
+  EXPECT_EQ(get("/api/v1/orders/number/" + created.str("order_number")).etag, R"("1")");
+
+  auto r = put("/api/v1/orders/" + id, R"({"metadata": {"gift": true}})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.etag, R"("2")");
+  EXPECT_EQ(r.json["version"].GetUint(), 2u);
+  r = put("/api/v1/orders/" + id + "/status", R"({"status": "confirmed"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  // Confirming a Pending order passes through Processing: two versions.
+  EXPECT_EQ(r.etag, R"("4")");
+  EXPECT_EQ(r.json["version"].GetUint(), 4u);
+  r = post("/api/v1/orders/" + id + "/cancel", "");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.etag, R"("5")");
+  EXPECT_EQ(r.json["version"].GetUint(), 5u);
+  EXPECT_EQ(get("/api/v1/orders/" + id).etag, R"("5")");
+
+  const std::string pending = create003();
+  r = del("/api/v1/orders/" + pending);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.etag, R"("2")");
+  EXPECT_EQ(r.json["version"].GetUint(), 2u);
+  // Errors carry none (but 412, below).
+  EXPECT_EQ(get("/api/v1/orders/nope").etag, "");
+}
+
+TEST_F(ManagedOrderRoutesTest, IfMatchOfTheCurrentVersionApplies) {
+  const std::string id = create003();
+  auto r = put_if("/api/v1/orders/" + id, R"("1")", R"({"customer_email": "x@y.z"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.etag, R"("2")");
+  // A PUT that changes details and status expects the version once: the
+  // status move expects the version the details update left.
+  r = put_if("/api/v1/orders/" + id, r.etag,
+             R"({"customer_email": "a@b.c", "status": "cancelled"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.str("status"), "cancelled");
+  EXPECT_EQ(r.etag, R"("4")");
+  EXPECT_EQ(r.str("customer_email"), "a@b.c");
+
+  const std::string seq = std::to_string(engine->get(create003())->seq);
+  r = put_if("/api/v1/orders/" + seq + "/status", R"("1")", R"({"status": "confirmed"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  r = call_if_match(HttpMethod::kPost, "/api/v1/orders/" + seq + "/cancel", r.etag);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.str("status"), "cancelled");
+
+  const std::string deleted = create003();
+  r = call_if_match(HttpMethod::kDelete, "/api/v1/orders/" + deleted, R"("1")");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.str("status"), "cancelled");
+}
+
+TEST_F(ManagedOrderRoutesTest, IfMatchOfAnotherVersionIs412AndChangesNothing) {
+  const std::string id = create003();
+  ASSERT_EQ(put("/api/v1/orders/" + id, R"({"metadata": {"a": 1}})").status, 200u);
+  const auto before = engine->get(id);
+  ASSERT_EQ(before->version(), 2u);
+  struct Attempt {
+    HttpMethod method;
+    std::string target;
+    std::string body;
+  };
+  const Attempt attempts[] = {
+      {HttpMethod::kPut, "/api/v1/orders/" + id, R"({"customer_email": "x@y.z"})"},
+      {HttpMethod::kPut, "/api/v1/orders/" + id, R"({"status": "cancelled"})"},
+      {HttpMethod::kPut, "/api/v1/orders/" + id + "/status", R"({"status": "confirmed"})"},
+      {HttpMethod::kPost, "/api/v1/orders/" + id + "/cancel", ""},
+      {HttpMethod::kDelete, "/api/v1/orders/" + id, ""},
+  };
+  for (const Attempt& a : attempts) {
+    for (const char* stale : {R"("1")", R"("3")", R"(W/"1")"}) {
+      auto r = call_if_match(a.method, a.target, stale, a.body);
+      ASSERT_EQ(r.status, 412u) << a.target << " " << stale << " " << r.body;
+      EXPECT_EQ(r.json["version"].GetUint(), 2u);
+      EXPECT_EQ(r.str("status"), "pending");
+      EXPECT_EQ(r.etag, R"("2")");
+      EXPECT_FALSE(r.error().empty());
+    }
+  }
+  const auto after = engine->get(id);
+  EXPECT_EQ(after->version(), 2u);
+  EXPECT_EQ(after->status, OrderStatus::kPending);
+  EXPECT_EQ(after->details->customer_email, before->details->customer_email);
+}
+
+TEST_F(ManagedOrderRoutesTest, StarAndAbsentIfMatchCheckNothing) {
+  const std::string id = create003();
+  auto r = put_if("/api/v1/orders/" + id, "*", R"({"customer_email": "x@y.z"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  r = put("/api/v1/orders/" + id, R"({"customer_email": "a@b.c"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  r = put_if("/api/v1/orders/" + id + "/status", " * ", R"({"status": "confirmed"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  r = call_if_match(HttpMethod::kPost, "/api/v1/orders/" + id + "/cancel", "*");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(version_of(id), 6u);
+  const std::string other = create003();
+  EXPECT_EQ(call_if_match(HttpMethod::kDelete, "/api/v1/orders/" + other, "*").status, 200u);
+}
+
+TEST_F(ManagedOrderRoutesTest, IfMatchNamingNoVersionOfOursIs412) {
+  const std::string id = create003();
+  for (const char* garbage :
+       {"abc", R"("abc")", R"("0")", R"("1", "2")", R"("-1")", R"(")", R"("99999999999")"}) {
+    auto r = put_if("/api/v1/orders/" + id, garbage, R"({"customer_email": "x@y.z"})");
+    ASSERT_EQ(r.status, 412u) << garbage << " " << r.body;
+    EXPECT_EQ(r.json["version"].GetUint(), 1u);
+    EXPECT_EQ(r.etag, R"("1")");
+    EXPECT_EQ(
+        put_if("/api/v1/orders/" + id + "/status", garbage, R"({"status": "confirmed"})").status,
+        412u);
+    EXPECT_EQ(call_if_match(HttpMethod::kPost, "/api/v1/orders/" + id + "/cancel", garbage).status,
+              412u);
+    EXPECT_EQ(call_if_match(HttpMethod::kDelete, "/api/v1/orders/" + id, garbage).status, 412u);
+  }
+  EXPECT_EQ(version_of(id), 1u);
+  EXPECT_EQ(engine->get(id)->status, OrderStatus::kPending);
+  // No such order is still 404, whatever the tag.
+  EXPECT_EQ(put_if("/api/v1/orders/nope", "abc", R"({"customer_email": "x@y.z"})").status, 404u);
 }
 
 TEST_F(ManagedOrderRoutesTest, StockCheckReportsLowAndEmptyProducts) {

@@ -8,8 +8,10 @@ the real orderd binary: the seeds' example requests sent as they are written
 import argparse
 import json
 import os
+import http.client
 import subprocess
 import sys
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -166,8 +168,8 @@ class ManagedOrdersTest(unittest.TestCase):
         self.assertEqual(updated["payment_info"]["status"], "paid")
         self.assertEqual(updated["metadata"], {"gift": True})
         self.assertEqual(updated["version"], version + 1)
-        code, _, stale = s.request("PUT", f"/api/v1/orders/{oid}",
-                                   {"customer_email": "a@b.c", "version": 1})
+        code, _, stale = s.request("PUT", f"/api/v1/orders/{oid}", {"customer_email": "a@b.c"},
+                                   headers={"If-Match": '"1"'})
         self.assertEqual(code, 412, stale)
         code, _, cancelled = s.request("POST", f"/api/v1/orders/{oid}/cancel")
         self.assertEqual((code, cancelled["status"]), (200, "cancelled"))
@@ -185,6 +187,155 @@ class ManagedOrdersTest(unittest.TestCase):
         code, _, missing = s.request("POST", "/api/v1/orders/", dict(card, payment_info={
             "method": "paypal"}, items=[{"product_id": "prod_x", "quantity": 1}]))
         self.assertEqual((code, missing["error"]), (404, "unknown product prod_x"))
+
+
+class VersionsTest(unittest.TestCase):
+    """ETag and If-Match on the managed-order routes, over HTTP."""
+
+    @classmethod
+    def setUpClass(cls):
+        # Orders move into Processing at once and stay there for the hour.
+        cls.server = blackbox.Orderd("--demo-products", "0", "--processing-time", "1h")
+        for product in PRODUCTS:
+            code, _, body = cls.server.request("POST", "/api/v1/products", product)
+            assert code == 201, body
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.kill()
+
+    def processing_order(self):
+        """A new seed 003 order, once a worker has taken it: (id, version)."""
+        body = json.loads(SEED003_CREATE.split("-d '", 1)[1].rstrip("'"))
+        code, headers, order = self.server.request("POST", "/api/v1/orders/", body)
+        self.assertEqual(code, 201, order)
+        self.assertEqual(headers.get("etag"), f'"{order["version"]}"')
+        for _ in range(1500):
+            code, headers, order = self.server.request("GET", f"/api/v1/orders/{order['id']}")
+            if order["status"] == "processing":
+                self.assertEqual(headers.get("etag"), f'"{order["version"]}"')
+                return order["id"], order["version"]
+        self.fail("the order never reached processing")
+
+    def test_etag_on_every_answer_and_if_match_on_every_change(self):
+        s = self.server
+        oid, version = self.processing_order()
+        tag = f'"{version}"'
+        number = s.request("GET", f"/api/v1/orders/{oid}")[2]["order_number"]
+        code, headers, _ = s.request("GET", f"/api/v1/orders/number/{number}")
+        self.assertEqual((code, headers.get("etag")), (200, tag))
+
+        # Stale, foreign and list tags: 412 with the current version, nothing changed.
+        for stale in (f'"{version - 1}"', f'"{version + 1}"', "nope", '"1", "2"'):
+            for method, path, body in (
+                    ("PUT", f"/api/v1/orders/{oid}", {"metadata": {"n": 1}}),
+                    ("PUT", f"/api/v1/orders/{oid}/status", {"status": "confirmed"}),
+                    ("POST", f"/api/v1/orders/{oid}/cancel", None),
+                    ("DELETE", f"/api/v1/orders/{oid}", None)):
+                code, headers, refused = s.request(method, path, body,
+                                                   headers={"If-Match": stale})
+                self.assertEqual((code, refused.get("version"), headers.get("etag")),
+                                 (412, version, tag), (method, path, stale, refused))
+        code, headers, order = s.request("GET", f"/api/v1/orders/{oid}")
+        self.assertEqual((order["version"], order["status"], order["metadata"]),
+                         (version, "processing", None))
+
+        # The current tag applies; the answer names the next one.
+        code, headers, order = s.request("PUT", f"/api/v1/orders/{oid}", {"metadata": {"n": 1}},
+                                         headers={"If-Match": tag})
+        self.assertEqual((code, order["version"], headers.get("etag")),
+                         (200, version + 1, f'"{version + 1}"'), order)
+        code, headers, order = s.request("PUT", f"/api/v1/orders/{oid}/status",
+                                         {"status": "confirmed"},
+                                         headers={"If-Match": headers["etag"]})
+        self.assertEqual((code, order["status"], headers.get("etag")),
+                         (200, "confirmed", f'"{version + 2}"'), order)
+        code, headers, order = s.request("POST", f"/api/v1/orders/{oid}/cancel", {"reason": "x"},
+                                         headers={"If-Match": "*"})
+        self.assertEqual((code, order["status"], order["version"]), (200, "cancelled",
+                                                                     version + 3), order)
+        self.assertEqual(headers.get("etag"), f'"{version + 3}"')
+
+    def test_an_idempotent_replay_carries_the_first_etag(self):
+        s = self.server
+        oid, version = self.processing_order()
+        key = {"Idempotency-Key": f"etag-{oid}", "If-Match": f'"{version}"'}
+        first = s.request("PUT", f"/api/v1/orders/{oid}", {"metadata": {"k": 1}}, headers=key)
+        again = s.request("PUT", f"/api/v1/orders/{oid}", {"metadata": {"k": 1}}, headers=key)
+        self.assertEqual((first[0], first[1].get("etag")), (200, f'"{version + 1}"'))
+        self.assertEqual((again[0], again[1].get("etag"), again[2]),
+                         (200, f'"{version + 1}"', first[2]))
+        self.assertEqual(again[1].get("idempotent-replayed"), "true")
+
+    def test_concurrent_updates_with_if_match_retries_apply_each_once(self):
+        threads, per_thread = 8, 10
+        s = self.server
+        oid, start = self.processing_order()
+        applied = []  # the version each successful PUT answered
+        conflicts = [0]
+        lock = threading.Lock()
+        failures = []
+
+        def worker(t):
+            # One connection per thread, kept open: many connections at once.
+            conn = http.client.HTTPConnection(s.host, s.port, timeout=60)
+            try:
+                def call(method, body=None, tag=None):
+                    headers = {"Content-Type": "application/json"}
+                    if tag is not None:
+                        headers["If-Match"] = tag
+                    conn.request(method, f"/api/v1/orders/{oid}",
+                                 body=None if body is None else json.dumps(body), headers=headers)
+                    resp = conn.getresponse()
+                    return resp.status, resp.getheader("ETag"), json.loads(resp.read())
+
+                code, tag, _ = call("GET")
+                assert code == 200 and tag, code
+                for i in range(per_thread):
+                    while True:
+                        code, new_tag, body = call("PUT", {"metadata": {"t": t, "i": i}}, tag)
+                        if code == 412:
+                            # The 412 names the current version: retry with it.
+                            assert new_tag == f'"{body["version"]}"', (new_tag, body)
+                            tag = new_tag
+                            with lock:
+                                conflicts[0] += 1
+                            continue
+                        assert code == 200, (code, body)
+                        assert new_tag == f'"{body["version"]}"', (new_tag, body)
+                        assert body["metadata"] == {"t": t, "i": i}, body
+                        with lock:
+                            applied.append(body["version"])
+                        tag = new_tag
+                        break
+            except Exception as e:  # noqa: BLE001 - reported below
+                failures.append(repr(e))
+            finally:
+                conn.close()
+
+        pool = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
+        for th in pool:
+            th.start()
+        for th in pool:
+            th.join(timeout=120)
+        self.assertEqual(failures, [])
+        total = threads * per_thread
+        # Each update applied exactly once, each at its own version.
+        self.assertEqual(len(applied), total)
+        self.assertEqual(sorted(applied), list(range(start + 1, start + total + 1)))
+        code, headers, order = s.request("GET", f"/api/v1/orders/{oid}")
+        self.assertEqual((order["version"], headers.get("etag")),
+                         (start + total, f'"{start + total}"'))
+        code, _, history = s.request("GET", f"/api/v1/orders/{oid}/events")
+        self.assertEqual(code, 200)
+        versions = [e["version"] for e in history["events"]]
+        self.assertEqual(versions, sorted(set(versions)), "strictly increasing")
+        self.assertEqual(versions, list(range(1, start + total + 1)))
+        updates = [e for e in history["events"] if e["type"] == "updated"]
+        self.assertEqual(len(updates), total)
+        self.assertEqual([e["version"] for e in updates],
+                         list(range(start + 1, start + total + 1)))
+        print(f"\n  {total} updates, {conflicts[0]} If-Match conflicts retried", file=sys.stderr)
 
 
 class DurableManagedOrdersTest(unittest.TestCase):
@@ -231,7 +382,7 @@ def main():
     blackbox.SCALE = max(1, args.scale_divisor)
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
-    for case in (ManagedOrdersTest, DurableManagedOrdersTest):
+    for case in (ManagedOrdersTest, VersionsTest, DurableManagedOrdersTest):
         suite.addTests(loader.loadTestsFromTestCase(case))
     result = unittest.TextTestRunner(verbosity=2).run(suite)
     sys.exit(0 if result.wasSuccessful() else 1)

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "tests/net/api_test_util.h"
 
@@ -49,6 +50,26 @@ TEST_F(OrderRoutesTest, GetShowsTheSeedFieldsOnceCompleted) {
               j["pending_duration"].GetDouble() + j["processing_duration"].GetDouble(), 1e-6);
   // Catalog prices: 1 -> 1.99, 3 -> 3.99.
   EXPECT_NE(r.body.find("\"catalog_total\":9.97"), std::string::npos) << r.body;
+}
+
+TEST_F(OrderRoutesTest, GetCarriesTheVersionInTheETagOnly) {
+  engine->pause_workers();
+  ASSERT_EQ(create("V1").status, 201u);
+  auto r = get("/orders/V1");
+  EXPECT_EQ(r.etag, R"("1")");
+  engine->resume_workers();
+  ASSERT_TRUE(wait_until([&] { return order_has_status("V1", OrderStatus::kCompleted); }));
+  r = get("/orders/V1");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.etag, R"("3")");
+  // The seed's body, exactly its fields in its order: no version.
+  std::vector<std::string> keys;
+  for (const auto& m : r.json.GetObject()) keys.emplace_back(m.name.GetString());
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "order_id", "user_id", "item_ids", "total_amount", "status", "created_at",
+                      "processing_started_at", "completed_at", "pending_duration",
+                      "processing_duration", "total_duration", "catalog_total"}));
+  EXPECT_EQ(get("/orders/nope").etag, "");
 }
 
 TEST_F(OrderRoutesTest, GetShowsNullsUntilTimestampsAreReached) {

@@ -30,15 +30,20 @@ class OrderStatusRoutesTest : public ApiFixture {
   Reply put_order(std::uint64_t seq, const std::string& body) {
     return put("/api/orders/" + std::to_string(seq), body);
   }
+  Reply put_order_if(std::uint64_t seq, const std::string& if_match, const std::string& body) {
+    return call_if_match(HttpMethod::kPut, "/api/orders/" + std::to_string(seq), if_match, body);
+  }
 };
 
 TEST_F(OrderStatusRoutesTest, PutAnswersTheSeedShape) {
   const auto seq = completed_order("A");
   auto r = put_order(seq, R"({"status": "Shipped"})");
   ASSERT_EQ(r.status, 200u) << r.body;
+  // Completed is version 3 (created, Processing, Completed); Shipped 4.
   EXPECT_EQ(r.body, R"({"message":"Order )" + std::to_string(seq) +
                         R"( updated successfully","order_id":)" + std::to_string(seq) +
-                        R"(,"status":"Shipped"})");
+                        R"(,"status":"Shipped","version":4})");
+  EXPECT_EQ(r.etag, R"("4")");
   EXPECT_TRUE(order_has_status("A", OrderStatus::kShipped));
   EXPECT_NE(engine->get("A")->timestamp(OrderTimestamp::kShipped), 0);
 }
@@ -59,6 +64,48 @@ TEST_F(OrderStatusRoutesTest, PutToTheCurrentStatusIsANoOp) {
   EXPECT_EQ(r.str("status"), "Shipped");
   EXPECT_FALSE(r.json["changed"].GetBool());
   EXPECT_EQ(engine->get("A")->version(), version);
+  EXPECT_EQ(r.json["version"].GetUint(), version);
+  EXPECT_EQ(r.etag, "\"" + std::to_string(version) + "\"");
+}
+
+TEST_F(OrderStatusRoutesTest, IfMatchOfTheCurrentVersionApplies) {
+  const auto seq = completed_order("A");
+  auto r = put_order_if(seq, R"("3")", R"({"status": "Shipped"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.etag, R"("4")");
+  r = put_order_if(seq, r.etag, R"({"status": "Delivered"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json["version"].GetUint(), 5u);
+}
+
+TEST_F(OrderStatusRoutesTest, IfMatchOfAnotherVersionIs412AndChangesNothing) {
+  const auto seq = completed_order("A");
+  for (const char* tag : {R"("2")", R"("4")", "garbage", R"("0")"}) {
+    auto r = put_order_if(seq, tag, R"({"status": "Shipped"})");
+    ASSERT_EQ(r.status, 412u) << tag << " " << r.body;
+    EXPECT_EQ(r.str("status"), "Completed");
+    EXPECT_EQ(r.json["version"].GetUint(), 3u);
+    EXPECT_EQ(r.etag, R"("3")");
+  }
+  EXPECT_TRUE(order_has_status("A", OrderStatus::kCompleted));
+  EXPECT_EQ(engine->get("A")->version(), 3u);
+  // "*" and no header check nothing.
+  EXPECT_EQ(put_order_if(seq, "*", R"({"status": "Shipped"})").status, 200u);
+  EXPECT_EQ(put_order(seq, R"({"status": "Delivered"})").status, 200u);
+  // An unknown order is 404 whatever the tag.
+  EXPECT_EQ(put_order_if(999, "garbage", R"({"status": "Shipped"})").status, 404u);
+  EXPECT_EQ(put_order_if(999, R"("1")", R"({"status": "Shipped"})").status, 404u);
+}
+
+TEST_F(OrderStatusRoutesTest, BulkIgnoresIfMatch) {
+  const auto a = completed_order("A");
+  auto r = call_if_match(
+      HttpMethod::kPut, "/api/orders/bulk/status", R"("1")",
+      R"({"orders": [{"order_id": )" + std::to_string(a) + R"(, "status": "Shipped"}]})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json["updated_count"].GetInt(), 1);
+  EXPECT_EQ(r.etag, "");
+  EXPECT_TRUE(order_has_status("A", OrderStatus::kShipped));
 }
 
 TEST_F(OrderStatusRoutesTest, NumOfItemMustEqualTheOrdersUnits) {

@@ -203,6 +203,10 @@ class ApiTest(unittest.TestCase):
             self.assertRegex(order[key], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
         for key in ("pending_duration", "processing_duration", "total_duration"):
             self.assertGreaterEqual(order[key], 0)
+        # The version is in the ETag only: seed 004's body has no field for it.
+        code, headers, _ = s.request("GET", "/orders/API-1")
+        self.assertEqual((code, headers.get("etag")), (200, '"3"'))
+        self.assertNotIn("version", order)
         code, _, _ = s.request("POST", "/orders", order_body("API-2"))
         self.assertEqual(code, 201)
 

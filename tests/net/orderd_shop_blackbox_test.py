@@ -121,7 +121,7 @@ class Seed002Test(unittest.TestCase):
             code, body = curl_json(s, "PATCH", "/update_order_status", SEED002_STATUS)
             self.assertEqual(code, 200, body)
             self.assertEqual(body, {"message": "Order status updated", "order_id": 1,
-                                    "status": "shipped"})
+                                    "status": "shipped", "version": 4})
             self.assertEqual(wait_seq_status(s, 1, "Shipped")["status"], "Shipped")
 
     def test_discount_above_ten_units_and_errors(self):
@@ -173,6 +173,55 @@ class Seed002Test(unittest.TestCase):
                              (200, [body["id"]], None))
 
 
+class VersionsTest(unittest.TestCase):
+    """ETag and If-Match on the seed 000 and 002 routes, over HTTP."""
+
+    def test_etag_and_if_match(self):
+        with start_shop() as s:
+            self.assertEqual(curl_json(s, "POST", "/register_customer", SEED002_REGISTER)[0], 201)
+            place = {"customer_id": 1, "items": [{"product_id": 101, "quantity": 1}]}
+            code, headers, body = s.request("POST", "/place_order", place)
+            self.assertEqual((code, headers.get("etag"), body["version"]), (201, '"1"', 1), body)
+            seq = body["order_id"]
+            wait_seq_status(s, seq, "Completed")
+            self.assertEqual(s.request("GET", f"/orders/order_{seq}")[1].get("etag"), '"3"')
+
+            # PATCH /update_order_status: a stale or foreign tag is 412 and
+            # changes nothing; the current one applies.
+            patch = {"order_id": seq, "status": "shipped"}
+            for tag in ('"1"', '"4"', "junk"):
+                code, headers, body = s.request("PATCH", "/update_order_status", patch,
+                                                headers={"If-Match": tag})
+                self.assertEqual((code, body["version"], headers.get("etag")), (412, 3, '"3"'),
+                                 body)
+            self.assertEqual(wait_seq_status(s, seq, "Completed")["status"], "Completed")
+            code, headers, body = s.request("PATCH", "/update_order_status", patch,
+                                            headers={"If-Match": '"3"'})
+            self.assertEqual((code, body["version"], headers.get("etag")), (200, 4, '"4"'), body)
+
+            # PUT /api/orders/{id} likewise; "*" checks nothing.
+            code, headers, body = s.request("PUT", f"/api/orders/{seq}", {"status": "Delivered"},
+                                            headers={"If-Match": '"3"'})
+            self.assertEqual((code, body["status"], body["version"]), (412, "Shipped", 4), body)
+            code, headers, body = s.request("PUT", f"/api/orders/{seq}", {"status": "Delivered"},
+                                            headers={"If-Match": headers["etag"]})
+            self.assertEqual((code, headers.get("etag")), (200, '"5"'), body)
+            code, headers, body = s.request("PUT", f"/api/orders/{seq}", {"status": "Returned"},
+                                            headers={"If-Match": "*"})
+            self.assertEqual((code, body["version"]), (200, 6), body)
+
+            # The bulk route ignores If-Match.
+            code, _, body = s.request("POST", "/place_order", place)
+            other = body["order_id"]
+            wait_seq_status(s, other, "Completed")
+            code, headers, body = s.request(
+                "PUT", "/api/orders/bulk/status",
+                {"orders": [{"order_id": other, "status": "Shipped"}]},
+                headers={"If-Match": '"1"'})
+            self.assertEqual((code, body["updated_count"]), (200, 1), body)
+            self.assertNotIn("etag", headers)
+
+
 class Seed000Test(unittest.TestCase):
     def test_seed_examples_verbatim(self):
         with start_shop() as s:
@@ -188,7 +237,7 @@ class Seed000Test(unittest.TestCase):
             code, body = curl(s, SEED000_PUT)
             self.assertEqual(code, 200, body)
             self.assertEqual(body, {"message": "Order 123 updated successfully",
-                                    "order_id": 123, "status": "Shipped"})
+                                    "order_id": 123, "status": "Shipped", "version": 4})
             # Delivered needs Shipped first: the first bulk run refuses 124.
             code, body = curl(s, SEED000_BULK)
             self.assertEqual(code, 200, body)
@@ -218,7 +267,7 @@ def main():
     blackbox.ORDERD = os.path.abspath(args.orderd)
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
-    for case in (Seed002Test, Seed000Test):
+    for case in (Seed002Test, VersionsTest, Seed000Test):
         suite.addTests(loader.loadTestsFromTestCase(case))
     result = unittest.TextTestRunner(verbosity=2).run(suite)
     sys.exit(0 if result.wasSuccessful() else 1)

@@ -29,6 +29,16 @@ class ShopRoutesTest : public ApiFixture {
   Reply patch(const std::string& body) {
     return call(HttpMethod::kPatch, "/update_order_status", body);
   }
+  Reply patch_if(const std::string& if_match, const std::string& body) {
+    return call_if_match(HttpMethod::kPatch, "/update_order_status", if_match, body);
+  }
+  // A placed order, Completed (version 3); its seq.
+  std::uint64_t completed_order() {
+    auto placed = place(R"([{"product_id": 1, "quantity": 1}])");
+    const auto seq = placed.json["order_id"].GetUint64();
+    EXPECT_TRUE(wait_until([&] { return seq_has_status(seq, OrderStatus::kCompleted); }));
+    return seq;
+  }
   bool seq_has_status(std::uint64_t seq, OrderStatus s) {
     auto o = engine->get(OrderKey::by_seq(seq));
     return o && o->status == s;
@@ -52,6 +62,9 @@ TEST_F(ShopRoutesTest, PlaceOrderAnswers201WithPricesAndTheDiscount) {
   EXPECT_NE(r.body.find("\"discount\":3.38"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("\"total\":30.5"), std::string::npos) << r.body;
   EXPECT_EQ(r.str("status"), "pending");
+  // The order as accepted, whatever a worker did since.
+  EXPECT_EQ(r.json["version"].GetUint(), 1u);
+  EXPECT_EQ(r.etag, R"("1")");
 
   auto stored = engine->get(OrderKey::by_seq(seq));
   ASSERT_TRUE(stored.has_value());
@@ -143,11 +156,37 @@ TEST_F(ShopRoutesTest, PatchMovesTheOrderAndAnswersLowercase) {
   EXPECT_EQ(r.json["order_id"].GetUint64(), seq);
   EXPECT_EQ(r.str("status"), "shipped");
   EXPECT_FALSE(r.json.HasMember("changed"));
+  EXPECT_EQ(r.json["version"].GetUint(), 4u);
+  EXPECT_EQ(r.etag, R"("4")");
   EXPECT_TRUE(seq_has_status(seq, OrderStatus::kShipped));
 
   r = patch(R"({"order_id": )" + std::to_string(seq) + R"(, "status": "SHIPPED"})");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_FALSE(r.json["changed"].GetBool());
+  EXPECT_EQ(r.etag, R"("4")");
+}
+
+TEST_F(ShopRoutesTest, PatchWithIfMatchAppliesOnlyToThatVersion) {
+  const auto seq = completed_order();
+  const std::string ship = R"({"order_id": )" + std::to_string(seq) + R"(, "status": "shipped"})";
+  for (const char* tag : {R"("2")", R"("9")", "nonsense"}) {
+    auto r = patch_if(tag, ship);
+    ASSERT_EQ(r.status, 412u) << tag << " " << r.body;
+    EXPECT_EQ(r.str("status"), "completed");
+    EXPECT_EQ(r.json["version"].GetUint(), 3u);
+    EXPECT_EQ(r.etag, R"("3")");
+  }
+  EXPECT_TRUE(seq_has_status(seq, OrderStatus::kCompleted));
+  EXPECT_EQ(engine->get(OrderKey::by_seq(seq))->version(), 3u);
+  auto r = patch_if(R"("3")", ship);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.etag, R"("4")");
+  // "*" checks nothing.
+  const auto other = completed_order();
+  EXPECT_EQ(patch_if("*", R"({"order_id": )" + std::to_string(other) + R"(, "status": "shipped"})")
+                .status,
+            200u);
+  EXPECT_EQ(patch_if("nonsense", R"({"order_id": 999, "status": "shipped"})").status, 404u);
 }
 
 TEST_F(ShopRoutesTest, PatchRefusalsAnswer404And409And400) {
