@@ -142,7 +142,8 @@ std::optional<std::uint32_t> if_match_version(std::string_view h) {
   while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
   while (!h.empty() && h.back() == ' ') h.remove_suffix(1);
   if (h.empty() || h == "*") return 0;
-  if (h.starts_with("W/")) h.remove_prefix(2);
+  // If-Match compares strongly (RFC 9110, 13.1.1): a weak tag never matches.
+  if (h.starts_with("W/")) return std::nullopt;
   if (h.size() >= 2 && h.front() == '"' && h.back() == '"') h = h.substr(1, h.size() - 2);
   std::uint32_t v = 0;
   auto [end, ec] = std::from_chars(h.data(), h.data() + h.size(), v);

@@ -223,13 +223,16 @@ TEST(IfMatchVersionTest, AbsentOrStarChecksNothing) {
   EXPECT_EQ(if_match_version(" * "), 0u);
 }
 
-TEST(IfMatchVersionTest, ReadsStrongAndWeakTagsAndBareNumbers) {
+TEST(IfMatchVersionTest, ReadsStrongTagsAndBareNumbers) {
   EXPECT_EQ(if_match_version(R"("3")"), 3u);
   EXPECT_EQ(if_match_version(R"(  "3"  )"), 3u);
-  EXPECT_EQ(if_match_version(R"(W/"3")"), 3u);
-  EXPECT_EQ(if_match_version(R"( W/"12" )"), 12u);
   EXPECT_EQ(if_match_version("3"), 3u);
-  EXPECT_EQ(if_match_version("W/3"), 3u);
+}
+
+TEST(IfMatchVersionTest, AWeakTagNeverMatches) {
+  EXPECT_EQ(if_match_version(R"(W/"3")"), std::nullopt);
+  EXPECT_EQ(if_match_version(R"( W/"12" )"), std::nullopt);
+  EXPECT_EQ(if_match_version("W/3"), std::nullopt);
 }
 
 TEST(IfMatchVersionTest, ATagThatIsNoVersionOfOursIsNullopt) {
