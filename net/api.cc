@@ -208,6 +208,9 @@ HandleOutcome run_route(RequestContext& ctx, HttpRequest& request, const RouteMa
     case Route::kManagedOrderEvents:
       managed_order_events(ctx, match.id);
       break;
+    case Route::kManagedOrderStatistics:
+      managed_order_statistics(ctx, match.id);
+      break;
     case Route::kGetOrderByNumber:
       get_order_by_number(ctx, match.id);
       break;

@@ -68,6 +68,10 @@ bool match_managed_order_path(HttpMethod method, std::string_view path, RouteMat
     out = only(is_get(method), Route::kManagedOrderEvents, kGetHead, id);
     return true;
   }
+  if (tail == "statistics") {
+    out = only(is_get(method), Route::kManagedOrderStatistics, kGetHead, id);
+    return true;
+  }
   return false;
 }
 

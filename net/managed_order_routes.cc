@@ -974,6 +974,59 @@ void managed_order_events(RequestContext& ctx, std::string_view raw_id) {
   ctx.end();
 }
 
+void managed_order_statistics(RequestContext& ctx, std::string_view raw_id) {
+  std::optional<OrderSnapshot> o = find_order(ctx, raw_id);
+  if (!o) return;
+  set_version_etag(ctx, o->version());
+  auto at = [&](OrderTimestamp t) { return o->timestamp(t); };
+  const std::uint64_t units = o->unit_count();
+  const bool priced =
+      o->details || at(OrderTimestamp::kCompleted) != 0 || at(OrderTimestamp::kRejected) != 0;
+  JsonWriter& w = ctx.begin(200);
+  w.StartObject();
+  write_field(w, "id", o->client_id);
+  write_field(w, "order_id", o->seq);
+  write_key(w, "status");
+  write_status(w, o->status, kSpelling);
+  write_field(w, "version", std::uint64_t{o->version()});
+  write_field(w, "events", static_cast<std::uint64_t>(order_history(*o).size()));
+  write_field(w, "line_items", static_cast<std::uint64_t>(o->items.size()));
+  write_field(w, "total_quantity", units);
+  // A plain order has no catalog prices until it is processed.
+  auto money_or_null = [&](std::string_view key, bool known, Cents amount) {
+    write_key(w, key);
+    if (known) {
+      write_money(w, amount);
+    } else {
+      w.Null();
+    }
+  };
+  money_or_null("subtotal", priced, o->catalog_subtotal);
+  money_or_null("discount_amount", priced, o->discount);
+  money_or_null("total_amount", true, o->details ? o->grand_total() : o->client_total);
+  money_or_null("average_unit_price", priced && units > 0,
+                units > 0 ? o->catalog_subtotal / static_cast<Cents>(units) : 0);
+  write_timestamp_or_null_field(w, "created_at", at(OrderTimestamp::kCreated));
+  write_timestamp_or_null_field(w, "updated_at", o->updated_at());
+  // Each stage from the instant it began to the one it ended, null while
+  // it has not ended (or never began).
+  write_key(w, "stage_seconds");
+  w.StartObject();
+  write_seconds_or_null_field(w, "pending", at(OrderTimestamp::kCreated),
+                              at(OrderTimestamp::kProcessingStarted));
+  write_seconds_or_null_field(w, "processing", at(OrderTimestamp::kProcessingStarted),
+                              at(OrderTimestamp::kCompleted));
+  write_seconds_or_null_field(w, "awaiting_shipment", at(OrderTimestamp::kCompleted),
+                              at(OrderTimestamp::kShipped));
+  write_seconds_or_null_field(w, "in_transit", at(OrderTimestamp::kShipped),
+                              at(OrderTimestamp::kDelivered));
+  write_seconds_or_null_field(w, "created_to_delivered", at(OrderTimestamp::kCreated),
+                              at(OrderTimestamp::kDelivered));
+  w.EndObject();
+  w.EndObject();
+  ctx.end();
+}
+
 HandleOutcome stock_check(RequestContext& ctx, const HttpRequest& request) {
   const Catalog& catalog = ctx.engine.catalog();
   if (catalog.size() > kStockCheckInlineProducts && !request.may_block) {

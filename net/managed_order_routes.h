@@ -53,6 +53,10 @@ void get_order_by_number(RequestContext& ctx, std::string_view raw_number);
 // GET /api/v1/orders/{id}/events: {"id", "order_id", "events": [...]}.
 void managed_order_events(RequestContext& ctx, std::string_view raw_id);
 
+// GET /api/v1/orders/{id}/statistics (seed 001): the order's figures (lines,
+// units, amounts, average unit price) and how long it spent in each stage.
+void managed_order_statistics(RequestContext& ctx, std::string_view raw_id);
+
 // GET /api/v1/orders/health/stock-check. Scans the catalog: above
 // kStockCheckInlineProducts products it answers kNeedsBlockingThread unless
 // request.may_block.

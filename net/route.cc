@@ -64,6 +64,8 @@ std::string_view route_label(Route r) {
       return "PUT /api/v1/orders/{id}/status";
     case Route::kManagedOrderEvents:
       return "GET /api/v1/orders/{id}/events";
+    case Route::kManagedOrderStatistics:
+      return "GET /api/v1/orders/{id}/statistics";
     case Route::kGetOrderByNumber:
       return "GET /api/v1/orders/number/{order_number}";
     case Route::kStockCheck:

@@ -34,15 +34,16 @@ enum class Route : std::uint8_t {
   kListCustomers,     // GET /api/v1/customers
   kGetCustomer,       // GET /api/v1/customers/{id}
   // Managed orders (seeds 001 and 003): managed_order_router.h.
-  kCreateManagedOrder,     // POST /api/v1/orders
-  kGetManagedOrder,        // GET /api/v1/orders/{id}
-  kUpdateManagedOrder,     // PUT /api/v1/orders/{id}
-  kDeleteManagedOrder,     // DELETE /api/v1/orders/{id}
-  kCancelManagedOrder,     // POST /api/v1/orders/{id}/cancel
-  kSetManagedOrderStatus,  // PUT /api/v1/orders/{id}/status
-  kManagedOrderEvents,     // GET /api/v1/orders/{id}/events
-  kGetOrderByNumber,       // GET /api/v1/orders/number/{order_number}
-  kStockCheck,             // GET /api/v1/orders/health/stock-check
+  kCreateManagedOrder,      // POST /api/v1/orders
+  kGetManagedOrder,         // GET /api/v1/orders/{id}
+  kUpdateManagedOrder,      // PUT /api/v1/orders/{id}
+  kDeleteManagedOrder,      // DELETE /api/v1/orders/{id}
+  kCancelManagedOrder,      // POST /api/v1/orders/{id}/cancel
+  kSetManagedOrderStatus,   // PUT /api/v1/orders/{id}/status
+  kManagedOrderEvents,      // GET /api/v1/orders/{id}/events
+  kManagedOrderStatistics,  // GET /api/v1/orders/{id}/statistics
+  kGetOrderByNumber,        // GET /api/v1/orders/number/{order_number}
+  kStockCheck,              // GET /api/v1/orders/health/stock-check
   // Never returned by the router: requests the connection refused before
   // routing (malformed, too large, too slow).
   kMalformed,

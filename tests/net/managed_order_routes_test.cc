@@ -781,5 +781,32 @@ TEST_F(ManagedOrderRoutesTest, PathsAndMethods) {
   EXPECT_EQ(call(HttpMethod::kHead, "/api/v1/orders/" + id).status, 200u);
 }
 
+TEST_F(ManagedOrderRoutesTest, StatisticsGiveTheOrdersFiguresAndStageTimes) {
+  const std::string id = create003();
+  auto pending = get("/api/v1/orders/" + id + "/statistics");
+  ASSERT_EQ(pending.status, 200u) << pending.body;
+  EXPECT_EQ(pending.json["line_items"].GetUint(), 1u);
+  EXPECT_EQ(pending.json["total_quantity"].GetUint(), 2u);
+  EXPECT_DOUBLE_EQ(pending.json["subtotal"].GetDouble(), 59.98);
+  EXPECT_DOUBLE_EQ(pending.json["total_amount"].GetDouble(), 75.96);
+  EXPECT_DOUBLE_EQ(pending.json["average_unit_price"].GetDouble(), 29.99);
+  EXPECT_TRUE(pending.json["stage_seconds"]["pending"].IsNull());  // not over yet
+  EXPECT_EQ(pending.json["events"].GetUint(), 1u);
+  EXPECT_EQ(pending.etag, "\"1\"");
+
+  engine->resume_workers();
+  ASSERT_TRUE(wait_until([&] { return engine->get(id)->status == OrderStatus::kCompleted; }));
+  auto done = get("/api/v1/orders/" + id + "/statistics");
+  EXPECT_STREQ(done.json["status"].GetString(), "completed");
+  EXPECT_TRUE(done.json["stage_seconds"]["pending"].IsNumber());
+  EXPECT_TRUE(done.json["stage_seconds"]["processing"].IsNumber());
+  EXPECT_TRUE(done.json["stage_seconds"]["awaiting_shipment"].IsNull());
+  EXPECT_EQ(done.json["events"].GetUint(), 3u);
+  engine->pause_workers();
+
+  EXPECT_EQ(get("/api/v1/orders/nope/statistics").status, 404u);
+  EXPECT_EQ(post("/api/v1/orders/" + id + "/statistics", "{}").status, 405u);
+}
+
 }  // namespace
 }  // namespace orderd::net
