@@ -13,6 +13,7 @@
 #include "net/request_tree.h"
 #include "net/router.h"
 #include "net/status_answers.h"
+#include "net/submit_answers.h"
 
 namespace orderd::net {
 namespace {
@@ -706,25 +707,14 @@ void create_managed_order(RequestContext& ctx, HttpRequest& request) {
     case SubmitError::kNone:
       answer_changed(ctx, 201, r.seq, std::max(r.durable_token, order.customer_token));
       return;
-    case SubmitError::kInvalid:
-      ctx.error(400, r.message);
-      return;
-    case SubmitError::kDuplicate:
-      ctx.error(409, r.message);
-      return;
     case SubmitError::kStock:
       stock_conflict(ctx, r);
       return;
     case SubmitError::kPriceMismatch:
       price_conflict(ctx, r);
       return;
-    case SubmitError::kAtCapacity:
-      ctx.error(503, r.message);
-      ctx.response->retry_after_seconds = 1;
-      return;
-    case SubmitError::kStopped:
-    case SubmitError::kUnavailable:
-      ctx.error(503, r.message);
+    default:
+      answer_refused_submit(ctx, r);
       return;
   }
 }

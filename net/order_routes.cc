@@ -106,23 +106,11 @@ void create_order(RequestContext& ctx, HttpRequest& request) {
       ctx.end();
       return;
     }
-    case SubmitError::kInvalid:
-    case SubmitError::kPriceMismatch:  // plain orders name no prices
-      ctx.error(400, r.message);
-      return;
-    case SubmitError::kDuplicate:
-      ctx.error(409, r.message);
-      return;
     case SubmitError::kStock:
       answer_stock_issues(ctx, 409, r.message, r.stock_issues);
       return;
-    case SubmitError::kAtCapacity:
-      ctx.error(503, r.message);
-      ctx.response->retry_after_seconds = 1;
-      return;
-    case SubmitError::kStopped:
-    case SubmitError::kUnavailable:
-      ctx.error(503, r.message);
+    default:  // plain orders name no prices: a kPriceMismatch is a 400 too
+      answer_refused_submit(ctx, r);
       return;
   }
 }

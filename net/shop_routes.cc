@@ -163,21 +163,14 @@ void place_order(RequestContext& ctx, HttpRequest& request) {
       ctx.response->durable_token = r.durable_token;
       write_placed(ctx, r, customer_id);
       return;
-    case SubmitError::kInvalid:
-    case SubmitError::kPriceMismatch:  // no expected prices are sent
-    case SubmitError::kDuplicate:      // cannot happen: the engine chose the id
-      ctx.error(400, r.message);
-      return;
     case SubmitError::kStock:
       answer_stock(ctx, r);
       return;
-    case SubmitError::kAtCapacity:
-      ctx.error(503, r.message);
-      ctx.response->retry_after_seconds = 1;
+    case SubmitError::kDuplicate:  // cannot happen: the engine chose the id
+      ctx.error(400, r.message);
       return;
-    case SubmitError::kStopped:
-    case SubmitError::kUnavailable:
-      ctx.error(503, r.message);
+    default:  // no expected prices are sent: kPriceMismatch cannot happen either
+      answer_refused_submit(ctx, r);
       return;
   }
 }

@@ -22,4 +22,26 @@ void answer_stock_issues(RequestContext& ctx, unsigned status, std::string_view 
   ctx.end();
 }
 
+void answer_refused_submit(RequestContext& ctx, const SubmitResult& r) {
+  switch (r.error) {
+    case SubmitError::kDuplicate:
+      ctx.error(409, r.message);
+      return;
+    case SubmitError::kAtCapacity:
+      ctx.error(503, r.message);
+      ctx.response->retry_after_seconds = 1;
+      return;
+    case SubmitError::kStopped:
+    case SubmitError::kUnavailable:
+      ctx.error(503, r.message);
+      return;
+    case SubmitError::kNone:
+    case SubmitError::kInvalid:
+    case SubmitError::kStock:
+    case SubmitError::kPriceMismatch:
+      break;
+  }
+  ctx.error(400, r.message);
+}
+
 }  // namespace orderd::net

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/catalog.h"
+#include "engine/engine.h"
 #include "net/request_context.h"
 
 namespace orderd::net {
@@ -15,5 +16,12 @@ namespace orderd::net {
 // "available"[, "unknown_product": true]}, ...]}.
 void answer_stock_issues(RequestContext& ctx, unsigned status, std::string_view message,
                          std::span<const StockIssue> issues);
+
+// The answer every order-placing route gives a refusal whose shape it does
+// not choose itself: kInvalid and kPriceMismatch 400, kDuplicate 409,
+// kAtCapacity 503 with Retry-After, kStopped and kUnavailable 503. Routes
+// answer kNone and kStock (and kPriceMismatch, when they name prices)
+// before calling this.
+void answer_refused_submit(RequestContext& ctx, const SubmitResult& r);
 
 }  // namespace orderd::net
