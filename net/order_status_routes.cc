@@ -19,17 +19,7 @@ void write_updated(RequestContext& ctx, std::uint64_t id, const StatusUpdateResu
   ctx.message.assign("Order ");
   append_uint(ctx.message, id);
   ctx.message.append(" updated successfully");
-  JsonWriter& w = ctx.begin(200);
-  w.StartObject();
-  write_field(w, "message", ctx.message);
-  write_field(w, "order_id", id);
-  write_key(w, "status");
-  write_status(w, r.status, kSpelling);
-  write_field(w, "version", std::uint64_t{r.version});
-  if (r.error == StatusUpdateError::kUnchanged) write_field(w, "changed", false);
-  w.EndObject();
-  ctx.end();
-  set_version_etag(ctx, r.version);
+  answer_status_moved(ctx, ctx.message, id, r, kSpelling);
 }
 
 // Reads orders[i] into `id` and `to`; on a malformed entry returns the

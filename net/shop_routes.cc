@@ -193,17 +193,7 @@ void patch_order_status(RequestContext& ctx, HttpRequest& request) {
     return;
   }
   ctx.response->durable_token = r.durable_token;
-  JsonWriter& w = ctx.begin(200);
-  w.StartObject();
-  write_field(w, "message", "Order status updated");
-  write_field(w, "order_id", id);
-  write_key(w, "status");
-  write_status(w, r.status, kSpelling);
-  write_field(w, "version", std::uint64_t{r.version});
-  if (r.error == StatusUpdateError::kUnchanged) write_field(w, "changed", false);
-  w.EndObject();
-  ctx.end();
-  set_version_etag(ctx, r.version);
+  answer_status_moved(ctx, "Order status updated", id, r, kSpelling);
 }
 
 }  // namespace orderd::net

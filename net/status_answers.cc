@@ -175,4 +175,19 @@ std::optional<std::uint32_t> expected_version(RequestContext& ctx, const HttpReq
   return std::nullopt;
 }
 
+void answer_status_moved(RequestContext& ctx, std::string_view message, std::uint64_t order_id,
+                         const StatusUpdateResult& r, StatusSpelling spelling) {
+  JsonWriter& w = ctx.begin(200);
+  w.StartObject();
+  write_field(w, "message", message);
+  write_field(w, "order_id", order_id);
+  write_key(w, "status");
+  write_status(w, r.status, spelling);
+  write_field(w, "version", std::uint64_t{r.version});
+  if (r.error == StatusUpdateError::kUnchanged) write_field(w, "changed", false);
+  w.EndObject();
+  ctx.end();
+  set_version_etag(ctx, r.version);
+}
+
 }  // namespace orderd::net

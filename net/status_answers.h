@@ -52,6 +52,13 @@ std::optional<std::uint32_t> if_match_version(std::string_view if_match);
 // as long as the response. Allocates only the first time.
 void set_version_etag(RequestContext& ctx, std::uint32_t version);
 
+// The 200 of a move of the order with sequence number `order_id` (the
+// integer ids of seeds 000 and 002): {"message", "order_id", "status",
+// "version"[, "changed": false when it already had the status]}, with the
+// version's ETag.
+void answer_status_moved(RequestContext& ctx, std::string_view message, std::uint64_t order_id,
+                         const StatusUpdateResult& r, StatusSpelling spelling);
+
 // The version the request's If-Match names, to pass to the engine as the
 // expected version of order `key` (`id` as the client named it): 0 when
 // there is nothing to check. A tag that is no version of ours can match
