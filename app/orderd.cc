@@ -21,6 +21,7 @@
 #include "net/api.h"
 #include "net/http_server.h"
 #include "persistence/durability.h"
+#include "views/order_views.h"
 
 namespace {
 
@@ -122,6 +123,10 @@ int main(int argc, char** argv) {
   options.durability.reporter = [](persistence::Severity severity, const std::string& message) {
     logging::write(log_level_of(severity), message, {{"component", "persistence"}});
   };
+  // The read models: fed every change after the journal, and rebuilt from
+  // the recovered orders below.
+  views::OrderViews views;
+  options.durability.downstream = &views;
   std::unique_ptr<persistence::Durability> durability;
   const persistence::Status opened =
       persistence::Durability::open(options.data_dir, options.durability, engine, &durability);
@@ -130,6 +135,14 @@ int main(int argc, char** argv) {
                    {{"data_dir", options.data_dir}, {"error", opened.to_string()}});
     server.stop(std::chrono::milliseconds(0));
     return 1;
+  }
+
+  {
+    const auto began = std::chrono::steady_clock::now();
+    views.rebuild_from(engine);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - began);
+    logging::info("read models rebuilt", {{"orders", views.orders()}, {"ms", took.count()}});
   }
 
   // A new data directory starts with the demo catalog; an existing one keeps
@@ -151,6 +164,7 @@ int main(int argc, char** argv) {
     (void)durability->close();
     return 1;
   }
+  api.attach_views(&views);
   engine.start();
   // Responses wait on it for their changes; snapshots and /metrics use it as storage.
   api.attach_durability(durability.get(), durability.get());

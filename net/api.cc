@@ -5,11 +5,14 @@
 
 #include "metrics/prometheus_writer.h"
 #include "net/admin_routes.h"
+#include "net/analytics_routes.h"
 #include "net/catalog_routes.h"
+#include "net/customer_history_routes.h"
 #include "net/customer_routes.h"
 #include "net/home_page.h"
 #include "net/managed_order_routes.h"
 #include "net/metrics_page.h"
+#include "net/order_listing_routes.h"
 #include "net/order_routes.h"
 #include "net/order_status_routes.h"
 #include "net/request_context.h"
@@ -216,6 +219,38 @@ HandleOutcome run_route(RequestContext& ctx, HttpRequest& request, const RouteMa
       break;
     case Route::kStockCheck:
       return stock_check(ctx, request);
+    case Route::kListManagedOrders:
+      return list_managed_orders(ctx, request, match);
+    case Route::kExportOrders:
+      return export_orders(ctx, request, match);
+    case Route::kMyOrders:
+      return my_orders(ctx, request, match);
+    case Route::kCustomerManagedOrders:
+      return customer_managed_orders(ctx, request, match);
+    case Route::kCustomerOrders:
+      return customer_orders(ctx, request, match);
+    case Route::kCustomerOrderHistory:
+      return customer_order_history(ctx, request, match);
+    case Route::kOrderAnalyticsSummary:
+      return order_analytics_summary(ctx, request, match);
+    case Route::kOrderHistoryStream:
+      return order_history_stream(ctx, request, match);
+    case Route::kAnalyticsDaily:
+      return analytics_daily(ctx, request, match);
+    case Route::kAnalyticsStatus:
+      return analytics_status(ctx, request, match);
+    case Route::kAnalyticsTopCustomers:
+      return analytics_top_customers(ctx, request, match);
+    case Route::kAnalyticsCustomer:
+      return analytics_customer(ctx, request, match);
+    case Route::kAnalyticsSummary:
+      return analytics_summary(ctx, request, match);
+    case Route::kAnalyticsRevenueTrends:
+      return analytics_revenue_trends(ctx, request, match);
+    case Route::kAnalyticsToday:
+    case Route::kAnalyticsWeek:
+    case Route::kAnalyticsMonth:
+      return analytics_quick(ctx, request, match);
   }
   return HandleOutcome::kDone;
 }

@@ -26,6 +26,9 @@
 namespace orderd::persistence {
 class Durability;
 }
+namespace orderd::views {
+class OrderViews;
+}
 
 namespace orderd::net {
 
@@ -96,6 +99,15 @@ class Api {
   // empty on success (and at once without durability). For blocking threads.
   std::string wait_durable(DurableToken token) const;
 
+  // --- Read models ---------------------------------------------------------------
+  // The listings, histories and analytics routes answer from these (fed by
+  // the engine's changes; see views/order_views.h); without them they
+  // answer 503. Attach before end_startup(); must outlive the requests.
+  void attach_views(const views::OrderViews* views) {
+    views_.store(views, std::memory_order_release);
+  }
+  const views::OrderViews* views() const { return views_.load(std::memory_order_acquire); }
+
   // Long operations (populate) give up once this is set: a shutdown that
   // ran out of patience.
   void abort_long_operations() { abort_.store(true, std::memory_order_relaxed); }
@@ -111,6 +123,7 @@ class Api {
   std::atomic<bool> abort_{false};
   std::atomic<DurabilityWaiter*> waiter_{nullptr};
   std::atomic<persistence::Durability*> storage_{nullptr};
+  std::atomic<const views::OrderViews*> views_{nullptr};
   mutable Mutex startup_mutex_;
   std::string startup_work_ GUARDED_BY(startup_mutex_);
 };

@@ -8,6 +8,7 @@ constexpr std::string_view kOrdersSlash = "/api/v1/orders/";
 
 constexpr std::string_view kGetHead = "GET, HEAD";
 constexpr std::string_view kPost = "POST";
+constexpr std::string_view kGetHeadPost = "GET, HEAD, POST";
 constexpr std::string_view kPut = "PUT";
 constexpr std::string_view kOrderMethods = "GET, HEAD, PUT, DELETE";
 
@@ -21,7 +22,11 @@ RouteMatch only(bool allowed, Route route, std::string_view allow, std::string_v
 
 bool match_managed_order_path(HttpMethod method, std::string_view path, RouteMatch& out) {
   if (path == kOrders || path == kOrdersSlash) {
-    out = only(method == HttpMethod::kPost, Route::kCreateManagedOrder, kPost);
+    if (method == HttpMethod::kPost) {
+      out = {Route::kCreateManagedOrder, kGetHeadPost, {}, {}};
+    } else {
+      out = only(is_get(method), Route::kListManagedOrders, kGetHeadPost);
+    }
     return true;
   }
   if (!path.starts_with(kOrdersSlash)) return false;
@@ -29,6 +34,26 @@ bool match_managed_order_path(HttpMethod method, std::string_view path, RouteMat
   if (rest == "health/stock-check") {
     out = only(is_get(method), Route::kStockCheck, kGetHead);
     return true;
+  }
+  // Fixed names before {id}: they are never order ids.
+  if (rest == "export") {
+    out = only(is_get(method), Route::kExportOrders, kGetHead);
+    return true;
+  }
+  if (rest == "my-orders") {
+    out = only(is_get(method), Route::kMyOrders, kGetHead);
+    return true;
+  }
+  constexpr std::string_view kCustomers = "customers/";
+  constexpr std::string_view kOrdersTail = "/orders";
+  if (rest.starts_with(kCustomers) && rest.ends_with(kOrdersTail) &&
+      rest.size() > kCustomers.size() + kOrdersTail.size()) {
+    const std::string_view customer =
+        rest.substr(kCustomers.size(), rest.size() - kCustomers.size() - kOrdersTail.size());
+    if (customer.find('/') == std::string_view::npos) {
+      out = only(is_get(method), Route::kCustomerManagedOrders, kGetHead, customer);
+      return true;
+    }
   }
   const auto slash = rest.find('/');
   const std::string_view id = rest.substr(0, slash);

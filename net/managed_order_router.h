@@ -2,6 +2,10 @@
 // for router.cc:
 //
 //   POST   /api/v1/orders, /api/v1/orders/    create
+//   GET    /api/v1/orders, /api/v1/orders/    the listing (read models)
+//   GET    /api/v1/orders/export              the listing as JSON lines or CSV
+//   GET    /api/v1/orders/my-orders           the caller's orders
+//   GET    /api/v1/orders/customers/{customer_id}/orders
 //   GET    /api/v1/orders/health/stock-check  the catalog's stock report
 //   GET    /api/v1/orders/number/{number}     by order number
 //   GET, PUT, DELETE /api/v1/orders/{id}      read, update, delete (Pending only)

@@ -70,6 +70,40 @@ std::string_view route_label(Route r) {
       return "GET /api/v1/orders/number/{order_number}";
     case Route::kStockCheck:
       return "GET /api/v1/orders/health/stock-check";
+    case Route::kListManagedOrders:
+      return "GET /api/v1/orders";
+    case Route::kExportOrders:
+      return "GET /api/v1/orders/export";
+    case Route::kMyOrders:
+      return "GET /api/v1/orders/my-orders";
+    case Route::kCustomerManagedOrders:
+      return "GET /api/v1/orders/customers/{customer_id}/orders";
+    case Route::kCustomerOrders:
+      return "GET /api/customers/{customer_id}/orders";
+    case Route::kCustomerOrderHistory:
+      return "GET /api/customers/{customer_id}/order-history";
+    case Route::kOrderAnalyticsSummary:
+      return "GET /api/orders/analytics/summary";
+    case Route::kOrderHistoryStream:
+      return "GET /order_history/{customer_id}";
+    case Route::kAnalyticsDaily:
+      return "GET /api/v1/analytics/daily";
+    case Route::kAnalyticsStatus:
+      return "GET /api/v1/analytics/orders/status";
+    case Route::kAnalyticsTopCustomers:
+      return "GET /api/v1/analytics/customers/top";
+    case Route::kAnalyticsCustomer:
+      return "GET /api/v1/analytics/customers/{customer_id}";
+    case Route::kAnalyticsSummary:
+      return "GET /api/v1/analytics/summary";
+    case Route::kAnalyticsRevenueTrends:
+      return "GET /api/v1/analytics/revenue/trends";
+    case Route::kAnalyticsToday:
+      return "GET /api/v1/analytics/quick/today";
+    case Route::kAnalyticsWeek:
+      return "GET /api/v1/analytics/quick/week";
+    case Route::kAnalyticsMonth:
+      return "GET /api/v1/analytics/quick/month";
     case Route::kMalformed:
       return "malformed";
   }

@@ -44,6 +44,24 @@ enum class Route : std::uint8_t {
   kManagedOrderStatistics,  // GET /api/v1/orders/{id}/statistics
   kGetOrderByNumber,        // GET /api/v1/orders/number/{order_number}
   kStockCheck,              // GET /api/v1/orders/health/stock-check
+  // Read models (views/): read_model_router.h.
+  kListManagedOrders,       // GET /api/v1/orders
+  kExportOrders,            // GET /api/v1/orders/export
+  kMyOrders,                // GET /api/v1/orders/my-orders (seed 001)
+  kCustomerManagedOrders,   // GET /api/v1/orders/customers/{customer_id}/orders (seed 003)
+  kCustomerOrders,          // GET /api/customers/{customer_id}/orders (seed 000)
+  kCustomerOrderHistory,    // GET /api/customers/{customer_id}/order-history (seed 000)
+  kOrderAnalyticsSummary,   // GET /api/orders/analytics/summary (seed 000)
+  kOrderHistoryStream,      // GET /order_history/{customer_id} (seed 002)
+  kAnalyticsDaily,          // GET /api/v1/analytics/daily (seed 003, as the rest)
+  kAnalyticsStatus,         // GET /api/v1/analytics/orders/status
+  kAnalyticsTopCustomers,   // GET /api/v1/analytics/customers/top
+  kAnalyticsCustomer,       // GET /api/v1/analytics/customers/{customer_id}
+  kAnalyticsSummary,        // GET /api/v1/analytics/summary
+  kAnalyticsRevenueTrends,  // GET /api/v1/analytics/revenue/trends
+  kAnalyticsToday,          // GET /api/v1/analytics/quick/today
+  kAnalyticsWeek,           // GET /api/v1/analytics/quick/week
+  kAnalyticsMonth,          // GET /api/v1/analytics/quick/month
   // Never returned by the router: requests the connection refused before
   // routing (malformed, too large, too slow).
   kMalformed,

@@ -1,6 +1,7 @@
 #include "net/router.h"
 
 #include "net/managed_order_router.h"
+#include "net/read_model_router.h"
 
 namespace orderd::net {
 namespace {
@@ -87,6 +88,7 @@ RouteMatch match_path(HttpMethod method, std::string_view path) {
     return m;
   }
   if (RouteMatch m; match_managed_order_path(method, path, m)) return m;
+  if (RouteMatch m; match_read_model_path(method, path, m)) return m;
 
   if (path == "/health") return only(get, Route::kHealth, kGetHead);
   if (path == "/health/ready") return only(get, Route::kReady, kGetHead);

@@ -90,4 +90,30 @@ std::size_t format_http_date(std::int64_t unix_seconds, char* out) {
   return static_cast<std::size_t>(p - out);
 }
 
+CivilDate civil_from_days(std::int64_t days) {
+  const CivilTime t = to_civil(days * 86'400);
+  return {t.year, t.month, t.day};
+}
+
+// Howard Hinnant's days-from-civil, the inverse of to_civil's date part.
+std::int64_t days_from_civil(const CivilDate& date) {
+  const std::int64_t y = date.year - (date.month <= 2 ? 1 : 0);
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto year_of_era = static_cast<unsigned>(y - era * 400);
+  const unsigned m = date.month;
+  const unsigned day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + date.day - 1;
+  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146'097 + static_cast<std::int64_t>(day_of_era) - 719'468;
+}
+
+bool valid_civil_date(const CivilDate& date) {
+  if (date.year < 1970 || date.year > 9999 || date.month < 1 || date.month > 12 || date.day < 1) {
+    return false;
+  }
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (date.year % 4 == 0 && date.year % 100 != 0) || date.year % 400 == 0;
+  const unsigned last = date.month == 2 && leap ? 29 : kDays[date.month - 1];
+  return date.day <= last;
+}
+
 }  // namespace orderd::net

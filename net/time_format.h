@@ -22,4 +22,15 @@ inline constexpr std::size_t kHttpDateChars = 29;
 // returns kHttpDateChars.
 std::size_t format_http_date(std::int64_t unix_seconds, char* out);
 
+// The proleptic Gregorian calendar, by days since 1970-01-01.
+struct CivilDate {
+  int year = 1970;
+  unsigned month = 1;  // 1..12
+  unsigned day = 1;    // 1..31
+};
+CivilDate civil_from_days(std::int64_t days);
+// The day number of a date; the date must be valid (see valid_civil_date).
+std::int64_t days_from_civil(const CivilDate& date);
+bool valid_civil_date(const CivilDate& date);
+
 }  // namespace orderd::net

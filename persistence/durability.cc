@@ -71,7 +71,12 @@ Status Durability::start() {
     report(Severity::kError, "journal failed, refusing writes from now on: " + error.to_string());
   });
   sink_ = std::make_unique<JournalSink>(*journal_);
-  engine_.set_event_sink(sink_.get());
+  if (options_.downstream != nullptr) {
+    tee_ = std::make_unique<EventTee>(*sink_, *options_.downstream);
+    engine_.set_event_sink(tee_.get());
+  } else {
+    engine_.set_event_sink(sink_.get());
+  }
 
   {
     MutexLock lock(mutex_);

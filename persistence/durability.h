@@ -36,6 +36,7 @@
 #include "base/thread_annotations.h"
 #include "engine/durability_waiter.h"
 #include "engine/engine.h"
+#include "engine/event_tee.h"
 #include "persistence/file_system.h"
 #include "persistence/fsync_policy.h"
 #include "persistence/journal_sink.h"
@@ -62,6 +63,9 @@ struct DurabilityOptions {
   bool truncate_at_corruption = false;
   FileSystem* file_system = nullptr;  // nullptr: the real one (posix_file_system())
   Reporter reporter;                  // empty: stderr_reporter()
+  // Another consumer of the engine's changes (the read models): each event
+  // goes to the journal first, then to it. Must outlive the Durability.
+  EventSink* downstream = nullptr;
 };
 
 struct DurabilityStats {
@@ -154,6 +158,7 @@ class Durability : public DurabilityWaiter {
   RecoveryResult recovery_;
   std::unique_ptr<JournalWriter> journal_;
   std::unique_ptr<JournalSink> sink_;
+  std::unique_ptr<EventTee> tee_;  // the journal, then options_.downstream
 
   // Lock order: close_mutex_, snapshot_mutex_, then stats_mutex_ or mutex_
   // (never both).

@@ -12,6 +12,7 @@
 #include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "net/api.h"
+#include "views/order_views.h"
 #include "tests/support/wait_until.h"
 
 namespace orderd::net::testing {
@@ -47,12 +48,16 @@ class ApiFixture : public ::testing::Test {
     handler.reset();
     api.reset();
     engine.reset();
+    views = std::make_unique<views::OrderViews>();
     if (config.workers == 0) config.workers = 1;
     if (config.max_products == EngineConfig{}.max_products) config.max_products = 64;
     engine = std::make_unique<Engine>(config);
     demo::add_demo_catalog(engine->catalog(), catalog);
+    // The read models as orderd wires them, minus the journal in front.
+    engine->set_event_sink(views.get());
     engine->start();
     api = std::make_unique<Api>(*engine, limits);
+    api->attach_views(views.get());
     api->set_ready(true);
     handler = std::make_unique<ApiHandler>(*api);
   }
@@ -117,6 +122,7 @@ class ApiFixture : public ::testing::Test {
     return s && s->status == status;
   }
 
+  std::unique_ptr<views::OrderViews> views;  // declared before the engine: outlives it
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Api> api;
   std::unique_ptr<ApiHandler> handler;

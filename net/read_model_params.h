@@ -1,0 +1,62 @@
+// What the listing, history and analytics routes share: the read models
+// (answering 503 when none are attached), customers named by integer id or
+// external reference, and query parameters read with a 400 that names the
+// parameter. Each reader returns false after answering the error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "engine/customer_store.h"
+#include "engine/types.h"
+#include "net/request_context.h"
+#include "views/order_query.h"
+
+namespace orderd::views {
+class OrderViews;
+}
+
+namespace orderd::net {
+
+// The read models, or null after answering 503.
+const views::OrderViews* require_views(RequestContext& ctx);
+
+// The customer `raw_id` names (percent-encoded path segment: an integer id
+// or an external reference such as "cust_123"), or nullopt after answering
+// 404 (unknown) or 400 (malformed).
+std::optional<CustomerInfo> find_customer(RequestContext& ctx, std::string_view raw_id);
+
+// An integer parameter in [min, max]; `out` keeps its value when absent.
+bool query_uint(RequestContext& ctx, std::string_view query, std::string_view name,
+                std::uint64_t min, std::uint64_t max, std::uint64_t& out);
+
+// A day "2026-01-31" or an instant "2026-01-31T10:00:00[.ffffff][Z|+hh:mm]"
+// (UTC when no offset). For a bare day, `end_of_day` gives its last
+// microsecond instead of its first. `out` keeps its value when absent.
+bool query_instant(RequestContext& ctx, std::string_view query, std::string_view name,
+                   bool end_of_day, std::optional<Micros>& out);
+
+// A money amount ("50", "50.25"), as cents. `out` keeps its value when absent.
+bool query_money(RequestContext& ctx, std::string_view query, std::string_view name,
+                 std::optional<Cents>& out);
+
+// One or several statuses, comma-separated or the parameter repeated, by
+// any name parse_status() takes. `out` keeps its value when absent.
+bool query_statuses(RequestContext& ctx, std::string_view query, std::string_view name,
+                    views::StatusSet& out);
+
+// "asc"/"desc" in any case; `descending` keeps its value when absent.
+bool query_sort_order(RequestContext& ctx, std::string_view query, std::string_view name,
+                      bool& descending);
+
+// Parses a day or an instant (see query_instant); false if malformed.
+bool parse_instant(std::string_view text, bool end_of_day, Micros& out);
+
+// "2026-01-31" for a day number (days since 1970-01-01); `out` holds 11 chars
+// (the text and a NUL).
+void format_day(std::uint32_t day, char* out);
+// "2026-01" for the month of a day number; `out` holds 8 chars.
+void format_month(std::uint32_t day, char* out);
+
+}  // namespace orderd::net

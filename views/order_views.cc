@@ -1,0 +1,187 @@
+#include "views/order_views.h"
+
+#include <algorithm>
+
+namespace orderd::views {
+namespace {
+
+RowFacts row_of(const OrderFacts& f) {
+  RowFacts r;
+  r.status = static_cast<std::uint8_t>(f.status);
+  r.currency = f.currency;
+  r.has_city = !f.city.empty();
+  r.units = f.units;
+  r.amount = f.amount;
+  r.created_at = f.created_at;
+  r.updated_at = f.updated_at;
+  r.delivered_at = f.delivered_at;
+  return r;
+}
+
+bool counted(const RowFacts& r) { return r.present() && counts_as_revenue(r.order_status()); }
+
+}  // namespace
+
+OrderViews::OrderViews() = default;
+OrderViews::~OrderViews() = default;
+
+DurableToken OrderViews::order_accepted(const Order& order) {
+  refresh(order);
+  return 0;
+}
+
+DurableToken OrderViews::order_status_changed(const Order& order, OrderStatus, bool) {
+  refresh(order);
+  return 0;
+}
+
+DurableToken OrderViews::order_updated(const Order& order) {
+  refresh(order);
+  return 0;
+}
+
+void OrderViews::rebuild_from(const Engine& engine) {
+  engine.for_each_order([this](const Order& order) {
+    MutexLock lock(order.lock);
+    refresh(order);
+    return true;
+  });
+}
+
+void OrderViews::refresh(const Order& order) {
+  const OrderFacts facts = facts_of(order, currencies_);
+  const RowFacts before = columns_.load(order.seq);
+  const RowFacts after = row_of(facts);
+  if (!columns_.store(order.seq, before, after)) return;
+
+  DayTally::Change change;
+  change.from_present = before.present();
+  change.from = before.order_status();
+  change.to = after.order_status();
+  change.from_currency = before.currency;
+  change.to_currency = after.currency;
+  change.from_counted = counted(before);
+  change.to_counted = counted(after);
+  change.from_revenue = before.revenue();
+  change.to_revenue = after.revenue();
+  change.units_delta = std::int64_t{after.units} - (before.present() ? before.units : 0);
+  days_.apply(day_of(after.created_at), change);
+
+  // Customer sums count revenue in the default currency only.
+  const auto usd = [](const RowFacts& r) { return counted(r) && r.currency == 0; };
+  const Cents revenue_delta = (usd(after) ? after.amount : 0) - (usd(before) ? before.amount : 0);
+  const std::int64_t counted_delta = std::int64_t{usd(after)} - std::int64_t{usd(before)};
+  if (!before.present()) {
+    customers_.add_order(facts.customer, order.seq, after.units);
+    if (revenue_delta != 0 || counted_delta != 0) {
+      customers_.adjust(facts.customer, 0, revenue_delta, counted_delta);
+    }
+  } else if (revenue_delta != 0 || counted_delta != 0 || before.units != after.units) {
+    customers_.adjust(facts.customer, std::int64_t{after.units} - before.units, revenue_delta,
+                      counted_delta);
+  }
+
+  if (after.has_city || before.has_city) {
+    update_city(order.seq, facts.city, before, after);
+  }
+  if (before.delivered_at == 0 && after.delivered_at != 0) {
+    const Micros took = after.delivered_at - after.created_at;
+    MutexLock lock(delivery_mutex_);
+    delivery_.shortest = delivery_.orders == 0 ? took : std::min(delivery_.shortest, took);
+    delivery_.longest = delivery_.orders == 0 ? took : std::max(delivery_.longest, took);
+    delivery_.orders += 1;
+    delivery_.total += took;
+  }
+}
+
+void OrderViews::update_city(OrderSeq seq, std::string_view city, const RowFacts& before,
+                             const RowFacts& after) {
+  const auto key = static_cast<std::uint32_t>(seq);
+  const bool delivered_before = before.delivered_at != 0;
+  const bool delivered_after = after.delivered_at != 0;
+  MutexLock lock(city_mutex_);
+  auto old = city_of_.find(key);
+  if (old == city_of_.end() && city.empty()) return;
+  if (old != city_of_.end()) {
+    if (old->second == city && before.units == after.units && delivered_before == delivered_after) {
+      return;
+    }
+    auto it = cities_.find(old->second);
+    if (it != cities_.end()) {
+      it->second.orders -= 1;
+      it->second.units -= before.units;
+      it->second.delivered -= delivered_before ? 1 : 0;
+      if (it->second.orders == 0) cities_.erase(it);
+    }
+    city_of_.erase(old);
+  }
+  if (city.empty()) return;
+  auto it = cities_.find(city);
+  if (it == cities_.end()) {
+    it = cities_.emplace(std::string(city), CityFigures{std::string(city), 0, 0, 0}).first;
+  }
+  it->second.orders += 1;
+  it->second.units += after.units;
+  it->second.delivered += delivered_after ? 1 : 0;
+  city_of_.emplace(key, std::string(city));
+}
+
+ListingPage OrderViews::list(const ListingRequest& request) const {
+  return run_listing(columns_, customers_, request);
+}
+
+std::vector<std::pair<UserId, CustomerSums>> OrderViews::top_customers(RankBy key,
+                                                                      std::size_t limit) const {
+  using Ranked = std::pair<UserId, CustomerSums>;
+  const auto value = [key](const CustomerSums& s) {
+    return key == RankBy::kOrders ? s.orders : s.revenue;
+  };
+  // "a ranks before b"; the heap's top is the lowest ranked kept.
+  const auto before = [&](const Ranked& a, const Ranked& b) {
+    if (value(a.second) != value(b.second)) return value(a.second) > value(b.second);
+    return a.first < b.first;
+  };
+  std::vector<Ranked> heap;
+  if (limit == 0) return heap;
+  customers_.for_each([&](UserId id, const CustomerSums& sums) {
+    if (sums.orders == 0) return;
+    Ranked r{id, sums};
+    if (heap.size() < limit) {
+      heap.push_back(r);
+      std::push_heap(heap.begin(), heap.end(), before);
+    } else if (before(r, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), before);
+      heap.back() = r;
+      std::push_heap(heap.begin(), heap.end(), before);
+    }
+  });
+  std::sort_heap(heap.begin(), heap.end(), before);
+  return heap;
+}
+
+std::vector<CityFigures> OrderViews::cities() const {
+  std::vector<CityFigures> out;
+  {
+    MutexLock lock(city_mutex_);
+    out.reserve(cities_.size());
+    for (const auto& [name, figures] : cities_) out.push_back(figures);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const CityFigures& a, const CityFigures& b) { return a.orders > b.orders; });
+  return out;
+}
+
+DeliveryFigures OrderViews::delivery() const {
+  MutexLock lock(delivery_mutex_);
+  return delivery_;
+}
+
+std::int64_t OrderViews::orders() const {
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < columns_.chunk_count(); ++i) {
+    if (const OrderChunk* c = columns_.chunk(i)) n += c->rows.load(std::memory_order_relaxed);
+  }
+  return n;
+}
+
+}  // namespace orderd::views
