@@ -161,7 +161,8 @@ bool query_statuses(RequestContext& ctx, std::string_view query, std::string_vie
     const auto eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
     any = true;
-    const std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    const std::string_view raw =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     if (!percent_decode(raw, ctx.text)) {
       parameter_error(ctx, name, "has a malformed %-escape");
       return false;
@@ -173,8 +174,9 @@ bool query_statuses(RequestContext& ctx, std::string_view query, std::string_vie
       const auto status = parse_status(one);
       if (!status) {
         ctx.message.assign(name);
-        ctx.message.append(" must be one or more of pending, processing, completed (confirmed), "
-                           "rejected, cancelled, shipped, delivered, returned; got \"");
+        ctx.message.append(
+            " must be one or more of pending, processing, completed (confirmed), "
+            "rejected, cancelled, shipped, delivered, returned; got \"");
         ctx.message.append(one.substr(0, 64));
         ctx.message.append("\"");
         ctx.error(400, ctx.message);

@@ -19,6 +19,10 @@ class OrderViews;
 
 namespace orderd::net {
 
+// A customer id no order carries: a filter by it lists nothing (API ids are
+// at most kMaxJsonInteger).
+inline constexpr CustomerId kNoCustomer = UINT64_MAX;
+
 // The read models, or null after answering 503.
 const views::OrderViews* require_views(RequestContext& ctx);
 

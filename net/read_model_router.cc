@@ -71,7 +71,8 @@ bool match_read_model_path(HttpMethod method, std::string_view path, RouteMatch&
     return true;
   }
   constexpr std::string_view kAnalytics = "/api/v1/analytics/";
-  if (path.starts_with(kAnalytics)) return match_analytics(method, path.substr(kAnalytics.size()), out);
+  if (path.starts_with(kAnalytics))
+    return match_analytics(method, path.substr(kAnalytics.size()), out);
   return false;
 }
 

@@ -24,7 +24,7 @@ namespace orderd::views {
 
 inline constexpr std::size_t kChunkRows = std::size_t{1} << 16;
 inline constexpr std::size_t kMaxChunks = std::size_t{1} << 16;  // 2^32 orders
-inline constexpr std::uint8_t kNoRow = 0xff;                    // status of an unused row
+inline constexpr std::uint8_t kNoRow = 0xff;                     // status of an unused row
 
 // A row as stored: the facts without those that never change or that live
 // elsewhere (customer, city).

@@ -15,7 +15,8 @@ OrderFacts facts_of(const Order& order, CurrencyTable& currencies) {
   f.created_at = order.at[timestamp_index(OrderTimestamp::kCreated)];
   f.delivered_at = order.at[timestamp_index(OrderTimestamp::kDelivered)];
   for (std::size_t i = 0; i < order.at.size(); ++i) {
-    if (i != timestamp_index(OrderTimestamp::kCreated)) f.updated_at = std::max(f.updated_at, order.at[i]);
+    if (i != timestamp_index(OrderTimestamp::kCreated))
+      f.updated_at = std::max(f.updated_at, order.at[i]);
   }
   const OrderDetails* details = order.has_details() ? &*order.extras->details : nullptr;
   if (order.extras) {

@@ -18,8 +18,7 @@ namespace orderd::views {
 // Cancelled, Rejected and Returned counts (Pending and Processing too: the
 // order is booked and its stock held).
 inline constexpr bool counts_as_revenue(OrderStatus s) {
-  return s != OrderStatus::kCancelled && s != OrderStatus::kRejected &&
-         s != OrderStatus::kReturned;
+  return s != OrderStatus::kCancelled && s != OrderStatus::kRejected && s != OrderStatus::kReturned;
 }
 
 // Microseconds per UTC day: analytics buckets are UTC days and months.

@@ -99,10 +99,10 @@ class Scan {
   bool may_contribute(const OrderChunk& c, OrderSeq first_seq, OrderSeq last_seq) const {
     if (request_.sort != SortKey::kCreatedAt) return true;
     const Micros lo = c.min_created.load(kRelaxed), hi = c.max_created.load(kRelaxed);
-    const PagePosition best = request_.descending ? PagePosition{hi, last_seq}
-                                                  : PagePosition{lo, first_seq};
-    const PagePosition worst = request_.descending ? PagePosition{lo, first_seq}
-                                                   : PagePosition{hi, last_seq};
+    const PagePosition best =
+        request_.descending ? PagePosition{hi, last_seq} : PagePosition{lo, first_seq};
+    const PagePosition worst =
+        request_.descending ? PagePosition{lo, first_seq} : PagePosition{hi, last_seq};
     if (request_.after && !order_(*request_.after, worst)) return false;
     return !collector_.full() || order_(best, collector_.last());
   }

@@ -67,8 +67,8 @@ inline constexpr std::size_t kMaxListingOffset = 100'000;  // deeper: use positi
 
 struct ListingPage {
   std::vector<OrderSeq> seqs;
-  std::uint64_t total = 0;             // orders matching the filter, on every page alike
-  std::optional<PagePosition> next;    // set when rows follow this page
+  std::uint64_t total = 0;           // orders matching the filter, on every page alike
+  std::optional<PagePosition> next;  // set when rows follow this page
 };
 
 // The listing over every order (or the filter's customer's).

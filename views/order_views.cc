@@ -131,7 +131,7 @@ ListingPage OrderViews::list(const ListingRequest& request) const {
 }
 
 std::vector<std::pair<UserId, CustomerSums>> OrderViews::top_customers(RankBy key,
-                                                                      std::size_t limit) const {
+                                                                       std::size_t limit) const {
   using Ranked = std::pair<UserId, CustomerSums>;
   const auto value = [key](const CustomerSums& s) {
     return key == RankBy::kOrders ? s.orders : s.revenue;
