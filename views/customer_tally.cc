@@ -12,26 +12,37 @@ CustomerTally::Stripe& CustomerTally::stripe_for(UserId customer) const {
   return stripes_[(customer * 0x9E3779B97F4A7C15ull) >> 58];
 }
 
+std::uint32_t CustomerTally::Stripe::slot_for(UserId customer) {
+  auto [it, added] = slot_of.try_emplace(customer, static_cast<std::uint32_t>(ids.size()));
+  if (added) {
+    ids.push_back(customer);
+    sums.emplace_back();
+    seqs.emplace_back();
+  }
+  return it->second;
+}
+
 void CustomerTally::add_order(UserId customer, OrderSeq seq, std::int64_t units) {
   Stripe& s = stripe_for(customer);
   MutexLock lock(s.lock);
-  Entry& e = s.entries[customer];
+  const std::uint32_t slot = s.slot_for(customer);
+  std::vector<std::uint32_t>& seqs = s.seqs[slot];
   const auto small = static_cast<std::uint32_t>(seq);
-  if (e.seqs.empty() || e.seqs.back() < small) {
-    e.seqs.push_back(small);
+  if (seqs.empty() || seqs.back() < small) {
+    seqs.push_back(small);
   } else {
     // Acceptances of one customer's orders may report out of order.
-    e.seqs.insert(std::lower_bound(e.seqs.begin(), e.seqs.end(), small), small);
+    seqs.insert(std::lower_bound(seqs.begin(), seqs.end(), small), small);
   }
-  e.sums.orders += 1;
-  e.sums.units += units;
+  s.sums[slot].orders += 1;
+  s.sums[slot].units += units;
 }
 
 void CustomerTally::adjust(UserId customer, std::int64_t units_delta, Cents revenue_delta,
                            std::int64_t revenue_orders_delta) {
   Stripe& s = stripe_for(customer);
   MutexLock lock(s.lock);
-  CustomerSums& sums = s.entries[customer].sums;
+  CustomerSums& sums = s.sums[s.slot_for(customer)];
   sums.units += units_delta;
   sums.revenue += revenue_delta;
   sums.revenue_orders += revenue_orders_delta;
@@ -41,33 +52,26 @@ std::vector<OrderSeq> CustomerTally::orders_of(UserId customer) const {
   Stripe& s = stripe_for(customer);
   std::vector<OrderSeq> out;
   MutexLock lock(s.lock);
-  auto it = s.entries.find(customer);
-  if (it == s.entries.end()) return out;
-  out.assign(it->second.seqs.begin(), it->second.seqs.end());
+  auto it = s.slot_of.find(customer);
+  if (it == s.slot_of.end()) return out;
+  out.assign(s.seqs[it->second].begin(), s.seqs[it->second].end());
   return out;
 }
 
 CustomerSums CustomerTally::sums_of(UserId customer) const {
   Stripe& s = stripe_for(customer);
   MutexLock lock(s.lock);
-  auto it = s.entries.find(customer);
-  return it == s.entries.end() ? CustomerSums{} : it->second.sums;
+  auto it = s.slot_of.find(customer);
+  return it == s.slot_of.end() ? CustomerSums{} : s.sums[it->second];
 }
 
 std::size_t CustomerTally::customers() const {
   std::size_t n = 0;
   for (std::size_t i = 0; i < kStripes; ++i) {
     MutexLock lock(stripes_[i].lock);
-    n += stripes_[i].entries.size();
+    n += stripes_[i].ids.size();
   }
   return n;
-}
-
-void CustomerTally::for_each(const std::function<void(UserId, const CustomerSums&)>& fn) const {
-  for (std::size_t i = 0; i < kStripes; ++i) {
-    MutexLock lock(stripes_[i].lock);
-    for (const auto& [id, entry] : stripes_[i].entries) fn(id, entry.sums);
-  }
 }
 
 }  // namespace orderd::views

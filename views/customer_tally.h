@@ -9,7 +9,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -47,17 +46,27 @@ class CustomerTally {
   std::vector<OrderSeq> orders_of(UserId customer) const;
   CustomerSums sums_of(UserId customer) const;
   std::size_t customers() const;
-  // Visits every customer with orders, a stripe at a time, in no order.
-  void for_each(const std::function<void(UserId, const CustomerSums&)>& fn) const;
+  // Visits every customer with orders, a stripe at a time (its lock held:
+  // `fn` must be quick), in no order.
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    for (std::size_t i = 0; i < kStripes; ++i) {
+      const Stripe& s = stripes_[i];
+      MutexLock lock(s.lock);
+      for (std::size_t k = 0; k < s.ids.size(); ++k) fn(s.ids[k], s.sums[k]);
+    }
+  }
 
  private:
-  struct Entry {
-    std::vector<std::uint32_t> seqs;  // ascending
-    CustomerSums sums;
-  };
+  // A stripe's customers side by side, so a ranking reads their sums as one
+  // contiguous array: slot i of `ids`, `sums` and `seqs` is one customer.
   struct Stripe {
     mutable SpinLock lock;
-    std::unordered_map<UserId, Entry> entries GUARDED_BY(lock);
+    std::unordered_map<UserId, std::uint32_t> slot_of GUARDED_BY(lock);
+    std::vector<UserId> ids GUARDED_BY(lock);
+    std::vector<CustomerSums> sums GUARDED_BY(lock);
+    std::vector<std::vector<std::uint32_t>> seqs GUARDED_BY(lock);  // ascending
+    std::uint32_t slot_for(UserId customer) REQUIRES(lock);
   };
   static constexpr std::size_t kStripes = 64;
   Stripe& stripe_for(UserId customer) const;

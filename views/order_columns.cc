@@ -21,7 +21,7 @@ void raise_to(std::atomic<Micros>& v, Micros x) {
 OrderChunk::OrderChunk() {
   for (auto& s : status) s.store(kNoRow, kRelaxed);
   for (auto& c : currency) c.store(0, kRelaxed);
-  for (auto& c : has_city) c.store(false, kRelaxed);
+  for (auto& c : city) c.store(0, kRelaxed);
   for (auto& u : units) u.store(0, kRelaxed);
   for (auto* column : {&amount, &created_at, &updated_at, &delivered_at}) {
     for (auto& v : *column) v.store(0, kRelaxed);
@@ -44,7 +44,7 @@ RowFacts OrderColumns::load(OrderSeq seq) const {
   const std::size_t r = (seq - 1) % kChunkRows;
   f.status = c->status[r].load(kRelaxed);
   f.currency = c->currency[r].load(kRelaxed);
-  f.has_city = c->has_city[r].load(kRelaxed);
+  f.city = c->city[r].load(kRelaxed);
   f.units = c->units[r].load(kRelaxed);
   f.amount = c->amount[r].load(kRelaxed);
   f.created_at = c->created_at[r].load(kRelaxed);
@@ -81,7 +81,7 @@ bool OrderColumns::store(OrderSeq seq, const RowFacts& before, const RowFacts& a
     c->status_rows[after.status].fetch_add(1, kRelaxed);
   }
   if (before.currency != after.currency) c->currency[r].store(after.currency, kRelaxed);
-  if (before.has_city != after.has_city) c->has_city[r].store(after.has_city, kRelaxed);
+  if (before.city != after.city) c->city[r].store(after.city, kRelaxed);
   if (before.units != after.units) c->units[r].store(after.units, kRelaxed);
   if (before.amount != after.amount) c->amount[r].store(after.amount, kRelaxed);
   if (before.created_at != after.created_at) c->created_at[r].store(after.created_at, kRelaxed);

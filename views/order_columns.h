@@ -4,7 +4,7 @@
 // keeps its rows' creation range and counts per status, so a listing skips
 // or counts whole chunks without reading their rows.
 //
-// 39 bytes per order. Rows are written by the thread that holds the
+// 40 bytes per order. Rows are written by the thread that holds the
 // order's lock (one writer per row at a time) and read by any thread
 // without a lock: each field is read atomically, a row being changed may be
 // seen half old, half new, and the next read sees it whole.
@@ -31,7 +31,7 @@ inline constexpr std::uint8_t kNoRow = 0xff;                     // status of an
 struct RowFacts {
   std::uint8_t status = kNoRow;
   std::uint8_t currency = 0;
-  bool has_city = false;  // the order has a shipping city (counted in the city figures)
+  std::uint16_t city = 0;  // the shipping city's id in the city figures; 0: none
   std::uint32_t units = 0;
   Cents amount = 0;
   Micros created_at = 0;
@@ -46,7 +46,7 @@ struct RowFacts {
 struct OrderChunk {
   std::array<std::atomic<std::uint8_t>, kChunkRows> status;
   std::array<std::atomic<std::uint8_t>, kChunkRows> currency;
-  std::array<std::atomic<bool>, kChunkRows> has_city;
+  std::array<std::atomic<std::uint16_t>, kChunkRows> city;
   std::array<std::atomic<std::uint32_t>, kChunkRows> units;
   std::array<std::atomic<Cents>, kChunkRows> amount;
   std::array<std::atomic<Micros>, kChunkRows> created_at;

@@ -5,11 +5,11 @@
 namespace orderd::views {
 namespace {
 
-RowFacts row_of(const OrderFacts& f) {
+RowFacts row_of(const OrderFacts& f, std::uint16_t city) {
   RowFacts r;
   r.status = static_cast<std::uint8_t>(f.status);
   r.currency = f.currency;
-  r.has_city = !f.city.empty();
+  r.city = city;
   r.units = f.units;
   r.amount = f.amount;
   r.created_at = f.created_at;
@@ -22,7 +22,7 @@ bool counted(const RowFacts& r) { return r.present() && counts_as_revenue(r.orde
 
 }  // namespace
 
-OrderViews::OrderViews() = default;
+OrderViews::OrderViews() : cities_(1) {}
 OrderViews::~OrderViews() = default;
 
 DurableToken OrderViews::order_accepted(const Order& order) {
@@ -51,7 +51,7 @@ void OrderViews::rebuild_from(const Engine& engine) {
 void OrderViews::refresh(const Order& order) {
   const OrderFacts facts = facts_of(order, currencies_);
   const RowFacts before = columns_.load(order.seq);
-  const RowFacts after = row_of(facts);
+  const RowFacts after = row_of(facts, facts.city.empty() ? 0 : city_id(facts.city));
   if (!columns_.store(order.seq, before, after)) return;
 
   DayTally::Change change;
@@ -81,9 +81,7 @@ void OrderViews::refresh(const Order& order) {
                       counted_delta);
   }
 
-  if (after.has_city || before.has_city) {
-    update_city(order.seq, facts.city, before, after);
-  }
+  if (after.city != 0 || before.city != 0) update_city(before, after);
   if (before.delivered_at == 0 && after.delivered_at != 0) {
     const Micros took = after.delivered_at - after.created_at;
     MutexLock lock(delivery_mutex_);
@@ -94,36 +92,38 @@ void OrderViews::refresh(const Order& order) {
   }
 }
 
-void OrderViews::update_city(OrderSeq seq, std::string_view city, const RowFacts& before,
-                             const RowFacts& after) {
-  const auto key = static_cast<std::uint32_t>(seq);
+std::uint16_t OrderViews::city_id(std::string_view city) {
+  MutexLock lock(city_mutex_);
+  auto it = city_ids_.find(city);
+  if (it != city_ids_.end()) return it->second;
+  if (cities_.size() > kMaxCities) return static_cast<std::uint16_t>(kMaxCities);
+  const auto id = static_cast<std::uint16_t>(cities_.size());
+  const std::string name = cities_.size() == kMaxCities ? "(other)" : std::string(city);
+  cities_.push_back(CityFigures{name, 0, 0, 0});
+  if (id != kMaxCities) city_ids_.emplace(std::string(city), id);
+  return id;
+}
+
+void OrderViews::update_city(const RowFacts& before, const RowFacts& after) {
   const bool delivered_before = before.delivered_at != 0;
   const bool delivered_after = after.delivered_at != 0;
+  if (before.city == after.city && before.units == after.units &&
+      delivered_before == delivered_after) {
+    return;
+  }
   MutexLock lock(city_mutex_);
-  auto old = city_of_.find(key);
-  if (old == city_of_.end() && city.empty()) return;
-  if (old != city_of_.end()) {
-    if (old->second == city && before.units == after.units && delivered_before == delivered_after) {
-      return;
-    }
-    auto it = cities_.find(old->second);
-    if (it != cities_.end()) {
-      it->second.orders -= 1;
-      it->second.units -= before.units;
-      it->second.delivered -= delivered_before ? 1 : 0;
-      if (it->second.orders == 0) cities_.erase(it);
-    }
-    city_of_.erase(old);
+  if (before.city != 0) {
+    CityFigures& c = cities_[before.city];
+    c.orders -= 1;
+    c.units -= before.units;
+    c.delivered -= delivered_before ? 1 : 0;
   }
-  if (city.empty()) return;
-  auto it = cities_.find(city);
-  if (it == cities_.end()) {
-    it = cities_.emplace(std::string(city), CityFigures{std::string(city), 0, 0, 0}).first;
+  if (after.city != 0) {
+    CityFigures& c = cities_[after.city];
+    c.orders += 1;
+    c.units += after.units;
+    c.delivered += delivered_after ? 1 : 0;
   }
-  it->second.orders += 1;
-  it->second.units += after.units;
-  it->second.delivered += delivered_after ? 1 : 0;
-  city_of_.emplace(key, std::string(city));
 }
 
 ListingPage OrderViews::list(const ListingRequest& request) const {
@@ -163,11 +163,13 @@ std::vector<CityFigures> OrderViews::cities() const {
   std::vector<CityFigures> out;
   {
     MutexLock lock(city_mutex_);
-    out.reserve(cities_.size());
-    for (const auto& [name, figures] : cities_) out.push_back(figures);
+    for (const CityFigures& c : cities_) {
+      if (c.orders > 0) out.push_back(c);
+    }
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const CityFigures& a, const CityFigures& b) { return a.orders > b.orders; });
+  std::sort(out.begin(), out.end(), [](const CityFigures& a, const CityFigures& b) {
+    return a.orders != b.orders ? a.orders > b.orders : a.city < b.city;
+  });
   return out;
 }
 

@@ -19,7 +19,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "base/mutex.h"
@@ -95,17 +94,21 @@ class OrderViews final : public EventSink {
   std::int64_t orders() const;
 
  private:
-  void update_city(OrderSeq seq, std::string_view city, const RowFacts& before,
-                   const RowFacts& after) EXCLUDES(city_mutex_);
+  // The id of a shipping city (interned on first sight); 0 for none.
+  std::uint16_t city_id(std::string_view city) EXCLUDES(city_mutex_);
+  void update_city(const RowFacts& before, const RowFacts& after) EXCLUDES(city_mutex_);
 
   CurrencyTable currencies_;
   OrderColumns columns_;
   DayTally days_;
   CustomerTally customers_;
 
+  // Cities by id (id 0 unused: "none"); past kMaxCities, further cities
+  // share the last id, reported as "(other)".
+  static constexpr std::size_t kMaxCities = 65'535;
   mutable Mutex city_mutex_;
-  std::map<std::string, CityFigures, std::less<>> cities_ GUARDED_BY(city_mutex_);
-  std::unordered_map<std::uint32_t, std::string> city_of_ GUARDED_BY(city_mutex_);
+  std::map<std::string, std::uint16_t, std::less<>> city_ids_ GUARDED_BY(city_mutex_);
+  std::vector<CityFigures> cities_ GUARDED_BY(city_mutex_);
 
   mutable Mutex delivery_mutex_;
   DeliveryFigures delivery_ GUARDED_BY(delivery_mutex_);
