@@ -72,6 +72,29 @@ bool query_uint(RequestContext& ctx, std::string_view query, std::string_view na
   return true;
 }
 
+bool query_sort_key(RequestContext& ctx, std::string_view query, std::string_view name,
+                    std::span<const SortChoice> choices, views::SortKey& out) {
+  if (!query_param(query, name, ctx.text)) return true;
+  for (const SortChoice& choice : choices) {
+    if (ctx.text == choice.name) {
+      out = choice.key;
+      return true;
+    }
+  }
+  ctx.message.assign(name);
+  ctx.message.append(" must be one of ");
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) ctx.message.append(", ");
+    ctx.message.append(choices[i].name);
+  }
+  ctx.error(400, ctx.message);
+  return false;
+}
+
+bool needs_blocking_thread(const HttpRequest& request, std::int64_t rows) {
+  return rows > kInlineRows && !request.may_block;
+}
+
 bool parse_instant(std::string_view text, bool end_of_day, Micros& out) {
   CivilDate date;
   unsigned year = 0;
@@ -161,7 +184,8 @@ bool query_statuses(RequestContext& ctx, std::string_view query, std::string_vie
     const auto eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
     any = true;
-    const std::string_view raw = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    const std::string_view raw =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     if (!percent_decode(raw, ctx.text)) {
       parameter_error(ctx, name, "has a malformed %-escape");
       return false;
@@ -173,8 +197,9 @@ bool query_statuses(RequestContext& ctx, std::string_view query, std::string_vie
       const auto status = parse_status(one);
       if (!status) {
         ctx.message.assign(name);
-        ctx.message.append(" must be one or more of pending, processing, completed (confirmed), "
-                           "rejected, cancelled, shipped, delivered, returned; got \"");
+        ctx.message.append(
+            " must be one or more of pending, processing, completed (confirmed), "
+            "rejected, cancelled, shipped, delivered, returned; got \"");
         ctx.message.append(one.substr(0, 64));
         ctx.message.append("\"");
         ctx.error(400, ctx.message);
@@ -213,6 +238,12 @@ void format_day(std::uint32_t day, char* out) {
 void format_month(std::uint32_t day, char* out) {
   const CivilDate d = civil_from_days(day);
   std::snprintf(out, 8, "%04d-%02u", d.year, d.month);
+}
+
+std::uint32_t month_start(std::uint32_t day) {
+  CivilDate d = civil_from_days(day);
+  d.day = 1;
+  return static_cast<std::uint32_t>(days_from_civil(d));
 }
 
 }  // namespace orderd::net
