@@ -1,5 +1,8 @@
 #include "net/json_output.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "net/time_format.h"
 
 namespace orderd::net {
@@ -39,6 +42,24 @@ void write_seconds_or_null(JsonWriter& w, Micros from, Micros to) {
   write_seconds(w, to - from);
 }
 
+void write_ratio(JsonWriter& w, std::int64_t numerator, std::int64_t denominator, int decimals) {
+  if (denominator == 0) {
+    write_scaled_decimal(w, 0, decimals);
+    return;
+  }
+  // 128 bits: the numerator scaled by 10^6 may not fit in 64.
+  __int128 scaled = numerator;
+  for (int i = 0; i < decimals; ++i) scaled *= 10;
+  __int128 quotient = scaled / denominator;
+  const __int128 remainder = scaled % denominator;
+  const __int128 abs_remainder = remainder < 0 ? -remainder : remainder;
+  const __int128 abs_denominator = denominator < 0 ? -__int128{denominator} : denominator;
+  if (2 * abs_remainder >= abs_denominator) quotient += (scaled < 0) != (denominator < 0) ? -1 : 1;
+  const __int128 limit = INT64_MAX;
+  quotient = std::clamp(quotient, -limit, limit);
+  write_scaled_decimal(w, static_cast<std::int64_t>(quotient), decimals);
+}
+
 void write_money_field(JsonWriter& w, std::string_view key, Cents amount) {
   write_key(w, key);
   write_money(w, amount);
@@ -57,6 +78,21 @@ void write_timestamp_or_null_field(JsonWriter& w, std::string_view key, Micros a
 void write_seconds_or_null_field(JsonWriter& w, std::string_view key, Micros from, Micros to) {
   write_key(w, key);
   write_seconds_or_null(w, from, to);
+}
+
+void write_ratio_field(JsonWriter& w, std::string_view key, std::int64_t numerator,
+                       std::int64_t denominator, int decimals) {
+  write_key(w, key);
+  write_ratio(w, numerator, denominator, decimals);
+}
+
+void write_text_or_null_field(JsonWriter& w, std::string_view key, std::string_view text) {
+  write_key(w, key);
+  if (text.empty()) {
+    w.Null();
+  } else {
+    write_string(w, text);
+  }
 }
 
 }  // namespace orderd::net

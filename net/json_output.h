@@ -43,11 +43,22 @@ void write_timestamp_or_null(JsonWriter& w, Micros at);
 // reached yet): the duration of a stage that may not have ended.
 void write_seconds_or_null(JsonWriter& w, Micros from, Micros to);
 
+// numerator / denominator rounded to `decimals` (0..6) fraction digits,
+// halves away from zero, as an exact JSON number (2.8, 80.0): averages and
+// rates in analytics answers. 0.0 when the denominator is 0 (nothing to
+// average), so an empty set reads as zero rather than failing.
+void write_ratio(JsonWriter& w, std::int64_t numerator, std::int64_t denominator, int decimals = 2);
+
 // Each of the above as an object member: X_field(w, key, ...) writes the
 // key, then X(w, ...).
 void write_money_field(JsonWriter& w, std::string_view key, Cents amount);
 void write_seconds_field(JsonWriter& w, std::string_view key, Micros duration);
 void write_timestamp_or_null_field(JsonWriter& w, std::string_view key, Micros at);
 void write_seconds_or_null_field(JsonWriter& w, std::string_view key, Micros from, Micros to);
+void write_ratio_field(JsonWriter& w, std::string_view key, std::int64_t numerator,
+                       std::int64_t denominator, int decimals = 2);
+
+// A text member, null when the text is empty (a field never given).
+void write_text_or_null_field(JsonWriter& w, std::string_view key, std::string_view text);
 
 }  // namespace orderd::net

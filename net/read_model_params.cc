@@ -72,6 +72,29 @@ bool query_uint(RequestContext& ctx, std::string_view query, std::string_view na
   return true;
 }
 
+bool query_sort_key(RequestContext& ctx, std::string_view query, std::string_view name,
+                    std::span<const SortChoice> choices, views::SortKey& out) {
+  if (!query_param(query, name, ctx.text)) return true;
+  for (const SortChoice& choice : choices) {
+    if (ctx.text == choice.name) {
+      out = choice.key;
+      return true;
+    }
+  }
+  ctx.message.assign(name);
+  ctx.message.append(" must be one of ");
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) ctx.message.append(", ");
+    ctx.message.append(choices[i].name);
+  }
+  ctx.error(400, ctx.message);
+  return false;
+}
+
+bool needs_blocking_thread(const HttpRequest& request, std::int64_t rows) {
+  return rows > kInlineRows && !request.may_block;
+}
+
 bool parse_instant(std::string_view text, bool end_of_day, Micros& out) {
   CivilDate date;
   unsigned year = 0;
@@ -215,6 +238,12 @@ void format_day(std::uint32_t day, char* out) {
 void format_month(std::uint32_t day, char* out) {
   const CivilDate d = civil_from_days(day);
   std::snprintf(out, 8, "%04d-%02u", d.year, d.month);
+}
+
+std::uint32_t month_start(std::uint32_t day) {
+  CivilDate d = civil_from_days(day);
+  d.day = 1;
+  return static_cast<std::uint32_t>(days_from_civil(d));
 }
 
 }  // namespace orderd::net

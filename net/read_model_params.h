@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "engine/customer_store.h"
 #include "engine/types.h"
+#include "net/http_message.h"
 #include "net/request_context.h"
 #include "views/order_query.h"
 
@@ -54,6 +56,27 @@ bool query_statuses(RequestContext& ctx, std::string_view query, std::string_vie
 bool query_sort_order(RequestContext& ctx, std::string_view query, std::string_view name,
                       bool& descending);
 
+// A sort key by name, e.g. {"num_of_item", SortKey::kUnits}: each route
+// names the keys it offers in its own fields' names.
+struct SortChoice {
+  std::string_view name;
+  views::SortKey key;
+};
+
+// One of `choices` by its exact name; 400 listing the names otherwise.
+// `out` keeps its value when absent.
+bool query_sort_key(RequestContext& ctx, std::string_view query, std::string_view name,
+                    std::span<const SortChoice> choices, views::SortKey& out);
+
+// Answers that read more rows than this (one customer's orders, every
+// customer) are worked out on a blocking thread, not an I/O thread whose
+// other connections would wait.
+inline constexpr std::int64_t kInlineRows = 10'000;
+
+// Whether a handler about to read `rows` rows must first move off the I/O
+// thread: then it returns kNeedsBlockingThread, having answered nothing.
+bool needs_blocking_thread(const HttpRequest& request, std::int64_t rows);
+
 // Parses a day or an instant (see query_instant); false if malformed.
 bool parse_instant(std::string_view text, bool end_of_day, Micros& out);
 
@@ -62,5 +85,7 @@ bool parse_instant(std::string_view text, bool end_of_day, Micros& out);
 void format_day(std::uint32_t day, char* out);
 // "2026-01" for the month of a day number; `out` holds 8 chars.
 void format_month(std::uint32_t day, char* out);
+// The day number of the first day of `day`'s month (UTC).
+std::uint32_t month_start(std::uint32_t day);
 
 }  // namespace orderd::net

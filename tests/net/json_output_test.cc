@@ -91,6 +91,28 @@ TEST_F(JsonOutputTest, EscapesKeysAndStrings) {
   EXPECT_EQ(text(), R"({"a\"b":"x\ny\u0000z"})");
 }
 
+TEST_F(JsonOutputTest, WritesRatiosRoundedHalfAwayFromZero) {
+  writer.StartArray();
+  write_ratio(writer, 42, 15);           // 2.8
+  write_ratio(writer, 12 * 100, 15);     // 80%
+  write_ratio(writer, 1, 3);             // 0.333...
+  write_ratio(writer, 2, 3);             // 0.666...
+  write_ratio(writer, 1, 8, 2);          // 0.125: the half goes up
+  write_ratio(writer, -1, 8, 2);         // and away from zero below it
+  write_ratio(writer, 5, 0);             // nothing to divide by
+  write_ratio(writer, INT64_MAX, 1, 6);  // scaled beyond 64 bits: clamped, not wrapped
+  writer.EndArray();
+  EXPECT_EQ(text(), "[2.8,80.0,0.33,0.67,0.13,-0.13,0.0,9223372036854.775807]");
+}
+
+TEST_F(JsonOutputTest, WritesEmptyTextAsNull) {
+  writer.StartObject();
+  write_text_or_null_field(writer, "city", "");
+  write_text_or_null_field(writer, "email", "a@b.c");
+  writer.EndObject();
+  EXPECT_EQ(text(), R"({"city":null,"email":"a@b.c"})");
+}
+
 TEST_F(JsonOutputTest, WriterIsReusableAfterReset) {
   writer.StartObject();
   writer.EndObject();
