@@ -15,10 +15,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
+#include "base/mutex.h"
 #include "engine/order_status.h"
 #include "engine/types.h"
 #include "views/order_facts.h"
+#include "views/sort_key.h"
 
 namespace orderd::views {
 
@@ -43,6 +46,16 @@ struct RowFacts {
   Cents revenue() const { return present() && counts_as_revenue(order_status()) ? amount : 0; }
 };
 
+// The range of one sort key over a chunk's rows: every value a row has
+// held lies within it. Only ever widened, so it stays a valid bound while
+// rows change (a row's key may have moved inside it since).
+struct KeyBounds {
+  std::atomic<std::int64_t> lo{INT64_MAX};
+  std::atomic<std::int64_t> hi{INT64_MIN};
+  void widen(std::int64_t v);
+  bool empty() const { return lo.load(std::memory_order_relaxed) > hi.load(std::memory_order_relaxed); }
+};
+
 struct OrderChunk {
   std::array<std::atomic<std::uint8_t>, kChunkRows> status;
   std::array<std::atomic<std::uint8_t>, kChunkRows> currency;
@@ -52,13 +65,26 @@ struct OrderChunk {
   std::array<std::atomic<Micros>, kChunkRows> created_at;
   std::array<std::atomic<Micros>, kChunkRows> updated_at;
   std::array<std::atomic<Micros>, kChunkRows> delivered_at;
-  // Summary: creation instants of the rows ever stored, and rows per status.
-  std::atomic<Micros> min_created{INT64_MAX};
-  std::atomic<Micros> max_created{INT64_MIN};
+  // Summary: each sort key's bounds, and rows per status.
+  std::array<KeyBounds, kSortKeyCount> bounds;
   std::array<std::atomic<std::int64_t>, kOrderStatusCount> status_rows{};
   std::atomic<std::int64_t> rows{0};
+  // Bumped whenever a row's amount changes (rare: amounts are fixed at
+  // acceptance unless a plain order becomes a managed one).
+  std::atomic<std::uint64_t> amount_changes{0};
 
   OrderChunk();
+  std::int64_t key(std::size_t row, SortKey k) const;
+  const KeyBounds& bound(SortKey k) const { return bounds[key_index(k)]; }
+  bool full() const { return rows.load(std::memory_order_acquire) == kChunkRows; }
+};
+
+// A full chunk's rows ordered by (amount, row), for amount sorts and
+// filters without reading every row. Built on first use; valid while the
+// chunk's amount_changes stays at `built_at`.
+struct AmountIndex {
+  std::uint64_t built_at = 0;
+  std::vector<std::uint16_t> rows;  // ascending (amount, row)
 };
 
 class OrderColumns {
@@ -82,9 +108,17 @@ class OrderColumns {
   // The seq of row `r` of chunk `c`.
   static OrderSeq seq_at(std::size_t c, std::size_t r) { return c * kChunkRows + r + 1; }
 
+  // The amount index of full chunk `c`, up to date, or null if the chunk is
+  // not full. Builds it (64k rows sorted, 128 KiB) on first use and after
+  // an amount changed.
+  std::shared_ptr<const AmountIndex> amount_index(std::size_t c) const;
+
  private:
   OrderChunk* chunk_for(std::size_t index);
   std::unique_ptr<std::atomic<OrderChunk*>[]> chunks_;
+  mutable Mutex index_mutex_;  // one index built at a time
+  mutable std::vector<std::shared_ptr<const AmountIndex>> amount_indexes_
+      GUARDED_BY(index_mutex_);
   std::atomic<std::size_t> chunks_used_{0};
 };
 

@@ -16,6 +16,7 @@
 
 #include "engine/order_status.h"
 #include "engine/types.h"
+#include "views/sort_key.h"
 
 namespace orderd::views {
 
@@ -23,15 +24,6 @@ class OrderColumns;
 class CustomerTally;
 
 using StatusSet = std::bitset<kOrderStatusCount>;
-
-enum class SortKey : std::uint8_t {
-  kCreatedAt,
-  kTotalAmount,
-  kStatus,  // lifecycle order: Pending, Processing, Completed, Rejected, ...
-  kUpdatedAt,
-  kUnits,
-  kDeliveredAt,  // 0 (not delivered) sorts lowest
-};
 
 struct OrderFilter {
   StatusSet statuses = StatusSet().set();  // all
