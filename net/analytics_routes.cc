@@ -10,7 +10,6 @@
 #include "net/read_model_params.h"
 #include "net/router.h"
 #include "net/status_answers.h"
-#include "net/time_format.h"
 #include "views/order_views.h"
 
 namespace orderd::net {
@@ -86,27 +85,16 @@ Figures period_figures(const views::OrderViews& views, const Period& p, const Cu
       views.days(static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(last)), currency);
 }
 
-// num / den to the nearest integer, halves away from zero; den > 0. Wide, so
-// that scaling an amount up for a percentage cannot overflow.
-std::int64_t rounded_quotient(__int128 num, std::int64_t den) {
-  const __int128 half = den / 2;
-  return static_cast<std::int64_t>(num >= 0 ? (num + half) / den : -((-num + half) / den));
-}
-
-// Revenue per revenue-counted order, rounded to the cent; 0 without any.
+// Revenue per revenue-counted order, to the nearest cent (halves up: revenue
+// is never negative); 0 without any.
 Cents average_of(Cents total, std::int64_t count) {
-  return count == 0 ? 0 : rounded_quotient(total, count);
+  return count == 0 ? 0 : (total + count / 2) / count;
 }
 
-// part / whole in percent, in hundredths (1 of 3 is 3333); 0 when whole is 0.
-std::int64_t percent_hundredths(std::int64_t part, std::int64_t whole) {
-  return whole == 0 ? 0 : rounded_quotient(__int128{part} * 10'000, whole);
-}
-
-// A percentage with two decimals, written exactly: 33.33.
-void write_percent_field(JsonWriter& w, std::string_view key, std::int64_t hundredths) {
-  write_key(w, key);
-  write_scaled_decimal(w, hundredths, 2);
+// part / whole in percent, two decimals (1 of 3 is 33.33); 0.0 when whole is 0.
+void write_percent_field(JsonWriter& w, std::string_view key, std::int64_t part,
+                         std::int64_t whole) {
+  write_ratio_field(w, key, part * 100, whole);
 }
 
 // The change from `before` to `now` in percent, null when `before` is 0 (no
@@ -118,7 +106,7 @@ void write_growth_field(JsonWriter& w, std::string_view key, std::int64_t now,
     w.Null();
     return;
   }
-  write_percent_field(w, key, percent_hundredths(now - before, before));
+  write_percent_field(w, key, now - before, before);
 }
 
 void write_day_field(JsonWriter& w, std::string_view key, std::int64_t day) {
@@ -159,7 +147,7 @@ void write_status_breakdown(JsonWriter& w, const Figures& f) {
     write_key(w, "status");
     write_status(w, static_cast<OrderStatus>(i), kSpelling);
     write_field(w, "count", f.by_status[i]);
-    write_percent_field(w, "percentage", percent_hundredths(f.by_status[i], f.orders));
+    write_percent_field(w, "percentage", f.by_status[i], f.orders);
     w.EndObject();
   }
   w.EndArray();
@@ -344,11 +332,8 @@ Period quick_period(Route route) {
   switch (route) {
     case Route::kAnalyticsWeek:
       return {now - kWeekDays + 1, now};
-    case Route::kAnalyticsMonth: {
-      CivilDate first = civil_from_days(now);
-      first.day = 1;
-      return {days_from_civil(first), now};
-    }
+    case Route::kAnalyticsMonth:
+      return {month_start(static_cast<std::uint32_t>(now)), now};
     default:
       return {now, now};
   }
@@ -420,7 +405,7 @@ HandleOutcome analytics_status(RequestContext& ctx, const HttpRequest&, const Ro
   return HandleOutcome::kDone;
 }
 
-HandleOutcome analytics_top_customers(RequestContext& ctx, const HttpRequest&,
+HandleOutcome analytics_top_customers(RequestContext& ctx, const HttpRequest& request,
                                       const RouteMatch& match) {
   const views::OrderViews* views = require_views(ctx);
   if (views == nullptr) return HandleOutcome::kDone;
@@ -428,17 +413,23 @@ HandleOutcome analytics_top_customers(RequestContext& ctx, const HttpRequest&,
   if (!query_uint(ctx, match.query, "limit", 1, kMaxTopCustomers, limit)) {
     return HandleOutcome::kDone;
   }
-  // Ranked by the views' per-customer sums, which are kept in the default
-  // currency only.
+  // Ranking visits every customer, then each one listed has its orders read.
+  const CustomerStore& customers = ctx.engine.customers();
+  if (needs_blocking_thread(request, static_cast<std::int64_t>(customers.size()))) {
+    return HandleOutcome::kNeedsBlockingThread;
+  }
+  // By the views' per-customer sums, kept in the default currency only.
   const Currency currency;
   const auto ranked = views->top_customers(views::OrderViews::RankBy::kRevenue, limit);
+  std::int64_t rows = 0;
+  for (const auto& [id, sums] : ranked) rows += sums.orders;
+  if (needs_blocking_thread(request, rows)) return HandleOutcome::kNeedsBlockingThread;
+
   JsonWriter& w = ctx.begin(200);
   w.StartObject();
   write_key(w, "customers");
   w.StartArray();
-  for (const auto& [id, sums] : ranked) {
-    write_customer(w, *views, id, ctx.engine.customers().get(id), currency);
-  }
+  for (const auto& [id, sums] : ranked) write_customer(w, *views, id, customers.get(id), currency);
   w.EndArray();
   write_field(w, "limit", limit);
   write_field(w, "currency", currency.code);
@@ -447,13 +438,17 @@ HandleOutcome analytics_top_customers(RequestContext& ctx, const HttpRequest&,
   return HandleOutcome::kDone;
 }
 
-HandleOutcome analytics_customer(RequestContext& ctx, const HttpRequest&, const RouteMatch& match) {
+HandleOutcome analytics_customer(RequestContext& ctx, const HttpRequest& request,
+                                 const RouteMatch& match) {
   const views::OrderViews* views = require_views(ctx);
   if (views == nullptr) return HandleOutcome::kDone;
   Currency currency;
   if (!read_currency(ctx, match.query, *views, currency)) return HandleOutcome::kDone;
   const std::optional<CustomerInfo> customer = find_customer(ctx, match.id);
   if (!customer) return HandleOutcome::kDone;
+  if (needs_blocking_thread(request, views->customer_sums(customer->id).orders)) {
+    return HandleOutcome::kNeedsBlockingThread;
+  }
   write_customer(ctx.begin(200), *views, customer->id, customer, currency);
   ctx.end();
   return HandleOutcome::kDone;
@@ -517,7 +512,7 @@ HandleOutcome analytics_revenue_trends(RequestContext& ctx, const HttpRequest&,
   }
   w.EndArray();
   write_period_fields(w, period, total, currency);
-  write_money_field(w, "average_daily_revenue", rounded_quotient(total.revenue, period.length()));
+  write_money_field(w, "average_daily_revenue", average_of(total.revenue, period.length()));
   w.EndObject();
   ctx.end();
   return HandleOutcome::kDone;

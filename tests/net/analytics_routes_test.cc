@@ -514,6 +514,23 @@ TEST_F(AnalyticsRoutesTest, CustomerAnalyticsAnswers404ForAnUnknownCustomerAndZe
   expect_breakdown(r.json, Expected{});
 }
 
+TEST_F(AnalyticsRoutesTest, CustomersWithVeryManyOrdersAreAnsweredOffTheIoThread) {
+  // Cancelled before completion: each import gives its stock back.
+  for (std::int64_t i = 0; i <= kInlineRows; ++i) import(1, OrderStatus::kCancelled, 1000);
+  import(1, OrderStatus::kCompleted, 1000, "USD", 8);
+  for (const std::string url :
+       {"/api/v1/analytics/customers/7", "/api/v1/analytics/customers/top"}) {
+    SCOPED_TRACE(url);
+    EXPECT_TRUE(call(HttpMethod::kGet, url, "", false).needs_blocking);
+    auto r = get(url);  // then on a blocking thread
+    ASSERT_EQ(r.status, 200u) << r.body;
+  }
+  auto r = get("/api/v1/analytics/customers/7");
+  EXPECT_EQ(r.json["total_orders"].GetInt64(), kInlineRows + 1);
+  EXPECT_EQ(cents(r.json["total_spent"]), 0);
+  EXPECT_FALSE(call(HttpMethod::kGet, "/api/v1/analytics/customers/8", "", false).needs_blocking);
+}
+
 TEST_F(AnalyticsRoutesTest, SummaryComparesThePeriodWithThePreviousOneOfEqualLength) {
   // Current period: the 10 days ending yesterday; previous: the 10 before.
   const std::int64_t first = today - 10, last = today - 1;
