@@ -1,5 +1,6 @@
 #include "net/read_model_params.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <string>
@@ -9,6 +10,8 @@
 #include "net/json_input.h"
 #include "net/router.h"
 #include "net/time_format.h"
+#include "views/day_tally.h"
+#include "views/order_facts.h"
 
 namespace orderd::net {
 namespace {
@@ -161,6 +164,37 @@ bool query_instant(RequestContext& ctx, std::string_view query, std::string_view
   return true;
 }
 
+bool query_day(RequestContext& ctx, std::string_view query, std::string_view name,
+               std::optional<std::uint32_t>& out) {
+  if (!query_param(query, name, ctx.text)) return true;
+  constexpr Micros kLastInstant = Micros{views::kDays} * views::kMicrosPerDay - 1;
+  Micros at = 0;
+  if (!parse_instant(ctx.text, false, at) || at < 0 || at > kLastInstant) {
+    char last[11];
+    format_day(views::kDays - 1, last);
+    ctx.message.assign(name);
+    ctx.message.append(" must be a date (2026-01-31) from 1970-01-01 to ");
+    ctx.message.append(last);
+    ctx.error(400, ctx.message);
+    return false;
+  }
+  out = views::day_of(at);
+  return true;
+}
+
+bool query_currency(RequestContext& ctx, std::string_view query, std::string_view name,
+                    std::string& out) {
+  if (!query_param(query, name, ctx.text)) return true;
+  const std::string& code = ctx.text;
+  if (code.size() != 3 ||
+      !std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    parameter_error(ctx, name, "must be 3 uppercase letters (ISO 4217, e.g. USD)");
+    return false;
+  }
+  out = code;
+  return true;
+}
+
 bool query_money(RequestContext& ctx, std::string_view query, std::string_view name,
                  std::optional<Cents>& out) {
   if (!query_param(query, name, ctx.text)) return true;
@@ -230,7 +264,7 @@ bool query_sort_order(RequestContext& ctx, std::string_view query, std::string_v
   return true;
 }
 
-void format_day(std::uint32_t day, char* out) {
+void format_day(std::int64_t day, char* out) {
   const CivilDate d = civil_from_days(day);
   std::snprintf(out, 11, "%04d-%02u-%02u", d.year, d.month, d.day);
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "engine/customer_store.h"
@@ -42,6 +43,18 @@ bool query_uint(RequestContext& ctx, std::string_view query, std::string_view na
 // microsecond instead of its first. `out` keeps its value when absent.
 bool query_instant(RequestContext& ctx, std::string_view query, std::string_view name,
                    bool end_of_day, std::optional<Micros>& out);
+
+// A UTC day, as a day number (days since 1970-01-01): a date "2026-01-31" or
+// an instant (see query_instant), whose UTC day is taken. Days the read
+// models can hold only (1970-01-01 to 2149-06-06: views::kDays). `out`
+// keeps its value when absent.
+bool query_day(RequestContext& ctx, std::string_view query, std::string_view name,
+               std::optional<std::uint32_t>& out);
+
+// A currency code: 3 uppercase letters (ISO 4217, e.g. "EUR"), as orders
+// carry it. `out` keeps its value when absent.
+bool query_currency(RequestContext& ctx, std::string_view query, std::string_view name,
+                    std::string& out);
 
 // A money amount ("50", "50.25"), as cents. `out` keeps its value when absent.
 bool query_money(RequestContext& ctx, std::string_view query, std::string_view name,
@@ -80,9 +93,9 @@ bool needs_blocking_thread(const HttpRequest& request, std::int64_t rows);
 // Parses a day or an instant (see query_instant); false if malformed.
 bool parse_instant(std::string_view text, bool end_of_day, Micros& out);
 
-// "2026-01-31" for a day number (days since 1970-01-01); `out` holds 11 chars
-// (the text and a NUL).
-void format_day(std::uint32_t day, char* out);
+// "2026-01-31" for a day number (days since 1970-01-01; negative before);
+// `out` holds 11 chars (the text and a NUL).
+void format_day(std::int64_t day, char* out);
 // "2026-01" for the month of a day number; `out` holds 8 chars.
 void format_month(std::uint32_t day, char* out);
 // The day number of the first day of `day`'s month (UTC).
