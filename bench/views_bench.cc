@@ -57,13 +57,14 @@ OrderSnapshot random_order(std::mt19937_64& random, Micros created, Micros now) 
   o.client_total = static_cast<Cents>(500 + random() % 20'000);
   using S = OrderStatus;
   // A path through the lifecycle, each stage some hours after the last.
-  static constexpr S kEnds[] = {S::kCompleted, S::kShipped, S::kDelivered, S::kDelivered,
-                                S::kDelivered, S::kCancelled, S::kReturned, S::kPending};
+  static constexpr S kEnds[] = {S::kCompleted, S::kShipped,   S::kDelivered, S::kDelivered,
+                                S::kDelivered, S::kCancelled, S::kReturned,  S::kPending};
   const S end = kEnds[random() % 8];
   std::vector<S> path = {S::kPending};
   if (end != S::kPending) path.push_back(S::kProcessing);
   if (end != S::kPending && end != S::kCancelled) path.push_back(S::kCompleted);
-  if (end == S::kShipped || end == S::kDelivered || end == S::kReturned) path.push_back(S::kShipped);
+  if (end == S::kShipped || end == S::kDelivered || end == S::kReturned)
+    path.push_back(S::kShipped);
   if (end == S::kDelivered || end == S::kReturned) path.push_back(S::kDelivered);
   if (end == S::kReturned) path.push_back(S::kReturned);
   if (end == S::kCancelled) path.push_back(S::kCancelled);
@@ -75,7 +76,7 @@ OrderSnapshot random_order(std::mt19937_64& random, Micros created, Micros now) 
     at += static_cast<Micros>(1 + random() % 48) * 3'600'000'000;
   }
   if (random() % 10 == 0) {
-    static const char* kCities[] = {"New York", "Seattle", "Austin",  "Boston", "Denver",
+    static const char* kCities[] = {"New York", "Seattle", "Austin",   "Boston", "Denver",
                                     "Chicago",  "Miami",   "Portland", "Dallas", "Phoenix"};
     OrderDetails d;
     d.currency = random() % 10 == 0 ? "EUR" : "USD";
@@ -97,7 +98,8 @@ void load(Engine& engine, std::size_t orders) {
   const Micros year = 365 * kDay;
   const auto began = Clock::now();
   for (std::size_t n = 0; n < orders; ++n) {
-    const Micros created = now - year + static_cast<Micros>(n) * (year / static_cast<Micros>(orders));
+    const Micros created =
+        now - year + static_cast<Micros>(n) * (year / static_cast<Micros>(orders));
     const SubmitResult r = engine.import_order(random_order(random, created, now));
     if (!r.ok()) {
       std::fprintf(stderr, "import failed at %zu: %s\n", n, r.message.c_str());
@@ -162,22 +164,24 @@ int main(int argc, char** argv) {
   const auto rebuild_began = Clock::now();
   views.rebuild_from(engine);
   const double rebuild_s = seconds_since(rebuild_began);
-  const double bytes = static_cast<double>(heap_in_use() - heap_before) / static_cast<double>(orders);
+  const double bytes =
+      static_cast<double>(heap_in_use() - heap_before) / static_cast<double>(orders);
   std::printf("read models: %.1f bytes per order; rebuilt in %.2f s (%.2f M orders/s)\n", bytes,
               rebuild_s, static_cast<double>(orders) / rebuild_s / 1e6);
 
   const auto [first_day, last_day] = views.days_used();
-  report("daily figures, last 30 days", measure(reps, [&] { (void)views.days(last_day - 29, last_day); }));
-  report("daily figures, all days (a year)", measure(reps, [&] { (void)views.days(first_day, last_day); }));
+  report("daily figures, last 30 days",
+         measure(reps, [&] { (void)views.days(last_day - 29, last_day); }));
+  report("daily figures, all days (a year)",
+         measure(reps, [&] { (void)views.days(first_day, last_day); }));
   report("30 single days (the daily route)", measure(reps, [&] {
            for (std::uint32_t d = last_day - 29; d <= last_day; ++d) (void)views.day(d);
          }));
   report("top 10 customers by revenue", measure(reps, [&] {
            (void)views.top_customers(views::OrderViews::RankBy::kRevenue, 10);
          }));
-  report("top 10 customers by orders", measure(reps, [&] {
-           (void)views.top_customers(views::OrderViews::RankBy::kOrders, 10);
-         }));
+  report("top 10 customers by orders",
+         measure(reps, [&] { (void)views.top_customers(views::OrderViews::RankBy::kOrders, 10); }));
   report("cities", measure(reps, [&] { (void)views.cities(); }));
   report("delivery times", measure(reps, [&] { (void)views.delivery(); }));
 
@@ -189,31 +193,35 @@ int main(int argc, char** argv) {
   const Case cases[] = {
       {"listing: newest 50", [](views::ListingRequest&) {}},
       {"listing: oldest 50", [](views::ListingRequest& r) { r.descending = false; }},
-      {"listing: status=shipped", [](views::ListingRequest& r) {
+      {"listing: status=shipped",
+       [](views::ListingRequest& r) {
          r.filter.statuses = views::StatusSet().set(status_index(OrderStatus::kShipped));
        }},
-      {"listing: status=pending (rare)", [](views::ListingRequest& r) {
+      {"listing: status=pending (rare)",
+       [](views::ListingRequest& r) {
          r.filter.statuses = views::StatusSet().set(status_index(OrderStatus::kPending));
        }},
-      {"listing: one week", [&](views::ListingRequest& r) {
+      {"listing: one week",
+       [&](views::ListingRequest& r) {
          r.filter.created_from = week_start;
          r.filter.created_to = week_end;
        }},
       {"listing: min_amount=150", [](views::ListingRequest& r) { r.filter.min_amount = 15'000; }},
-      {"listing: sort by total_amount", [](views::ListingRequest& r) {
-         r.sort = views::SortKey::kTotalAmount;
-       }},
-      {"listing: sort by updated_at", [](views::ListingRequest& r) {
-         r.sort = views::SortKey::kUpdatedAt;
-       }},
-      {"listing: sort by status, one week", [&](views::ListingRequest& r) {
+      {"listing: sort by total_amount",
+       [](views::ListingRequest& r) { r.sort = views::SortKey::kTotalAmount; }},
+      {"listing: sort by updated_at",
+       [](views::ListingRequest& r) { r.sort = views::SortKey::kUpdatedAt; }},
+      {"listing: sort by status, one week",
+       [&](views::ListingRequest& r) {
          r.sort = views::SortKey::kStatus;
          r.filter.created_from = week_start;
          r.filter.created_to = week_end;
        }},
       {"listing: offset 10,000", [](views::ListingRequest& r) { r.offset = 10'000; }},
-      {"customer page (about 100 orders)", [](views::ListingRequest& r) { r.filter.customer = 4242; }},
-      {"customer page, sort by total_amount", [](views::ListingRequest& r) {
+      {"customer page (about 100 orders)",
+       [](views::ListingRequest& r) { r.filter.customer = 4242; }},
+      {"customer page, sort by total_amount",
+       [](views::ListingRequest& r) {
          r.filter.customer = 4242;
          r.sort = views::SortKey::kTotalAmount;
        }},
@@ -223,7 +231,8 @@ int main(int argc, char** argv) {
     // The first amount question builds each full chunk's amount index.
     views::ListingRequest r;
     r.sort = views::SortKey::kTotalAmount;
-    report("first amount-sorted page (builds the amount indexes)", measure(1, [&] { (void)views.list(r); }));
+    report("first amount-sorted page (builds the amount indexes)",
+           measure(1, [&] { (void)views.list(r); }));
   }
   for (const Case& c : cases) {
     views::ListingRequest r;

@@ -190,6 +190,10 @@ ResponseFraming HttpConnection::framing() const {
 void HttpConnection::advance() {
   if (phase_ == Phase::kClosed) return;
   if (phase_ == Phase::kReading) process_input();
+  if (phase_ == Phase::kStreaming && socket_op_ == SocketOp::kNone && pending_.empty()) {
+    produce_stream_piece();
+    if (phase_ == Phase::kClosed) return;
+  }
   if (socket_op_ == SocketOp::kNone && !pending_.empty()) start_write();
   if (socket_op_ != SocketOp::kNone) return;  // its completion advances again
   switch (phase_) {
@@ -207,6 +211,7 @@ void HttpConnection::advance() {
     // elsewhere; a lingering read goes on by itself; closed is the end.
     case Phase::kBlocking:
     case Phase::kAwaitingDurability:
+    case Phase::kStreaming:
     case Phase::kLingering:
     case Phase::kClosed:
       return;
@@ -270,8 +275,38 @@ void HttpConnection::finish_request(const HttpResponse& response) {
 }
 
 void HttpConnection::queue_response(const HttpResponse& response) {
+  // An HTTP/1.0 client learns where a streamed body ends by the close.
+  if (response.stream && version_ == 10) keep_alive_ = false;
   append_response(pending_, response, framing(), current_http_date());
   account(response.route, response.status, true);
+  if (response.stream && method_ != HttpMethod::kHead) begin_stream(response.stream);
+}
+
+void HttpConnection::begin_stream(std::shared_ptr<BodyStream> stream) {
+  stream_ = std::move(stream);
+  stream_framing_ = framing();
+}
+
+void HttpConnection::produce_stream_piece() {
+  std::string piece;
+  bool more = true;
+  // A producer may return an empty piece with more to come; asking again
+  // keeps a write in flight, so the connection is never left waiting on
+  // nothing.
+  while (more && piece.empty()) {
+    try {
+      more = stream_->next(piece);
+    } catch (const std::exception&) {
+      // Out of memory mid-body: the client sees a truncated chunked body.
+      close();
+      return;
+    }
+  }
+  append_stream_piece(pending_, piece, !more, stream_framing_);
+  if (!more) {
+    stream_.reset();
+    after_response();
+  }
 }
 
 void HttpConnection::account(Route route, unsigned status, bool timed) {
@@ -291,6 +326,10 @@ void HttpConnection::account(Route route, unsigned status, bool timed) {
 }
 
 void HttpConnection::after_response() {
+  if (stream_) {
+    phase_ = Phase::kStreaming;  // produce_stream_piece() comes back here at the end
+    return;
+  }
   parser_.reset();
   if (keep_alive_) {
     phase_ = Phase::kReading;
@@ -350,9 +389,11 @@ void HttpConnection::run_blocking(HttpRequest request) {
     // Shutdown may have begun meanwhile; then this is the last response.
     if (self->thread_.state.draining.load(std::memory_order_acquire)) self->keep_alive_ = false;
     self->deferred_.clear();
+    if (response.stream && self->version_ == 10) self->keep_alive_ = false;
     append_response(self->deferred_, response, self->framing(), current_http_date());
     self->deferred_route_ = response.route;
     self->deferred_status_ = response.status;
+    self->deferred_stream_ = self->method_ != HttpMethod::kHead ? response.stream : nullptr;
     HttpConnection* raw = self.get();
     asio::post(raw->socket_.get_executor(), [self = std::move(self)] { self->finish_blocking(); });
   });
@@ -362,6 +403,7 @@ void HttpConnection::finish_blocking() {
   if (phase_ == Phase::kClosed) return;
   pending_.append(deferred_);
   account(deferred_route_, deferred_status_, true);
+  if (deferred_stream_) begin_stream(std::move(deferred_stream_));
   after_response();
   advance();
 }

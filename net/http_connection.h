@@ -152,6 +152,8 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
 //        | or malformed                      keep-alive             |
 //        v                                                          |
 //   kLastResponse <-------------------------------------------------+
+//   (a response with a streamed body passes through kStreaming first: its
+//   pieces are produced one write at a time, then it ends as any other)
 //        |
 //        | written
 //        v
@@ -199,6 +201,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     kReading,             // reads requests and answers them inline
     kBlocking,            // one request runs on a blocking thread
     kAwaitingDurability,  // one response is held until its change is durable
+    kStreaming,           // a streamed body is being sent, a piece per write
     kLastResponse,        // the final response is queued; nothing more is read
     kLingering,           // half-closed: unread input is discarded until the client closes
     kClosed,
@@ -223,6 +226,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void finish_durable(const std::string& error);
   void run_blocking(HttpRequest request);
   void finish_blocking();
+  // The response just queued has a streamed body: send it before going on.
+  void begin_stream(std::shared_ptr<BodyStream> stream);
+  // Queues the stream's next piece (or its end, then after_response()).
+  void produce_stream_piece();
   void reject_malformed(boost::beast::error_code ec);
   void start_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
@@ -257,6 +264,9 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::string deferred_;  // the blocking thread's response
   Route deferred_route_ = Route::kNotFound;
   unsigned deferred_status_ = 0;
+  std::shared_ptr<BodyStream> deferred_stream_;  // the blocking thread's response's, if any
+  std::shared_ptr<BodyStream> stream_;           // being sent (kStreaming)
+  ResponseFraming stream_framing_;
   HttpResponse held_;      // waiting for its change to be durable
   std::string held_body_;  // held_.body points here
   std::string held_etag_;  // held_.etag points here

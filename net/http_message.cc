@@ -1,6 +1,7 @@
 #include "net/http_message.h"
 
 #include <charconv>
+#include <cstdio>
 
 namespace orderd::net {
 
@@ -99,8 +100,12 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   out.append(date);
   out.append("\r\nContent-Type: ");
   out.append(response.content_type);
-  out.append("\r\nContent-Length: ");
-  append_number(out, response.body.size());
+  if (!response.stream) {
+    out.append("\r\nContent-Length: ");
+    append_number(out, response.body.size());
+  } else if (!framing.http10) {
+    out.append("\r\nTransfer-Encoding: chunked");
+  }
   if (!response.etag.empty()) {
     out.append("\r\nETag: ");
     out.append(response.etag);
@@ -120,7 +125,23 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
     out.append("\r\nConnection: keep-alive");
   }
   out.append("\r\n\r\n");
-  if (!framing.head) out.append(response.body);
+  if (!framing.head && !response.stream) out.append(response.body);
+}
+
+void append_stream_piece(std::string& out, std::string_view piece, bool last,
+                         const ResponseFraming& framing) {
+  if (framing.http10) {
+    out.append(piece);
+    return;
+  }
+  if (!piece.empty()) {
+    char size[20];
+    const int n = std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    out.append(size, static_cast<std::size_t>(n));
+    out.append(piece);
+    out.append("\r\n");
+  }
+  if (last) out.append("0\r\n\r\n");
 }
 
 }  // namespace orderd::net

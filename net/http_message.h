@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "engine/event_sink.h"
+#include "net/body_stream.h"
 #include "net/route.h"
 
 namespace orderd::net {
@@ -56,6 +58,9 @@ struct HttpResponse {
   unsigned retry_after_seconds = 0;  // > 0: a Retry-After header (503)
   std::string_view etag;             // non-empty: an ETag header, given quoted ("\"3\"")
   bool idempotent_replayed = false;  // an Idempotent-Replayed: true header
+  // Set: the body is this stream's pieces, not `body` (body_stream.h); the
+  // response has no Content-Length.
+  std::shared_ptr<BodyStream> stream;
   // Not sent: the route that answered, for metrics.
   Route route = Route::kNotFound;
   // Not sent: non-zero when the response reports a change (an order
@@ -77,11 +82,17 @@ struct ResponseFraming {
 
 inline constexpr std::string_view kServerName = "orderd";
 
-// Appends one complete response (status line, Server, Date, Content-Type,
+// Appends one complete response (for a streamed one, its head: the
+// connection sends the pieces, see append_stream_piece) (status line, Server, Date, Content-Type,
 // Content-Length, ETag/Idempotent-Replayed/Allow/Retry-After/Connection when
 // needed, body) to `out`.
 // `date` is an IMF-fixdate (time_format.h). Allocates only when `out` grows.
 void append_response(std::string& out, const HttpResponse& response, const ResponseFraming& framing,
                      std::string_view date);
+
+// A piece of a streamed body as sent: a chunk for HTTP/1.1, the bytes as
+// they are for HTTP/1.0. `last` adds the chunked body's end.
+void append_stream_piece(std::string& out, std::string_view piece, bool last,
+                         const ResponseFraming& framing);
 
 }  // namespace orderd::net

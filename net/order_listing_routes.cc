@@ -6,6 +6,7 @@
 
 #include "net/json_output.h"
 #include "net/order_document.h"
+#include "net/order_export.h"
 #include "net/read_model_params.h"
 #include "views/order_views.h"
 
@@ -239,9 +240,34 @@ HandleOutcome my_orders(RequestContext& ctx, const HttpRequest&, const RouteMatc
   return HandleOutcome::kDone;
 }
 
-HandleOutcome export_orders(RequestContext& ctx, const HttpRequest&, const RouteMatch&) {
-  if (require_views(ctx) == nullptr) return HandleOutcome::kDone;
-  ctx.error(501, "not implemented yet");
+HandleOutcome export_orders(RequestContext& ctx, const HttpRequest&, const RouteMatch& match) {
+  const views::OrderViews* views = require_views(ctx);
+  if (views == nullptr) return HandleOutcome::kDone;
+  const std::string_view query = match.query;
+  ExportFormat format = ExportFormat::kJsonLines;
+  if (query_param(query, "format", ctx.text)) {
+    if (ctx.text == "csv") {
+      format = ExportFormat::kCsv;
+    } else if (ctx.text != "jsonl") {
+      ctx.error(400, "format must be jsonl or csv");
+      return HandleOutcome::kDone;
+    }
+  }
+  for (std::string_view name :
+       {"sort_by", "sort_order", "page", "page_size", "skip", "limit", "cursor"}) {
+    if (query_param(query, name, ctx.text)) {
+      ctx.message.assign(name);
+      ctx.message.append(" does not apply: an export is every matching order, oldest first");
+      ctx.error(400, ctx.message);
+      return HandleOutcome::kDone;
+    }
+  }
+  views::OrderFilter filter;
+  if (!read_filter(ctx, query, filter)) return HandleOutcome::kDone;
+  ctx.response->status = 200;
+  ctx.response->content_type =
+      format == ExportFormat::kCsv ? kCsvContentType : kJsonLinesContentType;
+  ctx.response->stream = make_order_export(ctx.engine, *views, filter, format);
   return HandleOutcome::kDone;
 }
 

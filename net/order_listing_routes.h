@@ -3,7 +3,8 @@
 //   GET /api/v1/orders                 every order, filtered, sorted, paged
 //   GET /api/v1/orders/customers/{customer_id}/orders   one customer's
 //   GET /api/v1/orders/my-orders       the caller's (see docs/api.md)
-//   GET /api/v1/orders/export?format=jsonl|csv   the whole listing, no paging
+//   GET /api/v1/orders/export?format=jsonl|csv   every matching order, oldest
+//       first, streamed (order_export.h); the filter parameters only
 //
 // Parameters (all optional; a bad one is 400 naming it):
 //   status       one or several, comma-separated or repeated
@@ -36,7 +37,7 @@ HandleOutcome list_managed_orders(RequestContext& ctx, const HttpRequest& reques
 HandleOutcome customer_managed_orders(RequestContext& ctx, const HttpRequest& request,
                                       const RouteMatch& match);
 HandleOutcome my_orders(RequestContext& ctx, const HttpRequest& request, const RouteMatch& match);
-// Off the I/O threads: answers kNeedsBlockingThread unless request.may_block.
+// The body streams (order_export.h): the handler only reads the filter.
 HandleOutcome export_orders(RequestContext& ctx, const HttpRequest& request,
                             const RouteMatch& match);
 

@@ -46,8 +46,7 @@ OrderChunk::OrderChunk() {
   }
 }
 
-OrderColumns::OrderColumns()
-    : chunks_(new std::atomic<OrderChunk*>[kMaxChunks]) {
+OrderColumns::OrderColumns() : chunks_(new std::atomic<OrderChunk*>[kMaxChunks]) {
   for (std::size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, kRelaxed);
 }
 

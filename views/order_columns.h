@@ -53,7 +53,9 @@ struct KeyBounds {
   std::atomic<std::int64_t> lo{INT64_MAX};
   std::atomic<std::int64_t> hi{INT64_MIN};
   void widen(std::int64_t v);
-  bool empty() const { return lo.load(std::memory_order_relaxed) > hi.load(std::memory_order_relaxed); }
+  bool empty() const {
+    return lo.load(std::memory_order_relaxed) > hi.load(std::memory_order_relaxed);
+  }
 };
 
 struct OrderChunk {
@@ -117,8 +119,7 @@ class OrderColumns {
   OrderChunk* chunk_for(std::size_t index);
   std::unique_ptr<std::atomic<OrderChunk*>[]> chunks_;
   mutable Mutex index_mutex_;  // one index built at a time
-  mutable std::vector<std::shared_ptr<const AmountIndex>> amount_indexes_
-      GUARDED_BY(index_mutex_);
+  mutable std::vector<std::shared_ptr<const AmountIndex>> amount_indexes_ GUARDED_BY(index_mutex_);
   std::atomic<std::size_t> chunks_used_{0};
 };
 

@@ -11,6 +11,17 @@ namespace {
 
 constexpr auto kRelaxed = std::memory_order_relaxed;
 
+bool matches_filter(const OrderChunk& c, std::size_t r, std::uint8_t status, const OrderFilter& f) {
+  if (status == kNoRow || !f.statuses[status]) return false;
+  const Micros created = c.created_at[r].load(kRelaxed);
+  if (created < f.created_from || created > f.created_to) return false;
+  if (f.has_amount_range()) {
+    const Cents amount = c.amount[r].load(kRelaxed);
+    if (amount < f.min_amount || amount > f.max_amount) return false;
+  }
+  return true;
+}
+
 // "a comes before b" in the listing's order.
 struct ListingOrder {
   bool descending;
@@ -63,14 +74,7 @@ class Scan {
 
   // Whether row `r` (present, with `status`) passes the filter.
   bool matches(const OrderChunk& c, std::size_t r, std::uint8_t status) const {
-    if (status == kNoRow || !filter_.statuses[status]) return false;
-    const Micros created = c.created_at[r].load(kRelaxed);
-    if (created < filter_.created_from || created > filter_.created_to) return false;
-    if (filter_.has_amount_range()) {
-      const Cents amount = c.amount[r].load(kRelaxed);
-      if (amount < filter_.min_amount || amount > filter_.max_amount) return false;
-    }
-    return true;
+    return matches_filter(c, r, status, filter_);
   }
 
   // Tests row `r` of chunk `c` (seq `seq`): counts it and offers it.
@@ -152,8 +156,9 @@ void scan_by_amount(const OrderChunk& c, std::size_t index, const AmountIndex& b
   const ListingRequest& r = scan.request();
   const OrderFilter& f = r.filter;
   auto amount_of = [&](std::uint16_t row) { return c.amount[row].load(kRelaxed); };
-  const auto begin = std::lower_bound(by_amount.rows.begin(), by_amount.rows.end(), f.min_amount,
-                                      [&](std::uint16_t row, Cents v) { return amount_of(row) < v; });
+  const auto begin =
+      std::lower_bound(by_amount.rows.begin(), by_amount.rows.end(), f.min_amount,
+                       [&](std::uint16_t row, Cents v) { return amount_of(row) < v; });
   const auto end = std::upper_bound(begin, by_amount.rows.end(), f.max_amount,
                                     [&](Cents v, std::uint16_t row) { return v < amount_of(row); });
   const OrderSeq first = OrderColumns::seq_at(index, 0);
@@ -202,8 +207,8 @@ void scan_chunk(const OrderColumns& columns, std::size_t index, Scan& scan) {
   const ListingRequest& r = scan.request();
   const OrderFilter& f = r.filter;
   const KeyBounds& created = c.bound(SortKey::kCreatedAt);
-  const bool inside = created.lo.load(kRelaxed) >= f.created_from &&
-                      created.hi.load(kRelaxed) <= f.created_to;
+  const bool inside =
+      created.lo.load(kRelaxed) >= f.created_from && created.hi.load(kRelaxed) <= f.created_to;
   const bool counted = inside && !f.has_amount_range();
   if (counted) {
     scan.add_to_total(rows_with_statuses(c, f.statuses));
@@ -273,6 +278,37 @@ ListingPage run_listing(const OrderColumns& columns, const CustomerTally& custom
     scan_all(columns, scan);
   }
   return std::move(scan).finish();
+}
+
+OrderSeq next_matching(const OrderColumns& columns, const OrderFilter& filter, OrderSeq after,
+                       std::size_t max, std::size_t max_rows, std::vector<OrderSeq>& out) {
+  const OrderSeq end = static_cast<OrderSeq>(columns.chunk_count()) * kChunkRows;
+  OrderSeq seq = after;
+  std::size_t found = 0;
+  while (seq < end && found < max && max_rows > 0) {
+    ++seq;
+    --max_rows;
+    const std::size_t index = (seq - 1) / kChunkRows;
+    const OrderChunk* c = columns.chunk(index);
+    if (c == nullptr) {
+      seq = static_cast<OrderSeq>(index + 1) * kChunkRows;  // the whole chunk is empty
+      continue;
+    }
+    const std::size_t r = (seq - 1) % kChunkRows;
+    if (matches_filter(*c, r, c->status[r].load(std::memory_order_acquire), filter)) {
+      out.push_back(seq);
+      ++found;
+    }
+  }
+  return seq < end ? seq : 0;
+}
+
+bool row_matches(const OrderColumns& columns, OrderSeq seq, const OrderFilter& filter) {
+  if (seq == 0) return false;
+  const OrderChunk* c = columns.chunk((seq - 1) / kChunkRows);
+  if (c == nullptr) return false;
+  const std::size_t r = (seq - 1) % kChunkRows;
+  return matches_filter(*c, r, c->status[r].load(std::memory_order_acquire), filter);
 }
 
 }  // namespace orderd::views

@@ -67,4 +67,14 @@ struct ListingPage {
 ListingPage run_listing(const OrderColumns& columns, const CustomerTally& customers,
                         const ListingRequest& request);
 
+// For exports, a batch at a time in acceptance order: appends to `out` the
+// seqs above `after` whose rows match `filter` (its customer ignored), at
+// most `max` of them, reading at most `max_rows` rows. Returns the last seq
+// read (the next batch's `after`), or 0 once every row was read.
+OrderSeq next_matching(const OrderColumns& columns, const OrderFilter& filter, OrderSeq after,
+                       std::size_t max, std::size_t max_rows, std::vector<OrderSeq>& out);
+
+// Whether the stored row of `seq` matches `filter` (its customer ignored).
+bool row_matches(const OrderColumns& columns, OrderSeq seq, const OrderFilter& filter);
+
 }  // namespace orderd::views

@@ -73,6 +73,14 @@ class OrderViews final : public EventSink {
 
   // --- Questions -----------------------------------------------------------------
   ListingPage list(const ListingRequest& request) const;
+  // See next_matching and row_matches (order_query.h).
+  OrderSeq next_matching(const OrderFilter& filter, OrderSeq after, std::size_t max,
+                         std::size_t max_rows, std::vector<OrderSeq>& out) const {
+    return views::next_matching(columns_, filter, after, max, max_rows, out);
+  }
+  bool matches(OrderSeq seq, const OrderFilter& filter) const {
+    return row_matches(columns_, seq, filter);
+  }
   RowFacts row(OrderSeq seq) const { return columns_.load(seq); }
   // The customer's orders, ascending seq, and its sums.
   std::vector<OrderSeq> orders_of(UserId customer) const { return customers_.orders_of(customer); }

@@ -12,8 +12,8 @@
 #include "demo/demo_catalog.h"
 #include "engine/engine.h"
 #include "net/api.h"
-#include "views/order_views.h"
 #include "tests/support/wait_until.h"
+#include "views/order_views.h"
 
 namespace orderd::net::testing {
 
@@ -29,6 +29,7 @@ struct Reply {
   std::string content_type;
   rapidjson::Document json;
   bool needs_blocking = false;
+  bool streamed = false;  // the body came from a BodyStream
 
   // json[key] as a string ("" if absent or not a string).
   std::string str(const char* key) const {
@@ -93,6 +94,16 @@ class ApiFixture : public ::testing::Test {
     }
     r.status = response.status;
     r.body.assign(response.body);
+    if (response.stream) {
+      // As the connection sends it: every piece, in order.
+      r.streamed = true;
+      std::string piece;
+      for (bool more = true; more;) {
+        piece.clear();
+        more = response.stream->next(piece);
+        r.body += piece;
+      }
+    }
     r.allow.assign(response.allow);
     r.etag.assign(response.etag);
     r.retry_after = response.retry_after_seconds;

@@ -4,8 +4,11 @@
 // including it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
+
+#include "net/body_stream.h"
 
 #include "tests/net/server_test_util.h"
 
@@ -385,6 +388,76 @@ TEST_F(HttpConnectionTest, GarbageOnTheWireNeverTakesTheServerDown) {
   auto r = connect()->request(get_request("/health"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200u);
+}
+
+// --- Streamed bodies (body_stream.h), through the order export ----------------------
+
+// Orders enough for an export of many pieces.
+void create_orders(testing::RawHttpClient& c, int count) {
+  std::string batch;
+  for (int i = 0; i < count; ++i)
+    batch += post_request("/orders", order_json("S" + std::to_string(i)));
+  ASSERT_TRUE(c.send(batch));
+  for (int i = 0; i < count; ++i) ASSERT_TRUE(c.read_response());
+}
+
+TEST_F(HttpConnectionTest, AStreamedBodyArrivesChunkedAndTheConnectionGoesOn) {
+  start();
+  auto c = connect();
+  create_orders(*c, 1500);  // about 0.5 MB of JSON lines: several pieces
+  // A request pipelined behind the stream is answered after it.
+  ASSERT_TRUE(c->send(get_request("/api/v1/orders/export") + get_request("/health")));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->header("transfer-encoding"), "chunked");
+  EXPECT_EQ(r->header("content-length"), "");
+  EXPECT_EQ(r->header("content-type"), "application/x-ndjson");
+  EXPECT_GT(r->body.size(), 2 * kStreamPieceBytes);
+  EXPECT_EQ(std::count(r->body.begin(), r->body.end(), '\n'), 1500);
+  auto health = c->read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200u);
+}
+
+TEST_F(HttpConnectionTest, AStreamedBodyToAnHttp10ClientEndsWithTheConnection) {
+  start();
+  auto c = connect();
+  create_orders(*c, 300);
+  ASSERT_TRUE(c->send("GET /api/v1/orders/export?format=csv HTTP/1.0\r\n\r\n"));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("transfer-encoding"), "");
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_EQ(std::count(r->body.begin(), r->body.end(), '\n'), 301);  // the header row too
+}
+
+TEST_F(HttpConnectionTest, AHeadOfAStreamedBodyHasHeadersOnly) {
+  start();
+  auto c = connect();
+  create_orders(*c, 10);
+  ASSERT_TRUE(
+      c->send("HEAD /api/v1/orders/export HTTP/1.1\r\nHost: t\r\n\r\n" + get_request("/health")));
+  auto head = c->read_response(true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200u);
+  EXPECT_EQ(head->header("transfer-encoding"), "chunked");
+  auto health = c->read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200u);
+}
+
+TEST_F(HttpConnectionTest, AClientThatReadsAStreamLateStillGetsAllOfIt) {
+  start();
+  auto c = connect();
+  create_orders(*c, 3000);
+  ASSERT_TRUE(c->send(get_request("/api/v1/orders/export")));
+  // Nothing is read for a while; the server neither finishes nor fails.
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(server->connection_count(), 1u);
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(std::count(r->body.begin(), r->body.end(), '\n'), 3000);
 }
 
 }  // namespace

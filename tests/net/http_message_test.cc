@@ -106,5 +106,39 @@ TEST(HttpMessageTest, KnowsTheReasonPhrasesTheServerUses) {
   EXPECT_EQ(reason_phrase(299), "Unknown");
 }
 
+class NoPieces final : public BodyStream {
+ public:
+  bool next(std::string&) override { return false; }
+};
+
+TEST(HttpMessageTest, AStreamedResponseIsChunkedWithoutContentLength) {
+  HttpResponse r;
+  r.stream = std::make_shared<NoPieces>();
+  r.body = "ignored";
+  const std::string head = render(r);
+  EXPECT_NE(head.find("\r\nTransfer-Encoding: chunked\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find("Content-Length"), std::string::npos) << head;
+  EXPECT_TRUE(head.ends_with("\r\n\r\n")) << head;
+  // HTTP/1.0 has no chunks: the body ends with the connection.
+  const std::string old = render(r, {.keep_alive = false, .http10 = true});
+  EXPECT_EQ(old.find("Transfer-Encoding"), std::string::npos) << old;
+  EXPECT_NE(old.find("Connection: close"), std::string::npos) << old;
+}
+
+TEST(HttpMessageTest, StreamPiecesAreChunksWithTheirSizeInHex) {
+  std::string out;
+  append_stream_piece(out, std::string(26, 'x'), false, {});
+  EXPECT_EQ(out, "1a\r\n" + std::string(26, 'x') + "\r\n");
+  out.clear();
+  append_stream_piece(out, "end", true, {});
+  EXPECT_EQ(out, "3\r\nend\r\n0\r\n\r\n");
+  out.clear();
+  append_stream_piece(out, "", true, {});
+  EXPECT_EQ(out, "0\r\n\r\n");
+  out.clear();
+  append_stream_piece(out, "raw", true, {.keep_alive = false, .http10 = true});
+  EXPECT_EQ(out, "raw");
+}
+
 }  // namespace
 }  // namespace orderd::net

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "net/order_export.h"
 #include "net/read_model_params.h"
 #include "tests/net/api_test_util.h"
 
@@ -216,6 +219,94 @@ TEST_F(OrderListingRoutesTest, BadParametersAre400NamingThem) {
 TEST_F(OrderListingRoutesTest, WithoutReadModelsTheListingIs503) {
   api->attach_views(nullptr);
   EXPECT_EQ(get("/api/v1/orders/").status, 503u);
+}
+
+// --- Export -------------------------------------------------------------------------
+
+std::vector<std::string> lines_of(const std::string& body) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t end; (end = body.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(body.substr(start, end - start));
+  }
+  EXPECT_EQ(start, body.size()) << "the last line ends with a newline";
+  return lines;
+}
+
+TEST_F(OrderListingRoutesTest, ExportStreamsEveryMatchingOrderOldestFirstAsJsonLines) {
+  const auto seqs = some_orders(5);
+  ASSERT_EQ(engine->cancel(OrderKey::by_seq(seqs[1]), "test").error, CancelError::kNone);
+  Reply r = get("/api/v1/orders/export");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(r.streamed);
+  EXPECT_EQ(r.content_type, "application/x-ndjson");
+  const auto lines = lines_of(r.body);
+  ASSERT_EQ(lines.size(), 5u);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    rapidjson::Document d;
+    d.Parse(lines[i].c_str());
+    ASSERT_FALSE(d.HasParseError()) << lines[i];
+    EXPECT_EQ(d["order_id"].GetUint64(), seqs[i]);
+  }
+  // The listing's filters apply.
+  r = get("/api/v1/orders/export?status=cancelled");
+  EXPECT_EQ(lines_of(r.body).size(), 1u);
+  r = get("/api/v1/orders/export?user_id=2&min_amount=20");
+  EXPECT_EQ(lines_of(r.body).size(), 2u);  // o3 (30) and o5 (50)
+  r = get("/api/v1/orders/export?customer_id=cust_nobody");
+  EXPECT_EQ(r.body, "");
+}
+
+TEST_F(OrderListingRoutesTest, ExportAsCsvHasAHeaderRowAndQuotesWhatNeedsIt) {
+  order("plain", 1, "12.5");
+  // Seed 001's create, shipping to a city whose name needs quoting.
+  const Reply managed = post("/api/v1/orders/", R"({
+    "shipping_address_line1": "1 Rue Ici", "shipping_city": "Paris, \"Rive\" Gauche",
+    "shipping_state": "IDF", "shipping_postal_code": "75001", "shipping_country": "FR",
+    "order_items": [{"product_id": 2, "quantity": 1}]})");
+  ASSERT_EQ(managed.status, 201u) << managed.body;
+  const Reply r = get("/api/v1/orders/export?format=csv");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.content_type, "text/csv; charset=utf-8");
+  const auto lines = lines_of(r.body);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0] + "\n", std::string(kCsvHeader));
+  EXPECT_TRUE(lines[1].starts_with("1,plain,ORD-")) << lines[1];
+  EXPECT_NE(lines[1].find(",pending,USD,1,"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find(",12.5,"), std::string::npos) << lines[1];
+  EXPECT_TRUE(lines[2].starts_with("2,order_2,ORD-")) << lines[2];
+  EXPECT_TRUE(lines[2].ends_with(",\"Paris, \"\"Rive\"\" Gauche\"")) << lines[2];
+}
+
+TEST_F(OrderListingRoutesTest, ExportOfManyOrdersComesInPiecesOfBoundedSize) {
+  for (int i = 0; i < 1200; ++i) {
+    ASSERT_EQ(create("m" + std::to_string(i), "[" + std::to_string(1 + i % 20) + "]").status, 201u);
+  }
+  HttpRequest request;
+  request.method = HttpMethod::kGet;
+  request.target = "/api/v1/orders/export";
+  HttpResponse response;
+  ASSERT_EQ(handler->handle(request, response), HandleOutcome::kDone);
+  ASSERT_TRUE(response.stream);
+  std::size_t pieces = 0, lines = 0;
+  std::string piece;
+  for (bool more = true; more;) {
+    piece.clear();
+    more = response.stream->next(piece);
+    EXPECT_LT(piece.size(), kStreamPieceBytes + 8 * 1024);
+    lines += static_cast<std::size_t>(std::count(piece.begin(), piece.end(), '\n'));
+    ++pieces;
+  }
+  EXPECT_EQ(lines, 1200u);
+  EXPECT_GT(pieces, 2u);
+}
+
+TEST_F(OrderListingRoutesTest, ExportRefusesWhatDoesNotApplyToIt) {
+  for (std::string query : {"format=xml", "sort_by=status", "page=2", "limit=5", "status=lost"}) {
+    const Reply r = get("/api/v1/orders/export?" + query);
+    EXPECT_EQ(r.status, 400u) << query;
+    EXPECT_FALSE(r.streamed) << query;
+  }
 }
 
 }  // namespace

@@ -94,6 +94,17 @@ class RawHttpClient {
       pos = next + 2;
     }
     buffer_.erase(0, end + 4);
+    if (!head && r.header("transfer-encoding") == "chunked") {
+      if (!read_chunked(r.body)) return std::nullopt;
+      return r;
+    }
+    if (!head && r.header("content-length").empty() && r.header("connection") == "close") {
+      while (fill()) {
+      }
+      r.body.swap(buffer_);
+      buffer_.clear();
+      return r;
+    }
     std::size_t length = 0;
     if (!head && r.status >= 200 && !r.header("content-length").empty()) {
       length = std::stoul(r.header("content-length"));
@@ -104,6 +115,24 @@ class RawHttpClient {
     r.body = buffer_.substr(0, length);
     buffer_.erase(0, length);
     return r;
+  }
+
+  // A chunked body (RFC 9112, 7.1) without extensions or trailers.
+  bool read_chunked(std::string& body) {
+    while (true) {
+      std::size_t line_end;
+      while ((line_end = buffer_.find("\r\n")) == std::string::npos) {
+        if (!fill()) return false;
+      }
+      const std::size_t size = std::stoul(buffer_.substr(0, line_end), nullptr, 16);
+      buffer_.erase(0, line_end + 2);
+      while (buffer_.size() < size + 2) {
+        if (!fill()) return false;
+      }
+      body.append(buffer_, 0, size);
+      buffer_.erase(0, size + 2);
+      if (size == 0) return true;
+    }
   }
 
   std::optional<RawResponse> request(std::string_view bytes, bool head = false) {

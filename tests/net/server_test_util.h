@@ -12,6 +12,7 @@
 #include "net/http_server.h"
 #include "tests/net/raw_http_client.h"
 #include "tests/support/wait_until.h"
+#include "views/order_views.h"
 
 namespace orderd::net::testing {
 
@@ -24,10 +25,13 @@ class ServerFixture : public ::testing::Test {
   void start(ServerOptions options = {}, EngineConfig config = {}) {
     if (config.workers == 0) config.workers = 1;
     config.max_products = 64;
+    views = std::make_unique<views::OrderViews>();
     engine = std::make_unique<Engine>(config);
     demo::add_demo_catalog(engine->catalog(), {20, 1'000'000});
+    engine->set_event_sink(views.get());
     engine->start();
     api = std::make_unique<Api>(*engine);
+    api->attach_views(views.get());
     options.port = 0;
     if (options.io_threads == 0) options.io_threads = 2;
     server = std::make_unique<HttpServer>(*api, options);
@@ -39,6 +43,7 @@ class ServerFixture : public ::testing::Test {
     server.reset();
     api.reset();
     engine.reset();
+    views.reset();
   }
 
   std::unique_ptr<RawHttpClient> connect() {
@@ -47,6 +52,7 @@ class ServerFixture : public ::testing::Test {
     return c;
   }
 
+  std::unique_ptr<views::OrderViews> views;  // outlives the engine that feeds it
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;

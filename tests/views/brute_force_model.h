@@ -75,7 +75,7 @@ inline std::int64_t sort_key(const ModelOrder& o, SortKey key) {
 
 // Every order the request's filter takes, in the listing's order.
 inline std::vector<OrderSeq> brute_listing(const std::vector<ModelOrder>& orders,
-                                    const ListingRequest& r) {
+                                           const ListingRequest& r) {
   std::vector<const ModelOrder*> hits;
   for (const ModelOrder& o : orders) {
     const OrderFilter& f = r.filter;
@@ -95,7 +95,8 @@ inline std::vector<OrderSeq> brute_listing(const std::vector<ModelOrder>& orders
   return seqs;
 }
 
-inline ListingRequest random_request(std::mt19937_64& random, const std::vector<ModelOrder>& orders) {
+inline ListingRequest random_request(std::mt19937_64& random,
+                                     const std::vector<ModelOrder>& orders) {
   ListingRequest r;
   auto coin = [&](int in) { return static_cast<int>(random() % in) == 0; };
   if (coin(2)) r.filter.statuses = StatusSet(random() % 255 + 1);
@@ -118,7 +119,7 @@ inline ListingRequest random_request(std::mt19937_64& random, const std::vector<
 // One page by offset, then every page by position: each equals the slice of
 // the brute-force listing, with the same exact total.
 inline void expect_listing_matches(const OrderViews& views, const std::vector<ModelOrder>& orders,
-                            ListingRequest r) {
+                                   ListingRequest r) {
   const std::vector<OrderSeq> want = brute_listing(orders, r);
   const ListingPage page = views.list(r);
   EXPECT_EQ(page.total, want.size());

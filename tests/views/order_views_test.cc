@@ -20,8 +20,8 @@
 #include "engine/engine.h"
 #include "persistence/durability.h"
 #include "tests/persistence/temp_dir.h"
-#include "tests/views/brute_force_model.h"
 #include "tests/support/wait_until.h"
+#include "tests/views/brute_force_model.h"
 
 namespace orderd::views {
 namespace {
