@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "net/body_stream.h"
 #include "net/read_model_params.h"
 #include "net/status_answers.h"
 #include "views/order_facts.h"
@@ -289,6 +291,73 @@ bool read_shop_history_query(RequestContext& ctx, const OrderViews& v, UserId cu
   return true;
 }
 
+void write_shop_history_head(JsonWriter& w, const CustomerInfo& c) {
+  write_field(w, "customer_id", c.id);
+  write_text_or_null_field(w, "name", c.name);
+  write_text_or_null_field(w, "email", c.email);
+}
+
+void write_shop_order(JsonWriter& w, const OrderViews& v, OrderSeq seq, const RowFacts& r) {
+  write_order_core(w, seq, r, kSeed002);
+  write_money_field(w, "total", r.amount);
+  write_field(w, "currency", v.currencies().code_of(r.currency));
+}
+
+// The whole history as one JSON document, written a piece at a time: the
+// page's shape without paging (next_after is null). The customer's order
+// ids, sorted oldest first, are all it holds besides the piece.
+class ShopHistoryStream final : public BodyStream {
+ public:
+  ShopHistoryStream(const OrderViews& v, CustomerInfo customer)
+      : views_(v), customer_(std::move(customer)), seqs_(v.orders_of(customer_.id)) {
+    std::vector<std::pair<Micros, OrderSeq>> by_creation;
+    by_creation.reserve(seqs_.size());
+    for (OrderSeq seq : seqs_) by_creation.emplace_back(v.row(seq).created_at, seq);
+    std::sort(by_creation.begin(), by_creation.end());
+    for (std::size_t i = 0; i < seqs_.size(); ++i) seqs_[i] = by_creation[i].second;
+  }
+
+  bool next(std::string& out) override {
+    buffer_.Clear();
+    if (position_ == 0 && !started_) {
+      started_ = true;
+      writer_.StartObject();
+      write_shop_history_head(writer_, customer_);
+      write_key(writer_, "orders");
+      writer_.StartArray();
+    }
+    while (position_ < seqs_.size() && buffer_.GetSize() < kStreamPieceBytes) {
+      const OrderSeq seq = seqs_[position_++];
+      const RowFacts r = views_.row(seq);
+      if (!r.present()) continue;
+      writer_.StartObject();
+      write_shop_order(writer_, views_, seq, r);
+      writer_.EndObject();
+      ++written_;
+    }
+    const bool done = position_ == seqs_.size();
+    if (done) {
+      writer_.EndArray();
+      write_field(writer_, "total_orders", written_);
+      write_key(writer_, "next_after");
+      writer_.Null();
+      writer_.EndObject();
+    }
+    out.append(buffer_.GetString(), buffer_.GetSize());
+    return !done;
+  }
+
+ private:
+  const OrderViews& views_;
+  const CustomerInfo customer_;
+  std::vector<OrderSeq> seqs_;
+  std::size_t position_ = 0;
+  std::uint64_t written_ = 0;
+  bool started_ = false;
+  JsonBuffer buffer_;
+  JsonWriter writer_{buffer_};
+};
+
 // --- GET /api/orders/analytics/summary ----------------------------------------
 
 void write_overall_statistics(JsonWriter& w, const views::DayFigures& all) {
@@ -469,20 +538,21 @@ HandleOutcome order_history_stream(RequestContext& ctx, const HttpRequest& reque
   if (!scope) return outcome;
   const OrderViews& v = *scope->views;
   const CustomerInfo& c = scope->customer;
+  if (!query_param(match.query, "limit", ctx.text) &&
+      !query_param(match.query, "after", ctx.text)) {
+    ctx.response->status = 200;
+    ctx.response->stream = std::make_shared<ShopHistoryStream>(v, c);
+    return HandleOutcome::kDone;
+  }
   views::ListingRequest oldest;
   if (!read_shop_history_query(ctx, v, c.id, match.query, oldest)) return HandleOutcome::kDone;
   const views::ListingPage page = v.list(oldest);
 
   JsonWriter& w = ctx.begin(200);
   w.StartObject();
-  write_field(w, "customer_id", c.id);
-  write_text_or_null_field(w, "name", c.name);
-  write_text_or_null_field(w, "email", c.email);
-  write_order_list(w, "orders", v, page.seqs, [&](OrderSeq seq, const RowFacts& r) {
-    write_order_core(w, seq, r, kSeed002);
-    write_money_field(w, "total", r.amount);
-    write_field(w, "currency", v.currencies().code_of(r.currency));
-  });
+  write_shop_history_head(w, c);
+  write_order_list(w, "orders", v, page.seqs,
+                   [&](OrderSeq seq, const RowFacts& r) { write_shop_order(w, v, seq, r); });
   write_field(w, "total_orders", page.total);
   write_field(w, "next_after", page.next ? std::optional(page.next->seq) : std::nullopt);
   w.EndObject();

@@ -695,6 +695,28 @@ TEST_F(CustomerHistoryRoutesTest, ShopOrderHistoryPagesOldestFirstWithLowercaseS
   EXPECT_EQ(seen, seqs);
 }
 
+TEST_F(CustomerHistoryRoutesTest, ShopOrderHistoryWithoutPagingStreamsTheWholeHistoryOldestFirst) {
+  auto reg = post("/register_customer", R"({"name": "Many Orders", "email": "many@example.com"})");
+  ASSERT_EQ(reg.status, 201u) << reg.body;
+  const UserId c = reg.json["customer_id"].GetUint64();
+  // Newest first on purpose: the stream sorts by creation.
+  std::vector<OrderSeq> seqs;
+  for (int i = 0; i < 1500; ++i) {
+    seqs.push_back(import(c, OrderStatus::kShipped, kJan10 + (1500 - i) * kHour, 1 + i % 3));
+  }
+  import(c + 1000, OrderStatus::kShipped, kJan10);  // someone else's
+  const Reply r = get(shop_url(c));
+  ASSERT_EQ(r.status, 200u) << r.body.substr(0, 200);
+  EXPECT_TRUE(r.streamed);
+  EXPECT_GT(r.body.size(), 64u * 1024);  // more than one piece
+  ASSERT_TRUE(r.json.IsObject());
+  EXPECT_EQ(r.json["customer_id"].GetUint64(), c);
+  EXPECT_EQ(i64(r.json, "total_orders"), 1500);
+  EXPECT_TRUE(r.json["next_after"].IsNull());
+  EXPECT_EQ(ids_of(r.json["orders"]), std::vector<OrderSeq>(seqs.rbegin(), seqs.rend()));
+  EXPECT_EQ(text(r.json["orders"][0], "status"), "shipped");
+}
+
 TEST_F(CustomerHistoryRoutesTest, ShopOrderHistoryFollowsStatusChanges) {
   const UserId c = add_customer("Ada", "Lovelace", "London");
   const OrderSeq a = place(c, 2);

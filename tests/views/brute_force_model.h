@@ -143,7 +143,9 @@ inline void expect_listing_matches(const OrderViews& views, const std::vector<Mo
   }
   ASSERT_LE(walked.size(), want.size());
   EXPECT_EQ(walked, std::vector<OrderSeq>(want.begin(), want.begin() + walked.size()));
-  if (ended) EXPECT_EQ(walked.size(), want.size());
+  if (ended) {
+    EXPECT_EQ(walked.size(), want.size());
+  }
 }
 
 }  // namespace orderd::views::testing
