@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "views/order_views.h"
 
 namespace orderd {
 namespace {
@@ -91,10 +92,14 @@ BENCHMARK(BM_StockReserveOneHotProduct)->Threads(1)->Threads(2)->UseRealTime();
 // --- end to end: submit → Completed -----------------------------------------
 
 // Submits state.range(1) orders of 3 items from the benchmark thread and
-// waits until all are Completed; range(0) is the worker count.
+// waits until all are Completed; range(0) is the worker count. With
+// range(2) = 1 the read models are fed every change (as orderd does),
+// each order of its own customer (their worst case: a new customer per
+// order).
 void BM_EngineSubmitToCompleted(benchmark::State& state) {
   const unsigned workers = static_cast<unsigned>(state.range(0));
   const int orders = static_cast<int>(state.range(1));
+  const bool with_views = state.range(2) != 0;
   std::vector<std::string> ids(orders);
   for (int i = 0; i < orders; ++i) ids[i] = "order-" + std::to_string(i);
   std::int64_t total = 0;
@@ -103,10 +108,12 @@ void BM_EngineSubmitToCompleted(benchmark::State& state) {
     EngineConfig config;
     config.workers = workers;
     config.capacity = static_cast<std::size_t>(orders);
+    auto views = std::make_unique<views::OrderViews>();
     auto engine = std::make_unique<Engine>(config);
     for (ProductId id = 1; id <= kProducts; ++id) {
       engine->catalog().add(id, "p", 100, kPlentifulStock);
     }
+    if (with_views) engine->set_event_sink(views.get());
     engine->start();
     auto producer = engine->make_producer();
     state.ResumeTiming();
@@ -122,6 +129,7 @@ void BM_EngineSubmitToCompleted(benchmark::State& state) {
     state.PauseTiming();
     total += orders;
     engine.reset();
+    views.reset();
     state.ResumeTiming();
   }
   state.SetItemsProcessed(total);
@@ -129,8 +137,10 @@ void BM_EngineSubmitToCompleted(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(total), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EngineSubmitToCompleted)
-    ->Args({1, 1'000'000})
-    ->Args({2, 1'000'000})
+    ->ArgNames({"workers", "orders", "views"})
+    ->Args({1, 1'000'000, 0})
+    ->Args({1, 1'000'000, 1})
+    ->Args({2, 1'000'000, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(3);

@@ -12,37 +12,32 @@ CustomerTally::Stripe& CustomerTally::stripe_for(UserId customer) const {
   return stripes_[(customer * 0x9E3779B97F4A7C15ull) >> 58];
 }
 
-std::uint32_t CustomerTally::Stripe::slot_for(UserId customer) {
-  auto [it, added] = slot_of.try_emplace(customer, static_cast<std::uint32_t>(ids.size()));
-  if (added) {
-    ids.push_back(customer);
-    sums.emplace_back();
-    seqs.emplace_back();
-  }
-  return it->second;
+CustomerTally::Entry& CustomerTally::Stripe::entry_for(UserId customer) {
+  auto [it, added] = slot_of.try_emplace(customer, static_cast<std::uint32_t>(entries.size()));
+  if (added) entries.push_back(Entry{customer, {}, {}});
+  return entries[it->second];
 }
 
 void CustomerTally::add_order(UserId customer, OrderSeq seq, std::int64_t units) {
   Stripe& s = stripe_for(customer);
   MutexLock lock(s.lock);
-  const std::uint32_t slot = s.slot_for(customer);
-  std::vector<std::uint32_t>& seqs = s.seqs[slot];
+  Entry& e = s.entry_for(customer);
   const auto small = static_cast<std::uint32_t>(seq);
-  if (seqs.empty() || seqs.back() < small) {
-    seqs.push_back(small);
+  if (e.seqs.empty() || e.seqs.back() < small) {
+    e.seqs.push_back(small);
   } else {
     // Acceptances of one customer's orders may report out of order.
-    seqs.insert(std::lower_bound(seqs.begin(), seqs.end(), small), small);
+    e.seqs.insert(std::lower_bound(e.seqs.begin(), e.seqs.end(), small), small);
   }
-  s.sums[slot].orders += 1;
-  s.sums[slot].units += units;
+  e.sums.orders += 1;
+  e.sums.units += units;
 }
 
 void CustomerTally::adjust(UserId customer, std::int64_t units_delta, Cents revenue_delta,
                            std::int64_t revenue_orders_delta) {
   Stripe& s = stripe_for(customer);
   MutexLock lock(s.lock);
-  CustomerSums& sums = s.sums[s.slot_for(customer)];
+  CustomerSums& sums = s.entry_for(customer).sums;
   sums.units += units_delta;
   sums.revenue += revenue_delta;
   sums.revenue_orders += revenue_orders_delta;
@@ -54,7 +49,8 @@ std::vector<OrderSeq> CustomerTally::orders_of(UserId customer) const {
   MutexLock lock(s.lock);
   auto it = s.slot_of.find(customer);
   if (it == s.slot_of.end()) return out;
-  out.assign(s.seqs[it->second].begin(), s.seqs[it->second].end());
+  const std::vector<std::uint32_t>& seqs = s.entries[it->second].seqs;
+  out.assign(seqs.begin(), seqs.end());
   return out;
 }
 
@@ -62,14 +58,14 @@ CustomerSums CustomerTally::sums_of(UserId customer) const {
   Stripe& s = stripe_for(customer);
   MutexLock lock(s.lock);
   auto it = s.slot_of.find(customer);
-  return it == s.slot_of.end() ? CustomerSums{} : s.sums[it->second];
+  return it == s.slot_of.end() ? CustomerSums{} : s.entries[it->second].sums;
 }
 
 std::size_t CustomerTally::customers() const {
   std::size_t n = 0;
   for (std::size_t i = 0; i < kStripes; ++i) {
     MutexLock lock(stripes_[i].lock);
-    n += stripes_[i].ids.size();
+    n += stripes_[i].entries.size();
   }
   return n;
 }

@@ -53,20 +53,25 @@ class CustomerTally {
     for (std::size_t i = 0; i < kStripes; ++i) {
       const Stripe& s = stripes_[i];
       MutexLock lock(s.lock);
-      for (std::size_t k = 0; k < s.ids.size(); ++k) fn(s.ids[k], s.sums[k]);
+      for (const Entry& e : s.entries) fn(e.id, e.sums);
     }
   }
 
  private:
-  // A stripe's customers side by side, so a ranking reads their sums as one
-  // contiguous array: slot i of `ids`, `sums` and `seqs` is one customer.
+  // One customer: what a ranking reads and what its page reads, together,
+  // so an order of a known customer touches one entry.
+  struct Entry {
+    UserId id = 0;
+    CustomerSums sums;
+    std::vector<std::uint32_t> seqs;  // ascending
+  };
+  // A stripe's customers side by side, so a ranking reads one contiguous
+  // array.
   struct Stripe {
     mutable SpinLock lock;
     std::unordered_map<UserId, std::uint32_t> slot_of GUARDED_BY(lock);
-    std::vector<UserId> ids GUARDED_BY(lock);
-    std::vector<CustomerSums> sums GUARDED_BY(lock);
-    std::vector<std::vector<std::uint32_t>> seqs GUARDED_BY(lock);  // ascending
-    std::uint32_t slot_for(UserId customer) REQUIRES(lock);
+    std::vector<Entry> entries GUARDED_BY(lock);
+    Entry& entry_for(UserId customer) REQUIRES(lock);
   };
   static constexpr std::size_t kStripes = 64;
   Stripe& stripe_for(UserId customer) const;
