@@ -39,6 +39,19 @@ std::size_t heap_in_use() {
   return m.uordblks + m.hblkhd;
 }
 
+// The process's resident set, from /proc/self/status.
+double rss_mib() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  double kib = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "VmRSS: %lf kB", &kib) == 1) break;
+  }
+  std::fclose(f);
+  return kib / 1024;
+}
+
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -160,14 +173,19 @@ int main(int argc, char** argv) {
   load(engine, orders);
 
   views::OrderViews views;
+  const double rss_before = rss_mib();
   const std::size_t heap_before = heap_in_use();
   const auto rebuild_began = Clock::now();
   views.rebuild_from(engine);
   const double rebuild_s = seconds_since(rebuild_began);
   const double bytes =
       static_cast<double>(heap_in_use() - heap_before) / static_cast<double>(orders);
-  std::printf("read models: %.1f bytes per order; rebuilt in %.2f s (%.2f M orders/s)\n", bytes,
-              rebuild_s, static_cast<double>(orders) / rebuild_s / 1e6);
+  const double rss_after = rss_mib();
+  std::printf(
+      "read models: %.1f bytes per order (heap); RSS %.0f MiB without, %.0f MiB with "
+      "(%.1f bytes per order); rebuilt (with the amount indexes) in %.2f s (%.2f M orders/s)\n",
+      bytes, rss_before, rss_after, (rss_after - rss_before) * 1048576.0 / orders, rebuild_s,
+      static_cast<double>(orders) / rebuild_s / 1e6);
 
   const auto [first_day, last_day] = views.days_used();
   report("daily figures, last 30 days",

@@ -818,6 +818,14 @@ void Engine::for_each_order(const std::function<bool(const Order&)>& fn) const {
   orders_.for_each(fn);
 }
 
+void Engine::for_each_order_in(OrderSeq first, OrderSeq last,
+                               const std::function<bool(const Order&)>& fn) const {
+  for (OrderSeq seq = std::max<OrderSeq>(first, 1); seq <= last; ++seq) {
+    const Order* order = orders_.find_seq(seq);
+    if (order != nullptr && !fn(*order)) return;
+  }
+}
+
 std::string_view submit_error_name(SubmitError e) {
   switch (e) {
     case SubmitError::kNone:

@@ -321,6 +321,13 @@ class Engine {
 
   // Visits every order; fn returns false to stop. See OrderStore::for_each.
   void for_each_order(const std::function<bool(const Order&)>& fn) const;
+  // Visits the orders with sequence numbers in [first, last], ascending,
+  // through the lock-free sequence index (no shard lock is held, so callers
+  // may visit disjoint ranges from several threads); fn returns false to stop.
+  void for_each_order_in(OrderSeq first, OrderSeq last,
+                         const std::function<bool(const Order&)>& fn) const;
+  // One above the highest sequence number assigned so far.
+  OrderSeq next_seq() const { return next_seq_.load(std::memory_order_acquire); }
 
   // Workers finish the batch in hand and then wait; returns once all wait.
   // For tests and maintenance; submit keeps accepting up to capacity.

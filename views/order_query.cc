@@ -211,8 +211,9 @@ void scan_chunk(const OrderColumns& columns, std::size_t index, Scan& scan) {
       created.lo.load(kRelaxed) >= f.created_from && created.hi.load(kRelaxed) <= f.created_to;
   const bool counted = inside && !f.has_amount_range();
   if (counted) {
-    scan.add_to_total(rows_with_statuses(c, f.statuses));
-    if (!scan.may_contribute(c, index)) return;
+    const std::uint64_t matching = rows_with_statuses(c, f.statuses);
+    scan.add_to_total(matching);
+    if (matching == 0 || !scan.may_contribute(c, index)) return;
   }
   if (f.has_amount_range() || r.sort == SortKey::kTotalAmount) {
     if (auto by_amount = columns.amount_index(index)) {

@@ -65,8 +65,10 @@ class OrderViews final : public EventSink {
   DurableToken product_added(const ProductInfo&) override { return 0; }
   DurableToken product_restocked(ProductId, std::int64_t, std::int64_t) override { return 0; }
 
-  // Adds every order of `engine` as it is now. For start-up, before the
-  // engine runs; the views must be empty.
+  // Adds every order of `engine` as it is now, and builds the amount index
+  // of every full chunk, on up to four threads. For start-up, before the
+  // engine runs (live changes meanwhile are harmless: both take the
+  // order's lock, and refreshing an order twice changes nothing).
   void rebuild_from(const Engine& engine);
   // Brings the views up to date with `order` (what each event does).
   void refresh(const Order& order) REQUIRES(order.lock);
