@@ -246,11 +246,11 @@ int main(int argc, char** argv) {
   };
   const int listing_reps = std::max(5, reps / 4);
   {
-    // The first amount question builds each full chunk's amount index.
+    // The first amount question after the rebuild (which built the
+    // amount indexes): no slower than the others.
     views::ListingRequest r;
-    r.sort = views::SortKey::kTotalAmount;
-    report("first amount-sorted page (builds the amount indexes)",
-           measure(1, [&] { (void)views.list(r); }));
+    r.filter.min_amount = 1;
+    report("first amount question after the rebuild", measure(1, [&] { (void)views.list(r); }));
   }
   for (const Case& c : cases) {
     views::ListingRequest r;
