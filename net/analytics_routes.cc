@@ -91,12 +91,6 @@ Cents average_of(Cents total, std::int64_t count) {
   return count == 0 ? 0 : (total + count / 2) / count;
 }
 
-// part / whole in percent, two decimals (1 of 3 is 33.33); 0.0 when whole is 0.
-void write_percent_field(JsonWriter& w, std::string_view key, std::int64_t part,
-                         std::int64_t whole) {
-  write_ratio_field(w, key, part * 100, whole);
-}
-
 // The change from `before` to `now` in percent, null when `before` is 0 (no
 // base to grow from).
 void write_growth_field(JsonWriter& w, std::string_view key, std::int64_t now,

@@ -101,11 +101,6 @@ bool owns_order(const OrderViews& v, UserId customer, OrderSeq seq) {
 
 // --- Writing ------------------------------------------------------------------
 
-void write_percent_field(JsonWriter& w, std::string_view key, std::int64_t part,
-                         std::int64_t whole) {
-  write_ratio_field(w, key, part * 100, whole);
-}
-
 // A duration in days, null when there is none: no delivery to measure is
 // not an instant one.
 void write_days_or_null_field(JsonWriter& w, std::string_view key, std::optional<Micros> took) {

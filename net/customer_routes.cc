@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/customer_store.h"
+#include "net/read_model_params.h"
 #include "net/router.h"
 
 namespace orderd::net {
@@ -112,25 +113,16 @@ bool add_customer(RequestContext& ctx, CustomerInfo& c) {
   return false;
 }
 
-void write_optional_text(JsonWriter& w, std::string_view key, const std::string& text) {
-  write_key(w, key);
-  if (text.empty()) {
-    w.Null();
-  } else {
-    write_string(w, text);
-  }
-}
-
 void write_customer(JsonWriter& w, const CustomerInfo& c) {
   w.StartObject();
   write_field(w, "id", c.id);
-  write_optional_text(w, "external_ref", c.external_ref);
+  write_text_or_null_field(w, "external_ref", c.external_ref);
   write_field(w, "name", c.name);
-  write_optional_text(w, "first_name", c.first_name);
-  write_optional_text(w, "last_name", c.last_name);
-  write_optional_text(w, "email", c.email);
-  write_optional_text(w, "phone", c.phone);
-  write_optional_text(w, "city", c.city);
+  write_text_or_null_field(w, "first_name", c.first_name);
+  write_text_or_null_field(w, "last_name", c.last_name);
+  write_text_or_null_field(w, "email", c.email);
+  write_text_or_null_field(w, "phone", c.phone);
+  write_text_or_null_field(w, "city", c.city);
   write_timestamp_or_null_field(w, "member_since", c.member_since);
   write_field(w, "implicit", c.implicit);
   w.EndObject();
@@ -149,7 +141,7 @@ void register_customer(RequestContext& ctx, HttpRequest& request) {
   write_field(w, "customer_id", c.id);
   write_field(w, "name", c.name);
   write_field(w, "email", c.email);
-  write_optional_text(w, "phone_number", c.phone);
+  write_text_or_null_field(w, "phone_number", c.phone);
   w.EndObject();
   ctx.end();
 }
@@ -164,21 +156,8 @@ void create_customer(RequestContext& ctx, HttpRequest& request) {
 }
 
 void get_customer(RequestContext& ctx, std::string_view raw_id) {
-  if (!percent_decode(raw_id, ctx.text)) {
-    ctx.error(400, "the customer id in the path has a malformed %-escape");
-    return;
-  }
-  std::optional<CustomerInfo> c;
-  std::uint64_t id = 0;
-  if (parse_json_uint(ctx.text, kMaxJsonInteger, &id) == IntegerError::kNone) {
-    c = ctx.engine.customers().get(id);
-  } else {
-    c = ctx.engine.customers().find_by_reference(ctx.text);
-  }
-  if (!c) {
-    ctx.error(404, "Customer not found");
-    return;
-  }
+  const std::optional<CustomerInfo> c = find_customer(ctx, raw_id);
+  if (!c) return;
   write_customer(ctx.begin(200), *c);
   ctx.end();
 }

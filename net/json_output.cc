@@ -86,6 +86,11 @@ void write_ratio_field(JsonWriter& w, std::string_view key, std::int64_t numerat
   write_ratio(w, numerator, denominator, decimals);
 }
 
+void write_percent_field(JsonWriter& w, std::string_view key, std::int64_t part,
+                         std::int64_t whole) {
+  write_ratio_field(w, key, part * 100, whole);
+}
+
 void write_text_or_null_field(JsonWriter& w, std::string_view key, std::string_view text) {
   write_key(w, key);
   if (text.empty()) {

@@ -58,6 +58,10 @@ void write_seconds_or_null_field(JsonWriter& w, std::string_view key, Micros fro
 void write_ratio_field(JsonWriter& w, std::string_view key, std::int64_t numerator,
                        std::int64_t denominator, int decimals = 2);
 
+// part / whole in percent, two decimals (1 of 3 is 33.33); 0.0 when whole is 0.
+void write_percent_field(JsonWriter& w, std::string_view key, std::int64_t part,
+                         std::int64_t whole);
+
 // A text member, null when the text is empty (a field never given).
 void write_text_or_null_field(JsonWriter& w, std::string_view key, std::string_view text);
 

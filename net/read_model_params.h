@@ -1,7 +1,8 @@
 // What the listing, history and analytics routes share: the read models
 // (answering 503 when none are attached), customers named by integer id or
-// external reference, and query parameters read with a 400 that names the
-// parameter. Each reader returns false after answering the error.
+// external reference (the customer resource names them so too), and query
+// parameters read with a 400 that names the parameter. Each reader returns
+// false after answering the error.
 #pragma once
 
 #include <cstdint>
