@@ -418,6 +418,11 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
     response.retry_after_seconds = 1;
     return HandleOutcome::kDone;
   }
+  if (!match.query.empty() && !well_formed_escapes(match.query)) {
+    // Read leniently, a bad escape would silently drop its parameter.
+    ctx.error(400, "the query string has a malformed %-escape");
+    return HandleOutcome::kDone;
+  }
   if (takes_idempotency_key(request, match.route)) return run_with_key(ctx, request, match);
   return run_route(ctx, request, match);
 }

@@ -142,6 +142,15 @@ bool percent_decode(std::string_view text, std::string& out) {
   return true;
 }
 
+bool well_formed_escapes(std::string_view text) {
+  for (std::size_t i = text.find('%'); i != std::string_view::npos; i = text.find('%', i + 3)) {
+    if (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool query_param(std::string_view query, std::string_view name, std::string& out) {
   while (!query.empty()) {
     auto amp = query.find('&');

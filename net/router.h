@@ -27,6 +27,9 @@ RouteMatch match_route(HttpMethod method, std::string_view target);
 // Returns false on a malformed escape.
 bool percent_decode(std::string_view text, std::string& out);
 
+// Whether every '%' in `text` starts a two-hex-digit escape.
+bool well_formed_escapes(std::string_view text);
+
 // Finds `name` in an a=1&b=2 query and decodes its value into `out`.
 // Returns false if absent; a malformed escape reads as absent.
 bool query_param(std::string_view query, std::string_view name, std::string& out);

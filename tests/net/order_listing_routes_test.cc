@@ -208,6 +208,7 @@ TEST_F(OrderListingRoutesTest, BadParametersAre400NamingThem) {
       {"min_amount=-1", "min_amount"},
       {"max_amount=ten", "max_amount"},
       {"user_id=", "user_id"},
+      {"sort_by=%zz", "%-escape"},
   };
   for (const auto& [query, named] : cases) {
     const Reply r = get("/api/v1/orders/?" + query);

@@ -98,5 +98,14 @@ TEST(QueryParamTest, FindsAndDecodesValues) {
   EXPECT_FALSE(query_param("limit=%zz", "limit", v));
 }
 
+TEST(RouterTest, WellFormedEscapesAreTwoHexDigitsAfterEachPercent) {
+  EXPECT_TRUE(well_formed_escapes(""));
+  EXPECT_TRUE(well_formed_escapes("a=b&c=%20d%2C%2c"));
+  EXPECT_FALSE(well_formed_escapes("sort_by=%zz"));
+  EXPECT_FALSE(well_formed_escapes("a=%2"));
+  EXPECT_FALSE(well_formed_escapes("a=%"));
+  EXPECT_FALSE(well_formed_escapes("a=%%41"));
+}
+
 }  // namespace
 }  // namespace orderd::net
