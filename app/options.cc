@@ -1,5 +1,8 @@
 #include "app/options.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <CLI/CLI.hpp>
 
 #include <cctype>
@@ -194,6 +197,13 @@ void add_logging_flags(CLI::App& app, Options& o) {
                "Log every request (method, path, status, duration); for debugging");
 }
 
+void add_exposure_flags(CLI::App& app, Options& o) {
+  app.option_defaults()->group("HTTP server");
+  app.add_flag("--allow-unauthenticated", o.allow_unauthenticated,
+               "Listen on a non-loopback --bind address although requests are not "
+               "authenticated (refused otherwise)");
+}
+
 void add_catalog_flags(CLI::App& app, Options& o) {
   app.option_defaults()->group("Catalog");
   app.add_option("--max-products", o.engine.max_products, "Catalog capacity")
@@ -247,6 +257,7 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& o, 
   add_durability_flags(app, o.durability);
   add_logging_flags(app, o);
   add_catalog_flags(app, o);
+  add_exposure_flags(app, o);
   read_environment_for_every_flag(app);
 
   try {
@@ -254,7 +265,30 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& o, 
   } catch (const CLI::ParseError& e) {
     return app.exit(e, out, err);
   }
+  if (const std::string refusal = exposure_refusal(o); !refusal.empty()) {
+    err << refusal << "\n";
+    return 2;
+  }
   return std::nullopt;
+}
+
+bool is_loopback_address(const std::string& address) {
+  if (address == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, address.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, address.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+std::string exposure_refusal(const Options& o) {
+  if (o.allow_unauthenticated || is_loopback_address(o.server.bind_address)) return {};
+  return "orderd: refusing to listen on " + o.server.bind_address +
+         ": requests are not authenticated, so anyone who can reach that address could read "
+         "and change every order, customer and product. Listen on 127.0.0.1 (the default) "
+         "behind a proxy that authenticates, or pass --allow-unauthenticated "
+         "(ORDERD_ALLOW_UNAUTHENTICATED=true) to accept that risk.";
 }
 
 std::optional<int> parse_options(int argc, char** argv, Options& options) {

@@ -26,6 +26,9 @@ struct Options {
   demo::DemoShopOptions demo_shop_options;
   persistence::DurabilityOptions durability;
   std::string data_dir = "./data";
+  // Listen on a non-loopback address although nothing authenticates the
+  // requests (refused otherwise, see exposure_refusal).
+  bool allow_unauthenticated = false;
   std::chrono::milliseconds shutdown_timeout{10'000};
   logging::Level log_level = logging::Level::kInfo;
   logging::Format log_format = logging::Format::kLogfmt;
@@ -38,6 +41,15 @@ struct Options {
 // message on `err`). `options` may be partly set when an error is returned.
 std::optional<int> parse_options(int argc, const char* const* argv, Options& options,
                                  std::ostream& out, std::ostream& err);
+
+// Whether `address` (as --bind takes it) is a loopback address: 127.0.0.0/8,
+// ::1 or "localhost".
+bool is_loopback_address(const std::string& address);
+
+// Why orderd must not start with these options, or empty: listening beyond
+// loopback while nothing authenticates the requests, unless
+// --allow-unauthenticated says so (Redis's protected mode).
+std::string exposure_refusal(const Options& options);
 
 // The same, printing on standard output and standard error.
 std::optional<int> parse_options(int argc, char** argv, Options& options);

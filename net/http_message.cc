@@ -106,6 +106,10 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   } else if (!framing.http10) {
     out.append("\r\nTransfer-Encoding: chunked");
   }
+  // Every answer: never sniffed into another type, never framed, never
+  // cached, no referrer leaked. The HTML page also confines what it may load.
+  out.append(kSecurityHeaders);
+  if (response.content_type.starts_with("text/html")) out.append(kPageSecurityPolicy);
   if (!response.etag.empty()) {
     out.append("\r\nETag: ");
     out.append(response.etag);

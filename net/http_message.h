@@ -82,10 +82,24 @@ struct ResponseFraming {
 
 inline constexpr std::string_view kServerName = "orderd";
 
-// Appends one complete response (for a streamed one, its head: the
-// connection sends the pieces, see append_stream_piece) (status line, Server, Date, Content-Type,
-// Content-Length, ETag/Idempotent-Replayed/Allow/Retry-After/Connection when
-// needed, body) to `out`.
+// Sent with every response (each line starts with its CRLF).
+inline constexpr std::string_view kSecurityHeaders =
+    "\r\nX-Content-Type-Options: nosniff"
+    "\r\nX-Frame-Options: DENY"
+    "\r\nReferrer-Policy: no-referrer"
+    "\r\nCache-Control: no-store";
+// Sent with HTML pages: their own inline script and style, requests back to
+// this server, nothing else.
+inline constexpr std::string_view kPageSecurityPolicy =
+    "\r\nContent-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "
+    "style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
+
+// Appends one complete response to `out`: status line, Server, Date,
+// Content-Type, Content-Length, the security headers, ETag,
+// Idempotent-Replayed, Allow, Retry-After and Connection when needed, body.
+// For a streamed response, its head (the connection sends the pieces, see
+// append_stream_piece).
 // `date` is an IMF-fixdate (time_format.h). Allocates only when `out` grows.
 void append_response(std::string& out, const HttpResponse& response, const ResponseFraming& framing,
                      std::string_view date);

@@ -49,8 +49,8 @@ struct Flag {
 const std::vector<Flag>& every_flag() {
   static const std::vector<Flag> flags = {
       {"--port", "ORDERD_PORT", "6001", "6002", [](auto& o) { return o.server.port == 6001; }},
-      {"--bind", "ORDERD_BIND", "0.0.0.0", "::1",
-       [](auto& o) { return o.server.bind_address == "0.0.0.0"; }},
+      {"--bind", "ORDERD_BIND", "127.0.0.2", "::1",
+       [](auto& o) { return o.server.bind_address == "127.0.0.2"; }},
       {"--threads", "ORDERD_THREADS", "3", "4", [](auto& o) { return o.server.io_threads == 3; }},
       {"--blocking-threads", "ORDERD_BLOCKING_THREADS", "5", "6",
        [](auto& o) { return o.server.blocking_threads == 5; }},
@@ -112,6 +112,8 @@ const std::vector<Flag>& every_flag() {
        [](auto& o) { return o.log_format == logging::Format::kJson; }},
       {"--access-log", "ORDERD_ACCESS_LOG", "true", "false",
        [](auto& o) { return o.server.access_log; }, true},
+      {"--allow-unauthenticated", "ORDERD_ALLOW_UNAUTHENTICATED", "true", "false",
+       [](auto& o) { return o.allow_unauthenticated; }, true},
       {"--max-products", "ORDERD_MAX_PRODUCTS", "100", "200",
        [](auto& o) { return o.engine.max_products == 100; }},
       {"--demo-products", "ORDERD_DEMO_PRODUCTS", "0", "5",
@@ -335,6 +337,21 @@ TEST_F(OptionsTest, TheMaxOrderTotalIsExactMoneyAndZeroMeansNoLimit) {
   const std::string error = parse({"--max-order-total", "ten"}).err;
   EXPECT_NE(error.find("such as 1000.00"), std::string::npos) << error;
   EXPECT_NE(error.find("'ten'"), std::string::npos) << error;
+}
+
+TEST_F(OptionsTest, ListeningBeyondLoopbackWithoutAuthenticationIsRefusedUnlessAllowed) {
+  for (std::string address : {"0.0.0.0", "::", "192.168.1.10", "example.com"}) {
+    const Parsed refused = parse({"--bind", address});
+    EXPECT_EQ(refused.exit_code, std::optional<int>(2)) << address;
+    EXPECT_NE(refused.err.find("refusing to listen on " + address), std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("--allow-unauthenticated"), std::string::npos) << refused.err;
+    const Parsed allowed = parse({"--bind", address, "--allow-unauthenticated"});
+    EXPECT_FALSE(allowed.exit_code) << address << ": " << allowed.err;
+  }
+  for (std::string address : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+    EXPECT_FALSE(parse({"--bind", address}).exit_code) << address;
+  }
 }
 
 TEST_F(OptionsTest, UnknownFlagsAndMissingValuesAreRefused) {

@@ -34,8 +34,21 @@ TEST(HttpMessageTest, WritesStatusLineStandardHeadersAndBody) {
             "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
             "Content-Type: application/json\r\n"
             "Content-Length: 11\r\n"
+            "X-Content-Type-Options: nosniff\r\n"
+            "X-Frame-Options: DENY\r\n"
+            "Referrer-Policy: no-referrer\r\n"
+            "Cache-Control: no-store\r\n"
             "\r\n"
             R"({"ok":true})");
+}
+
+TEST(HttpMessageTest, HtmlPagesAlsoCarryAContentSecurityPolicy) {
+  HttpResponse page;
+  page.content_type = "text/html; charset=utf-8";
+  const std::string html = render(page);
+  EXPECT_NE(html.find("\r\nContent-Security-Policy: default-src 'none'; "), std::string::npos);
+  EXPECT_NE(html.find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(render(HttpResponse{}).find("Content-Security-Policy"), std::string::npos);
 }
 
 TEST(HttpMessageTest, AddsAllowRetryAfterAndConnectionWhenNeeded) {
@@ -68,6 +81,10 @@ TEST(HttpMessageTest, AddsETagAndIdempotentReplayedWhenSet) {
             "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
             "Content-Type: application/json\r\n"
             "Content-Length: 2\r\n"
+            "X-Content-Type-Options: nosniff\r\n"
+            "X-Frame-Options: DENY\r\n"
+            "Referrer-Policy: no-referrer\r\n"
+            "Cache-Control: no-store\r\n"
             "ETag: \"3\"\r\n"
             "Idempotent-Replayed: true\r\n"
             "\r\n"

@@ -807,6 +807,14 @@ class CliTest(unittest.TestCase):
                 self.assertNotEqual(done.returncode, 0)
                 self.assertTrue(done.stderr)
 
+    def test_listening_beyond_loopback_without_authentication_is_refused(self):
+        # Refused before anything listens: the test opens no outside port.
+        done = self.run_orderd("--bind", "0.0.0.0", "--port", "0")
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn("refusing to listen on 0.0.0.0", done.stderr)
+        self.assertIn("--allow-unauthenticated", done.stderr)
+        self.assertEqual(done.stdout, "")
+
     def test_environment_variables_configure_the_server(self):
         with Orderd(env={"ORDERD_PORT": "0", "ORDERD_DEMO_PRODUCTS": "5"}) as s:
             self.assertEqual(s.request("GET", "/api/v1/products/5")[0], 200)
