@@ -199,6 +199,19 @@ void add_logging_flags(CLI::App& app, Options& o) {
 
 void add_exposure_flags(CLI::App& app, Options& o) {
   app.option_defaults()->group("HTTP server");
+  net::RateLimitOptions& limit = o.api.rate_limit;
+  app.add_option("--rate-limit", limit.per_second,
+                 "Requests per second per client address after its burst; 0 = no limit "
+                 "(then 429 with Retry-After)")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--rate-burst", limit.burst,
+                 "Requests one client may send at once; 0 = one second's worth")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_flag("--rate-limit-loopback", limit.on_loopback,
+               "Limit clients on loopback addresses too (not limited by default)");
+  app.add_option("--rate-limit-clients", limit.max_clients,
+                 "Client addresses tracked at most (memory bound: about 100 bytes each)")
+      ->check(CLI::Range(std::size_t{64}, std::size_t{100'000'000}));
   app.add_flag("--allow-unauthenticated", o.allow_unauthenticated,
                "Listen on a non-loopback --bind address although requests are not "
                "authenticated (refused otherwise)");

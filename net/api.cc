@@ -22,7 +22,11 @@
 namespace orderd::net {
 
 Api::Api(Engine& engine, ApiLimits limits, ServerInfo info)
-    : engine_(engine), limits_(limits), info_(std::move(info)) {}
+    : engine_(engine), limits_(limits), info_(std::move(info)) {
+  if (limits_.rate_limit.enabled()) {
+    rate_limiter_ = std::make_unique<RateLimiter>(limits_.rate_limit);
+  }
+}
 
 void Api::begin_startup(std::string what) {
   {
@@ -405,6 +409,28 @@ std::uint64_t idempotency_fingerprint(const HttpRequest& request) {
   return h;
 }
 
+namespace {
+
+// Probes are never limited, nor (unless configured) loopback clients.
+bool rate_limited(Api& api, const HttpRequest& request, Route route) {
+  RateLimiter* limiter = api.rate_limiter();
+  if (limiter == nullptr || route == Route::kHealth || route == Route::kReady) return false;
+  return !request.client_loopback || limiter->options().on_loopback;
+}
+
+void refuse_over_rate(RequestContext& ctx, const RateDecision& d) {
+  ctx.message.assign("rate limit exceeded: at most ");
+  append_uint(ctx.message, d.limit);
+  ctx.message.append(" requests at once from one client; retry in ");
+  append_uint(ctx.message, d.retry_after_seconds);
+  ctx.message.append(" s");
+  ctx.error(429, ctx.message);
+  ctx.response->retry_after_seconds = static_cast<unsigned>(d.retry_after_seconds);
+  ctx.response->rate_limit = HttpResponse::RateLimitHeaders{d.limit, d.remaining, d.reset_seconds};
+}
+
+}  // namespace
+
 HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
   RequestContext& ctx = *context_;
   response = HttpResponse{};
@@ -423,8 +449,23 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
     ctx.error(400, "the query string has a malformed %-escape");
     return HandleOutcome::kDone;
   }
-  if (takes_idempotency_key(request, match.route)) return run_with_key(ctx, request, match);
-  return run_route(ctx, request, match);
+  // Charged once, on the I/O thread: a rerun on a blocking thread is the
+  // same request.
+  std::optional<RateDecision> rate;
+  if (!request.may_block && rate_limited(ctx.api, request, match.route)) {
+    rate = ctx.api.rate_limiter()->admit(request.client_address, steady_clock_micros());
+    if (!rate->allowed) {
+      refuse_over_rate(ctx, *rate);
+      return HandleOutcome::kDone;
+    }
+  }
+  const HandleOutcome outcome = takes_idempotency_key(request, match.route)
+                                    ? run_with_key(ctx, request, match)
+                                    : run_route(ctx, request, match);
+  if (rate)
+    response.rate_limit =
+        HttpResponse::RateLimitHeaders{rate->limit, rate->remaining, rate->reset_seconds};
+  return outcome;
 }
 
 }  // namespace orderd::net

@@ -22,6 +22,7 @@
 #include "engine/engine.h"
 #include "net/http_message.h"
 #include "net/http_metrics.h"
+#include "net/rate_limiter.h"
 
 namespace orderd::persistence {
 class Durability;
@@ -39,6 +40,7 @@ struct ApiLimits {
   std::size_t metrics_max_ids = 10'000;          // most order ids per status per call
   std::size_t products_default_page = 100;
   std::size_t products_max_page = 1'000;
+  RateLimitOptions rate_limit;  // per client address; off by default
 };
 
 // Integers an API client sends or reads (user, product ids) are at most
@@ -61,6 +63,8 @@ class Api {
   const ApiLimits& limits() const { return limits_; }
   const ServerInfo& info() const { return info_; }
   HttpMetrics& http_metrics() { return http_metrics_; }
+  // Null when no rate limit is configured.
+  RateLimiter* rate_limiter() { return rate_limiter_.get(); }
   const HttpMetrics& http_metrics() const { return http_metrics_; }
 
   // --- Readiness ---------------------------------------------------------------
@@ -118,6 +122,7 @@ class Api {
   ApiLimits limits_;
   ServerInfo info_;
   HttpMetrics http_metrics_;
+  std::unique_ptr<RateLimiter> rate_limiter_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> started_{true};
   std::atomic<bool> abort_{false};

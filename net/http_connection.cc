@@ -158,6 +158,12 @@ HttpConnection::~HttpConnection() {
 void HttpConnection::start() {
   error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
+  error_code no_peer;
+  const tcp::endpoint peer = socket_.remote_endpoint(no_peer);
+  if (!no_peer) {
+    client_address_ = peer.address().to_string();
+    client_loopback_ = peer.address().is_loopback();
+  }
   // The first request counts as under way from the start: a client that
   // connects and sends nothing is held to the request deadline, not the
   // (longer) idle timeout, and shutdown waits for its request.
@@ -258,6 +264,8 @@ void HttpConnection::dispatch_request() {
   request.idempotency_key = request_.idempotency_key;
   request.has_idempotency_key = parser_->has_idempotency_key();
   request.if_match = request_.if_match;
+  request.client_address = client_address_;
+  request.client_loopback = client_loopback_;
   if (thread_.handler.handle(request, thread_.response) == HandleOutcome::kNeedsBlockingThread) {
     run_blocking(request);
     return;

@@ -271,6 +271,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::string held_body_;  // held_.body points here
   std::string held_etag_;  // held_.etag points here
   Clock::time_point request_started_;
+  std::string client_address_;  // the peer's, for rate limits
+  bool client_loopback_ = false;
 
   Clock::time_point request_deadline_;
   Clock::time_point deadline_;

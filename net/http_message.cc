@@ -66,6 +66,8 @@ std::string_view reason_phrase(unsigned status) {
       return "URI Too Long";
     case 422:
       return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
     case 500:
@@ -118,6 +120,14 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   if (!response.allow.empty()) {
     out.append("\r\nAllow: ");
     out.append(response.allow);
+  }
+  if (response.rate_limit) {
+    out.append("\r\nRateLimit-Limit: ");
+    append_number(out, response.rate_limit->limit);
+    out.append("\r\nRateLimit-Remaining: ");
+    append_number(out, response.rate_limit->remaining);
+    out.append("\r\nRateLimit-Reset: ");
+    append_number(out, response.rate_limit->reset_seconds);
   }
   if (response.retry_after_seconds > 0) {
     out.append("\r\nRetry-After: ");

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ struct HttpRequest {
   // False on I/O threads: a handler that would run long (populate, id
   // listings) answers kNeedsBlockingThread instead of doing the work.
   bool may_block = false;
+  // Who sent it: the peer's address, and whether that is a loopback one.
+  std::string_view client_address;
+  bool client_loopback = true;
 };
 
 inline constexpr std::string_view kJsonContentType = "application/json";
@@ -58,6 +62,11 @@ struct HttpResponse {
   unsigned retry_after_seconds = 0;  // > 0: a Retry-After header (503)
   std::string_view etag;             // non-empty: an ETag header, given quoted ("\"3\"")
   bool idempotent_replayed = false;  // an Idempotent-Replayed: true header
+  // Set: RateLimit-Limit, -Remaining and -Reset headers (rate_limiter.h).
+  struct RateLimitHeaders {
+    std::uint64_t limit = 0, remaining = 0, reset_seconds = 0;
+  };
+  std::optional<RateLimitHeaders> rate_limit;
   // Set: the body is this stream's pieces, not `body` (body_stream.h); the
   // response has no Content-Length.
   std::shared_ptr<BodyStream> stream;

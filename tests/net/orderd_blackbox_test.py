@@ -815,6 +815,19 @@ class CliTest(unittest.TestCase):
         self.assertIn("--allow-unauthenticated", done.stderr)
         self.assertEqual(done.stdout, "")
 
+    def test_rate_limit_refuses_beyond_the_burst(self):
+        with Orderd("--rate-limit", "0.01", "--rate-burst", "3", "--rate-limit-loopback") as s:
+            # wait_ready's probes are not limited.
+            for _ in range(3):
+                code, headers, _ = s.request("GET", "/orders/metrics")
+                self.assertEqual(code, 200)
+                self.assertEqual(headers["ratelimit-limit"], "3")
+            code, headers, body = s.request("GET", "/orders/metrics")
+            self.assertEqual(code, 429, body)
+            self.assertEqual(headers["ratelimit-remaining"], "0")
+            self.assertGreaterEqual(int(headers["retry-after"]), 1)
+            self.assertIn("rate limit exceeded", body["error"])
+
     def test_environment_variables_configure_the_server(self):
         with Orderd(env={"ORDERD_PORT": "0", "ORDERD_DEMO_PRODUCTS": "5"}) as s:
             self.assertEqual(s.request("GET", "/api/v1/products/5")[0], 200)
