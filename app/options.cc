@@ -207,6 +207,10 @@ void add_exposure_flags(CLI::App& app, Options& o) {
   app.add_option("--rate-burst", limit.burst,
                  "Requests one client may send at once; 0 = one second's worth")
       ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--cors-origins", o.api.cors_origins,
+                 "Origins whose browser scripts may call the API (CORS), comma-separated "
+                 "(https://shop.example); * for any; none by default")
+      ->delimiter(',');
   app.add_flag("--rate-limit-loopback", limit.on_loopback,
                "Limit clients on loopback addresses too (not limited by default)");
   app.add_option("--rate-limit-clients", limit.max_clients,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 
 #include "metrics/prometheus_writer.h"
 #include "net/admin_routes.h"
@@ -411,6 +412,42 @@ std::uint64_t idempotency_fingerprint(const HttpRequest& request) {
 
 namespace {
 
+// The Origin to name in Access-Control-Allow-Origin, or empty when the
+// request has none or it is not allowed.
+std::string_view allowed_origin(const Api& api, std::string_view origin) {
+  if (origin.empty()) return {};
+  for (const std::string& allowed : api.limits().cors_origins) {
+    if (allowed == "*" || allowed == origin) return origin;
+  }
+  return {};
+}
+
+// application/json, any case, with or without parameters (charset).
+bool is_json_media_type(std::string_view content_type) {
+  const std::string_view type = content_type.substr(0, content_type.find(';'));
+  constexpr std::string_view kJson = "application/json";
+  std::size_t begin = type.find_first_not_of(" \t");
+  std::size_t end = type.find_last_not_of(" \t");
+  if (begin == std::string_view::npos) return false;
+  const std::string_view trimmed = type.substr(begin, end - begin + 1);
+  return trimmed.size() == kJson.size() &&
+         std::equal(trimmed.begin(), trimmed.end(), kJson.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+// OPTIONS on a path: the methods it takes, and a CORS preflight's answer
+// when the Origin is allowed.
+void answer_options(RequestContext& ctx, const RouteMatch& match) {
+  if (match.route != Route::kMethodNotAllowed) {
+    ctx.error(404, "Not found");
+    return;
+  }
+  ctx.response->status = 204;
+  ctx.response->allow = match.allow;
+  ctx.response->cors_preflight = !ctx.response->cors_origin.empty();
+}
+
 // Probes are never limited, nor (unless configured) loopback clients.
 bool rate_limited(Api& api, const HttpRequest& request, Route route) {
   RateLimiter* limiter = api.rate_limiter();
@@ -437,11 +474,21 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
   ctx.response = &response;
   const RouteMatch match = match_route(request.method, request.target);
   response.route = match.route;
+  response.cors_origin = allowed_origin(ctx.api, request.origin);
+  if (request.method == HttpMethod::kOptions) {
+    answer_options(ctx, match);
+    return HandleOutcome::kDone;
+  }
   if (needs_startup(match.route) && !ctx.api.started()) {
     ctx.message.assign("not ready: ");
     ctx.message.append(ctx.api.not_ready_reason());
     ctx.error(503, ctx.message);
     response.retry_after_seconds = 1;
+    return HandleOutcome::kDone;
+  }
+  if (!request.body.empty() && !request.content_type.empty() &&
+      !is_json_media_type(request.content_type)) {
+    ctx.error(415, "the body must be JSON: send Content-Type: application/json");
     return HandleOutcome::kDone;
   }
   if (!match.query.empty() && !well_formed_escapes(match.query)) {

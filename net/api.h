@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/mutex.h"
 #include "base/thread_annotations.h"
@@ -41,6 +42,9 @@ struct ApiLimits {
   std::size_t products_default_page = 100;
   std::size_t products_max_page = 1'000;
   RateLimitOptions rate_limit;  // per client address; off by default
+  // Origins whose browser scripts may call the API (CORS), exactly as a
+  // browser sends them ("https://shop.example"); "*" allows any. Empty: none.
+  std::vector<std::string> cors_origins;
 };
 
 // Integers an API client sends or reads (user, product ids) are at most

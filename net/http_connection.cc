@@ -91,6 +91,8 @@ RequestParser::RequestParser(RequestText& text, const ServerOptions& options) : 
   text_.body.clear();
   text_.idempotency_key.clear();
   text_.if_match.clear();
+  text_.content_type.clear();
+  text_.origin.clear();
 }
 
 void RequestParser::on_request_impl(http::verb, string_view method, string_view target, int version,
@@ -116,6 +118,10 @@ void RequestParser::on_field_impl(http::field name, string_view name_text, strin
     expects_continue_ = true;
   } else if (name == http::field::if_match) {
     append_field(text_.if_match, value);
+  } else if (name == http::field::content_type) {
+    append_field(text_.content_type, value);
+  } else if (name == http::field::origin) {
+    append_field(text_.origin, value);
   } else if (name == http::field::unknown && boost::beast::iequals(name_text, "Idempotency-Key")) {
     // Beast has no constant for it. Checked by the API, which also refuses
     // an empty one, hence the flag.
@@ -264,6 +270,8 @@ void HttpConnection::dispatch_request() {
   request.idempotency_key = request_.idempotency_key;
   request.has_idempotency_key = parser_->has_idempotency_key();
   request.if_match = request_.if_match;
+  request.content_type = request_.content_type;
+  request.origin = request_.origin;
   request.client_address = client_address_;
   request.client_loopback = client_loopback_;
   if (thread_.handler.handle(request, thread_.response) == HandleOutcome::kNeedsBlockingThread) {

@@ -88,6 +88,8 @@ struct RequestText {
   std::string body;
   std::string idempotency_key;  // the Idempotency-Key header
   std::string if_match;         // the If-Match header
+  std::string content_type;     // the Content-Type header
+  std::string origin;           // the Origin header (CORS)
 };
 
 // Request line, the headers the API reads, and body into reused strings,

@@ -66,6 +66,8 @@ std::string_view reason_phrase(unsigned status) {
       return "URI Too Long";
     case 422:
       return "Unprocessable Content";
+    case 415:
+      return "Unsupported Media Type";
     case 429:
       return "Too Many Requests";
     case 431:
@@ -100,9 +102,13 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   out.append(kServerName);
   out.append("\r\nDate: ");
   out.append(date);
-  out.append("\r\nContent-Type: ");
-  out.append(response.content_type);
-  if (!response.stream) {
+  // A 204 has no body, so neither a type nor a length (RFC 9110, 8.6).
+  if (response.status != 204) {
+    out.append("\r\nContent-Type: ");
+    out.append(response.content_type);
+  }
+  if (response.status == 204) {
+  } else if (!response.stream) {
     out.append("\r\nContent-Length: ");
     append_number(out, response.body.size());
   } else if (!framing.http10) {
@@ -120,6 +126,22 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   if (!response.allow.empty()) {
     out.append("\r\nAllow: ");
     out.append(response.allow);
+  }
+  if (!response.cors_origin.empty()) {
+    out.append("\r\nAccess-Control-Allow-Origin: ");
+    out.append(response.cors_origin);
+    out.append("\r\nVary: Origin");
+    if (response.cors_preflight) {
+      out.append("\r\nAccess-Control-Allow-Methods: ");
+      out.append(response.allow);
+      out.append("\r\nAccess-Control-Allow-Headers: ");
+      out.append(kCorsAllowedHeaders);
+      out.append("\r\nAccess-Control-Max-Age: ");
+      append_number(out, kCorsMaxAgeSeconds);
+    } else {
+      out.append("\r\nAccess-Control-Expose-Headers: ");
+      out.append(kCorsExposedHeaders);
+    }
   }
   if (response.rate_limit) {
     out.append("\r\nRateLimit-Limit: ");
@@ -139,7 +161,7 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
     out.append("\r\nConnection: keep-alive");
   }
   out.append("\r\n\r\n");
-  if (!framing.head && !response.stream) out.append(response.body);
+  if (!framing.head && !response.stream && response.status != 204) out.append(response.body);
 }
 
 void append_stream_piece(std::string& out, std::string_view piece, bool last,

@@ -44,6 +44,8 @@ struct HttpRequest {
   std::string_view idempotency_key;
   bool has_idempotency_key = false;  // sent, even if empty (then refused)
   std::string_view if_match;
+  std::string_view content_type;  // empty when not sent
+  std::string_view origin;        // a browser's Origin header, for CORS
   // False on I/O threads: a handler that would run long (populate, id
   // listings) answers kNeedsBlockingThread instead of doing the work.
   bool may_block = false;
@@ -67,6 +69,10 @@ struct HttpResponse {
     std::uint64_t limit = 0, remaining = 0, reset_seconds = 0;
   };
   std::optional<RateLimitHeaders> rate_limit;
+  // Non-empty: the request's Origin is allowed (CORS): Access-Control-
+  // Allow-Origin names it. `cors_preflight` adds the preflight's answers.
+  std::string_view cors_origin;
+  bool cors_preflight = false;
   // Set: the body is this stream's pieces, not `body` (body_stream.h); the
   // response has no Content-Length.
   std::shared_ptr<BodyStream> stream;
@@ -97,6 +103,15 @@ inline constexpr std::string_view kSecurityHeaders =
     "\r\nX-Frame-Options: DENY"
     "\r\nReferrer-Policy: no-referrer"
     "\r\nCache-Control: no-store";
+// What a browser script may read of an answer and send with a request,
+// and how long it may remember a preflight's answer (CORS).
+inline constexpr std::string_view kCorsExposedHeaders =
+    "ETag, Idempotent-Replayed, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
+    "RateLimit-Reset";
+inline constexpr std::string_view kCorsAllowedHeaders =
+    "Content-Type, Authorization, Idempotency-Key, If-Match";
+inline constexpr unsigned kCorsMaxAgeSeconds = 600;
+
 // Sent with HTML pages: their own inline script and style, requests back to
 // this server, nothing else.
 inline constexpr std::string_view kPageSecurityPolicy =

@@ -114,6 +114,11 @@ const std::vector<Flag>& every_flag() {
        [](auto& o) { return o.server.access_log; }, true},
       {"--allow-unauthenticated", "ORDERD_ALLOW_UNAUTHENTICATED", "true", "false",
        [](auto& o) { return o.allow_unauthenticated; }, true},
+      {"--cors-origins", "ORDERD_CORS_ORIGINS", "https://a.example,https://b.example", "*",
+       [](auto& o) {
+         return o.api.cors_origins ==
+                std::vector<std::string>{"https://a.example", "https://b.example"};
+       }},
       {"--rate-limit", "ORDERD_RATE_LIMIT", "20", "30",
        [](auto& o) { return o.api.rate_limit.per_second == 20; }},
       {"--rate-burst", "ORDERD_RATE_BURST", "50", "60",

@@ -8,6 +8,7 @@ namespace orderd::net {
 namespace {
 
 using ApiTest = testing::ApiFixture;
+using testing::Reply;
 
 TEST_F(ApiTest, UnknownRouteIs404) {
   auto r = get("/nowhere");
@@ -158,6 +159,54 @@ TEST_F(ApiTest, MangledBodiesNeverYieldA5xxOrACrash) {
                 r.status == 409)
         << r.status << " for " << body;
   }
+}
+
+// --- Media types, OPTIONS and CORS ------------------------------------------------
+
+TEST_F(ApiTest, ABodyThatIsNotJsonByItsContentTypeIs415) {
+  content_type = "application/x-www-form-urlencoded";
+  Reply r = create("F1");
+  EXPECT_EQ(r.status, 415u);
+  EXPECT_EQ(r.error(), "the body must be JSON: send Content-Type: application/json");
+  for (std::string json :
+       {"application/json", "Application/JSON; charset=utf-8", " application/json "}) {
+    content_type = json;
+    EXPECT_EQ(create("F-" + std::to_string(json.size())).status, 201u) << json;
+  }
+  content_type.clear();  // not sent: taken as JSON
+  EXPECT_EQ(create("F2").status, 201u);
+  content_type = "text/plain";  // no body, nothing to refuse
+  EXPECT_EQ(get("/orders/F2").status, 200u);
+}
+
+TEST_F(ApiTest, OptionsListsThePathsMethods) {
+  Reply r = call(HttpMethod::kOptions, "/api/v1/orders");
+  EXPECT_EQ(r.status, 204u);
+  EXPECT_EQ(r.allow, "GET, HEAD, POST");
+  EXPECT_FALSE(r.cors_preflight);
+  EXPECT_EQ(call(HttpMethod::kOptions, "/nowhere").status, 404u);
+}
+
+TEST_F(ApiTest, ConfiguredOriginsGetCorsAnswersAndOthersNone) {
+  ApiLimits limits;
+  limits.cors_origins = {"https://shop.example"};
+  start({}, limits);
+  origin = "https://shop.example";
+  Reply preflight = call(HttpMethod::kOptions, "/api/v1/orders/");
+  EXPECT_EQ(preflight.status, 204u);
+  EXPECT_EQ(preflight.cors_origin, "https://shop.example");
+  EXPECT_TRUE(preflight.cors_preflight);
+  EXPECT_EQ(preflight.allow, "GET, HEAD, POST");
+  Reply answer = get("/health");
+  EXPECT_EQ(answer.cors_origin, "https://shop.example");
+  EXPECT_FALSE(answer.cors_preflight);
+  origin = "https://evil.example";
+  EXPECT_EQ(call(HttpMethod::kOptions, "/api/v1/orders/").cors_origin, "");
+  EXPECT_EQ(get("/health").cors_origin, "");
+  // "*" allows any origin, named back.
+  limits.cors_origins = {"*"};
+  start({}, limits);
+  EXPECT_EQ(get("/health").cors_origin, "https://evil.example");
 }
 
 }  // namespace

@@ -30,6 +30,8 @@ struct Reply {
   rapidjson::Document json;
   bool needs_blocking = false;
   bool streamed = false;  // the body came from a BodyStream
+  std::string cors_origin;
+  bool cors_preflight = false;
 
   // json[key] as a string ("" if absent or not a string).
   std::string str(const char* key) const {
@@ -82,6 +84,8 @@ class ApiFixture : public ::testing::Test {
     request.method = method;
     request.target = target;
     request.if_match = if_match;
+    request.content_type = content_type;
+    request.origin = origin;
     request.body = std::span<char>(buffer.data(), buffer.size());
     HttpResponse response;
     if (handler->handle(request, response) == HandleOutcome::kNeedsBlockingThread) {
@@ -109,7 +113,9 @@ class ApiFixture : public ::testing::Test {
     r.retry_after = response.retry_after_seconds;
     r.route = response.route;
     r.content_type.assign(response.content_type);
-    if (response.content_type == kJsonContentType) {
+    r.cors_origin.assign(response.cors_origin);
+    r.cors_preflight = response.cors_preflight;
+    if (response.content_type == kJsonContentType && response.status != 204) {
       r.json.Parse(r.body.c_str());
       EXPECT_FALSE(r.json.HasParseError()) << "response is not JSON: " << r.body;
     }
@@ -133,6 +139,9 @@ class ApiFixture : public ::testing::Test {
     return s && s->status == status;
   }
 
+  // Sent with every request of send(): the Content-Type and Origin headers.
+  std::string content_type;
+  std::string origin;
   std::unique_ptr<views::OrderViews> views;  // declared before the engine: outlives it
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Api> api;

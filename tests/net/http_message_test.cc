@@ -51,6 +51,38 @@ TEST(HttpMessageTest, HtmlPagesAlsoCarryAContentSecurityPolicy) {
   EXPECT_EQ(render(HttpResponse{}).find("Content-Security-Policy"), std::string::npos);
 }
 
+TEST(HttpMessageTest, ANoContentAnswerHasNoTypeLengthOrBody) {
+  HttpResponse r;
+  r.status = 204;
+  r.allow = "GET, HEAD";
+  r.body = "ignored";
+  const std::string out = render(r);
+  EXPECT_TRUE(out.starts_with("HTTP/1.1 204 No Content\r\n")) << out;
+  EXPECT_EQ(out.find("\r\nContent-Length:"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\r\nContent-Type:"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("Allow: GET, HEAD\r\n\r\n")) << out;
+}
+
+TEST(HttpMessageTest, CorsAnswersNameTheOriginAndAPreflightWhatMayBeSent) {
+  HttpResponse r;
+  r.cors_origin = "https://shop.example";
+  std::string out = render(r);
+  EXPECT_NE(out.find("\r\nAccess-Control-Allow-Origin: https://shop.example\r\nVary: Origin\r\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("Access-Control-Expose-Headers: ETag,"), std::string::npos) << out;
+  r.status = 204;
+  r.allow = "GET, HEAD, POST";
+  r.cors_preflight = true;
+  out = render(r);
+  EXPECT_NE(out.find("Access-Control-Allow-Methods: GET, HEAD, POST\r\n"), std::string::npos);
+  EXPECT_NE(out.find("Access-Control-Allow-Headers: Content-Type, Authorization, Idempotency-Key, "
+                     "If-Match\r\n"),
+            std::string::npos);
+  EXPECT_NE(out.find("Access-Control-Max-Age: 600\r\n"), std::string::npos);
+  EXPECT_EQ(render(HttpResponse{}).find("Access-Control"), std::string::npos);
+}
+
 TEST(HttpMessageTest, AddsAllowRetryAfterAndConnectionWhenNeeded) {
   HttpResponse r;
   r.status = 405;
