@@ -443,6 +443,7 @@ StatusUpdateResult Engine::update_status(OrderKey key, const StatusChange& chang
   }
   result.status = order->status.load(std::memory_order_relaxed);
   result.version = order->version_locked();
+  if (change.after != nullptr) *change.after = order->snapshot_locked();
   return result;
 }
 
@@ -465,7 +466,8 @@ CancelResult Engine::cancel(OrderKey key, std::string_view reason) {
 }
 
 StatusUpdateResult Engine::update_details(OrderKey key, const OrderDetails& details,
-                                          std::string_view note, std::uint32_t expected_version) {
+                                          std::string_view note, std::uint32_t expected_version,
+                                          OrderSnapshot* after) {
   StatusUpdateResult result;
   if (refusing_writes()) {
     result.error = StatusUpdateError::kUnavailable;
@@ -502,6 +504,7 @@ StatusUpdateResult Engine::update_details(OrderKey key, const OrderDetails& deta
   if (EventSink* sink = sink_.load(std::memory_order_acquire)) {
     result.durable_token = sink->order_updated(*order);
   }
+  if (after != nullptr) *after = order->snapshot_locked();
   return result;
 }
 

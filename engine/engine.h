@@ -150,6 +150,9 @@ struct StatusChange {
   // Set: refuse (kIllegalTransition) unless the order is in this status,
   // e.g. a deletion that is allowed only while Pending.
   std::optional<OrderStatus> only_from;
+  // Set: receives the order as this change left it (taken under its lock,
+  // so no later change shows), when a change was made.
+  OrderSnapshot* after = nullptr;
 };
 
 struct StatusUpdateResult {
@@ -295,8 +298,11 @@ class Engine {
   // logging `note`. Tax and shipping are fixed at acceptance and the shipping
   // address once the order has shipped: changing them is kNotEditable.
   // Nothing changed is kUnchanged and records nothing.
+  // `after`, if set, receives the order as the update left it (as
+  // StatusChange::after).
   StatusUpdateResult update_details(OrderKey key, const OrderDetails& details,
-                                    std::string_view note, std::uint32_t expected_version = 0);
+                                    std::string_view note, std::uint32_t expected_version = 0,
+                                    OrderSnapshot* after = nullptr);
 
   // Adds an order with a past: `order`'s status, timestamps, items and
   // details as given (its seq and client id are assigned, as for an empty

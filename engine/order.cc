@@ -74,12 +74,16 @@ std::uint32_t Order::version_locked() const {
 }
 
 OrderSnapshot Order::snapshot() const {
+  MutexLock guard(lock);
+  return snapshot_locked();
+}
+
+OrderSnapshot Order::snapshot_locked() const {
   OrderSnapshot s;
   s.seq = seq;
   s.client_id = client_id;
   s.user_id = user_id;
   s.client_total = client_total;
-  MutexLock guard(lock);
   s.items = items;
   s.catalog_subtotal = catalog_subtotal;
   s.discount = discount;

@@ -139,6 +139,8 @@ struct Order {
   std::unique_ptr<OrderExtras> extras GUARDED_BY(lock);
 
   OrderSnapshot snapshot() const EXCLUDES(lock);
+  // The same, by a caller that holds the lock (the order as its change left it).
+  OrderSnapshot snapshot_locked() const REQUIRES(lock);
   bool has_details() const REQUIRES(lock) { return extras && extras->details; }
   std::string_view reason() const REQUIRES(lock) {
     return extras ? std::string_view(extras->reason) : std::string_view();

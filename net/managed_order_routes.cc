@@ -323,8 +323,15 @@ std::optional<OrderSnapshot> find_order(RequestContext& ctx, std::string_view ra
 }
 
 // Re-reads the order after a change and answers with it.
+// `after`: the order as this request's change left it (seq 0 when nothing
+// changed: then as it is now). Never a later change by someone else.
 void answer_changed(RequestContext& ctx, unsigned status, OrderSeq seq, DurableToken token,
-                    StatusSpelling spelling = kSpelling) {
+                    StatusSpelling spelling = kSpelling, const OrderSnapshot* after = nullptr) {
+  if (after != nullptr && after->seq != 0) {
+    answer_document(ctx, status, *after, spelling);
+    ctx.response->durable_token = token;
+    return;
+  }
   std::optional<OrderSnapshot> now = ctx.engine.get(OrderKey::by_seq(seq));
   if (!now) {  // orders are never removed
     order_not_found(ctx);
@@ -801,12 +808,13 @@ void update_managed_order(RequestContext& ctx, HttpRequest& request, std::string
     return;
   }
   DurableToken token = 0;
+  OrderSnapshot after;  // as the last step left the order
   // Each step expects the version the one before it left, so the whole PUT
   // applies to the version If-Match named or not at all.
   std::uint32_t next_expected = *expected;
   if (details != o->details.value_or(OrderDetails{})) {
     StatusUpdateResult r =
-        ctx.engine.update_details(key, details, "updated by the client", *expected);
+        ctx.engine.update_details(key, details, "updated by the client", *expected, &after);
     if (refused(r)) {
       answer_refused_change(ctx, id, r, kSpelling);
       return;
@@ -816,14 +824,14 @@ void update_managed_order(RequestContext& ctx, HttpRequest& request, std::string
   }
   if (to) {
     StatusUpdateResult r =
-        ctx.engine.update_status(key, StatusChange{*to, "", next_expected, std::nullopt});
+        ctx.engine.update_status(key, StatusChange{*to, "", next_expected, std::nullopt, &after});
     if (refused(r)) {
       answer_refused_change(ctx, id, r, kSpelling);
       return;
     }
     token = std::max(token, r.durable_token);
   }
-  answer_changed(ctx, 200, o->seq, token);
+  answer_changed(ctx, 200, o->seq, token, kSpelling, &after);
 }
 
 void delete_managed_order(RequestContext& ctx, const HttpRequest& request,
@@ -888,14 +896,15 @@ void cancel_managed_order(RequestContext& ctx, HttpRequest& request, std::string
   const OrderKey key = OrderKey::by_seq(o->seq);
   const std::optional<std::uint32_t> expected = expected_version(ctx, request, key, id, kSpelling);
   if (!expected) return;
+  OrderSnapshot after;
   StatusUpdateResult r = ctx.engine.update_status(
-      key, StatusChange{OrderStatus::kCancelled, reason, *expected, std::nullopt});
+      key, StatusChange{OrderStatus::kCancelled, reason, *expected, std::nullopt, &after});
   // Cancelling a cancelled order again answers as the first time did.
   if (refused(r)) {
     answer_refused_change(ctx, id, r, kSpelling);
     return;
   }
-  answer_changed(ctx, 200, o->seq, r.durable_token);
+  answer_changed(ctx, 200, o->seq, r.durable_token, kSpelling, &after);
 }
 
 void set_managed_order_status(RequestContext& ctx, HttpRequest& request, std::string_view raw_id) {
@@ -913,13 +922,14 @@ void set_managed_order_status(RequestContext& ctx, HttpRequest& request, std::st
   const OrderKey key = OrderKey::by_seq(o->seq);
   const std::optional<std::uint32_t> expected = expected_version(ctx, request, key, id, kSeed001);
   if (!expected) return;
+  OrderSnapshot after;
   StatusUpdateResult r =
-      ctx.engine.update_status(key, StatusChange{*to, "", *expected, std::nullopt});
+      ctx.engine.update_status(key, StatusChange{*to, "", *expected, std::nullopt, &after});
   if (refused(r)) {
     answer_refused_change(ctx, id, r, kSeed001);
     return;
   }
-  answer_changed(ctx, 200, o->seq, r.durable_token, kSeed001);
+  answer_changed(ctx, 200, o->seq, r.durable_token, kSeed001, &after);
 }
 
 void get_order_by_number(RequestContext& ctx, std::string_view raw_number) {

@@ -167,6 +167,31 @@ TEST(UpdateStatusTest, AReturnKeepsItsReason) {
   EXPECT_EQ(order.engine->get("O")->reason, "arrived broken");
 }
 
+TEST(UpdateStatusTest, AfterReceivesTheOrderAsTheChangeLeftItAndNothingWhenRefused) {
+  OrderInStatus order(S::kCompleted);
+  OrderSnapshot after;
+  StatusChange ship{S::kShipped, "on its way", 0, std::nullopt, &after};
+  const StatusUpdateResult r = order.engine->update_status("O", ship);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(after.status, S::kShipped);
+  EXPECT_EQ(after.version(), r.version);
+  EXPECT_NE(after.timestamp(OrderTimestamp::kShipped), 0);
+  // A later change does not reach a snapshot already taken.
+  ASSERT_TRUE(order.engine->update_status("O", S::kDelivered, "").ok());
+  EXPECT_EQ(after.status, S::kShipped);
+  OrderSnapshot untouched;
+  StatusChange again{S::kDelivered, "", 0, std::nullopt, &untouched};
+  EXPECT_EQ(order.engine->update_status("O", again).error, StatusUpdateError::kUnchanged);
+  EXPECT_EQ(untouched.seq, 0u);
+  OrderDetails details;
+  details.customer_email = "later@example.com";
+  OrderSnapshot updated;
+  ASSERT_TRUE(order.engine->update_details("O", details, "email", 0, &updated).ok());
+  ASSERT_TRUE(updated.details.has_value());
+  EXPECT_EQ(updated.details->customer_email, "later@example.com");
+  EXPECT_EQ(updated.status, S::kDelivered);
+}
+
 TEST(UpdateStatusTest, AnUnknownOrderIsNotFound) {
   OrderInStatus order(S::kCompleted);
   EXPECT_EQ(order.engine->update_status("nope", S::kShipped, "").error,
