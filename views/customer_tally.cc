@@ -18,7 +18,7 @@ CustomerTally::Entry& CustomerTally::Stripe::entry_for(UserId customer) {
   return entries[it->second];
 }
 
-void CustomerTally::add_order(UserId customer, OrderSeq seq, std::int64_t units) {
+void CustomerTally::add_order(UserId customer, OrderSeq seq, const CustomerSums& added) {
   Stripe& s = stripe_for(customer);
   MutexLock lock(s.lock);
   Entry& e = s.entry_for(customer);
@@ -30,7 +30,9 @@ void CustomerTally::add_order(UserId customer, OrderSeq seq, std::int64_t units)
     e.seqs.insert(std::lower_bound(e.seqs.begin(), e.seqs.end(), small), small);
   }
   e.sums.orders += 1;
-  e.sums.units += units;
+  e.sums.units += added.units;
+  e.sums.revenue += added.revenue;
+  e.sums.revenue_orders += added.revenue_orders;
 }
 
 void CustomerTally::adjust(UserId customer, std::int64_t units_delta, Cents revenue_delta,

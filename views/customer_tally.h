@@ -36,8 +36,9 @@ class CustomerTally {
   CustomerTally(const CustomerTally&) = delete;
   CustomerTally& operator=(const CustomerTally&) = delete;
 
-  // A new order of `customer`.
-  void add_order(UserId customer, OrderSeq seq, std::int64_t units);
+  // A new order of `customer`, with what it adds to the sums besides
+  // counting one order (`added.orders` is ignored).
+  void add_order(UserId customer, OrderSeq seq, const CustomerSums& added);
   // Adds the deltas to the customer's sums (it must have an order).
   void adjust(UserId customer, std::int64_t units_delta, Cents revenue_delta,
               std::int64_t revenue_orders_delta);

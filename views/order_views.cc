@@ -93,10 +93,9 @@ void OrderViews::refresh(const Order& order) {
   const Cents revenue_delta = (usd(after) ? after.amount : 0) - (usd(before) ? before.amount : 0);
   const std::int64_t counted_delta = std::int64_t{usd(after)} - std::int64_t{usd(before)};
   if (!before.present()) {
-    customers_.add_order(facts.customer, order.seq, after.units);
-    if (revenue_delta != 0 || counted_delta != 0) {
-      customers_.adjust(facts.customer, 0, revenue_delta, counted_delta);
-    }
+    // One stripe lock for the whole new order.
+    customers_.add_order(facts.customer, order.seq,
+                         CustomerSums{0, after.units, revenue_delta, counted_delta});
   } else if (revenue_delta != 0 || counted_delta != 0 || before.units != after.units) {
     customers_.adjust(facts.customer, std::int64_t{after.units} - before.units, revenue_delta,
                       counted_delta);
