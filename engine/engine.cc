@@ -182,6 +182,7 @@ Engine::Engine(EngineConfig config)
       catalog_(config.max_products),
       orders_(config.order_shards),
       idempotency_({.ttl = config.idempotency_ttl, .max_keys = config.idempotency_max_keys}),
+      revocations_({.max_entries = config.max_revoked_tokens}),
       queue_(std::make_unique<Queue>(std::min<std::size_t>(config.capacity, 1 << 20))) {
   if (config_.workers == 0) config_.workers = std::max(1u, std::thread::hardware_concurrency());
   if (config_.capacity == 0) config_.capacity = 1;
@@ -643,6 +644,11 @@ std::optional<AddCustomerResult> Engine::register_customer(CustomerInfo customer
   return customers_.add(std::move(customer));
 }
 
+RevokeResult Engine::revoke_token(std::string_view jti, Micros expires_at) {
+  if (refusing_writes()) return {RevokeOutcome::kUnavailable, 0};
+  return revocations_.revoke(jti, expires_at, wall_clock_micros());
+}
+
 DurableToken Engine::report_status_change(const Order& order, OrderStatus from) {
   EventSink* sink = sink_.load(std::memory_order_acquire);
   return sink != nullptr ? sink->order_status_changed(order, from, false) : 0;
@@ -856,6 +862,7 @@ void Engine::set_event_sink(EventSink* sink) {
   catalog_.set_event_sink(sink);
   customers_.set_event_sink(sink);
   idempotency_.set_event_sink(sink);
+  revocations_.set_event_sink(sink);
 }
 
 void Engine::refuse_writes(std::string reason) {
@@ -989,7 +996,7 @@ RestoreResult Engine::restore_update(std::string_view client_id, const OrderDeta
   return RestoreResult::kApplied;
 }
 
-std::uint64_t Engine::state_digest() const {
+std::uint64_t Engine::state_digest(Micros now) const {
   std::uint64_t orders = 0;
   orders_.for_each([&](const Order& order) {
     orders += digest_of(order.snapshot());  // a sum: independent of visiting order
@@ -1002,11 +1009,17 @@ std::uint64_t Engine::state_digest() const {
     customers += digest_of(c);
     return true;
   });
+  std::uint64_t revocations = 0;
+  revocations_.for_each(now != 0 ? now : wall_clock_micros(), [&](const RevokedToken& t) {
+    revocations += digest_of(t);
+    return true;
+  });
   EngineCounters c = counters();
   StateHasher h;
   h.add(orders);
   h.add(products);
   h.add(customers);
+  h.add(revocations);
   for (std::int64_t v : {c.accepted, c.completed, c.rejected, c.cancelled, c.in_flight,
                          c.processing_micros_sum, c.from_creation_micros_sum}) {
     h.add(static_cast<std::uint64_t>(v));

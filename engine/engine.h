@@ -38,6 +38,7 @@
 #include "engine/processing_delay.h"
 #include "engine/restore_result.h"
 #include "engine/striped_counter.h"
+#include "engine/token_revocations.h"
 
 namespace orderd {
 
@@ -57,6 +58,8 @@ struct EngineConfig {
   // replayed, and how many keys are held at most.
   std::chrono::microseconds idempotency_ttl = std::chrono::hours(24);
   std::size_t idempotency_max_keys = 1'000'000;
+  // Revoked tokens (token_revocations.h): how many ids are held at most.
+  std::size_t max_revoked_tokens = 1'000'000;
 };
 
 // Per product and order, after merging repeated ids.
@@ -319,6 +322,14 @@ class Engine {
   // when writes are refused is reported as an empty optional.
   std::optional<AddCustomerResult> register_customer(CustomerInfo customer);
 
+  // Revoked tokens, for reading (revoked(), epoch()); changed only through
+  // revoke_token(), so that a refusal of writes holds for them too.
+  const TokenRevocations& revocations() const { return revocations_; }
+  // Revokes the token with id `jti` until `expires_at` (wall clock µs),
+  // judged at the wall clock now: TokenRevocations::revoke, or kUnavailable
+  // while writes are refused. Answer only once durable_token is durable.
+  RevokeResult revoke_token(std::string_view jti, Micros expires_at);
+
   EngineCounters counters() const;
   // Lock-free. Each snapshot's count is the sum of its buckets; while workers
   // run, the three histograms and counters() are read at slightly different
@@ -347,9 +358,10 @@ class Engine {
   // after stop() with requests drained); `sink` must outlive its use.
   void set_event_sink(EventSink* sink);
 
-  // From now on submit(), update_status() and cancel() fail with kUnavailable
-  // and `reason` as the message, while reads keep working. Sticky. Thread-safe; the
-  // durability layer calls it once it can no longer persist changes.
+  // From now on submit(), update_status(), cancel() and revoke_token() fail
+  // with kUnavailable and `reason` as the message, while reads keep working.
+  // Sticky. Thread-safe; the durability layer calls it once it can no longer
+  // persist changes.
   void refuse_writes(std::string reason) EXCLUDES(refusal_mutex_);
   bool refusing_writes() const { return refusing_writes_.load(std::memory_order_acquire); }
   std::string write_refusal_reason() const EXCLUDES(refusal_mutex_);
@@ -382,13 +394,19 @@ class Engine {
   RestoreResult restore_customer(const CustomerInfo& customer) {
     return customers_.restore(customer);
   }
+  // See TokenRevocations::restore.
+  RestoreResult restore_revocation(std::string_view jti, Micros expires_at) {
+    return revocations_.restore(jti, expires_at);
+  }
 
   // A 64-bit digest of the state a restart must preserve: every order (all
-  // fields), every product's stock accounting and the counters derived from
-  // them (not refusals, which are not persisted). Independent of shard layout
+  // fields), every product's stock accounting, every customer, the counters
+  // derived from them (not refusals, which are not persisted) and the token
+  // revocations live at `now` (wall clock; 0: the clock now), the expired
+  // ones being of no use after a restart. Independent of shard layout
   // and iteration order. Meaningful while the state is quiet (workers paused
   // or stopped); takes each order's lock in turn.
-  std::uint64_t state_digest() const;
+  std::uint64_t state_digest(Micros now = 0) const;
 
  private:
   struct Queue;
@@ -428,6 +446,7 @@ class Engine {
   OrderStore orders_;
   CustomerStore customers_;
   IdempotencyStore idempotency_;
+  TokenRevocations revocations_;
   std::unique_ptr<Queue> queue_;
   std::atomic<std::uint64_t> next_seq_{1};
   alignas(64) std::atomic<std::int64_t> in_flight_{0};

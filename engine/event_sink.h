@@ -77,6 +77,14 @@ class EventSink {
                                             std::string_view /*etag*/, Micros /*created_at*/) {
     return 0;
   }
+
+  // The token with id `jti` is revoked until `expires_at` (wall clock):
+  // newly, or until a later instant than before (token_revocations.h). The
+  // id's shard lock is held, so the records of one id arrive in the order
+  // they were applied; those of different ids are independent (replay keeps
+  // each id's latest expiry, whatever the order). The default records
+  // nothing, for sinks that keep no revocations.
+  virtual DurableToken token_revoked(std::string_view /*jti*/, Micros /*expires_at*/) { return 0; }
 };
 
 }  // namespace orderd

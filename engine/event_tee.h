@@ -53,6 +53,11 @@ class EventTee final : public EventSink {
     second_.idempotency_recorded(key, fingerprint, status, body, etag, created_at);
     return t;
   }
+  DurableToken token_revoked(std::string_view jti, Micros expires_at) override {
+    const DurableToken t = first_.token_revoked(jti, expires_at);
+    second_.token_revoked(jti, expires_at);
+    return t;
+  }
 
  private:
   EventSink& first_;

@@ -92,6 +92,13 @@ std::uint64_t digest_of(const CustomerInfo& c) {
   return h.value();
 }
 
+std::uint64_t digest_of(const RevokedToken& t) {
+  StateHasher h;
+  h.add(t.id);
+  h.add(static_cast<std::uint64_t>(t.expires_at));
+  return h.value();
+}
+
 std::uint64_t digest_of(const ProductInfo& p) {
   StateHasher h;
   h.add(p.id);

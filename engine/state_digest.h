@@ -10,6 +10,7 @@
 #include "engine/catalog.h"
 #include "engine/customer_store.h"
 #include "engine/order.h"
+#include "engine/token_revocations.h"
 
 namespace orderd {
 
@@ -31,5 +32,7 @@ std::uint64_t digest_of(const OrderSnapshot& order);
 std::uint64_t digest_of(const ProductInfo& product);
 // Every field of the customer.
 std::uint64_t digest_of(const CustomerInfo& customer);
+// The token id and its expiry.
+std::uint64_t digest_of(const RevokedToken& revocation);
 
 }  // namespace orderd

@@ -195,5 +195,58 @@ TEST_F(EventSinkTest, RefusingWritesFailsSubmitAndCancelButKeepsReads) {
       << "a refusal for unavailability is no capacity refusal";
 }
 
+TEST_F(EventSinkTest, ATokenRevocationIsReportedOnceWithTheTokenOfItsRecord) {
+  Engine engine(small_config());
+  engine.set_event_sink(&sink);
+  const Micros expires_at = wall_clock_micros() + 3'600'000'000;
+  const RevokeResult first = engine.revoke_token("jti-1", expires_at);
+  ASSERT_EQ(first.outcome, RevokeOutcome::kRevoked);
+  EXPECT_TRUE(engine.revocations().revoked("jti-1"));
+  EXPECT_EQ(engine.revocations().epoch(), 1u);
+  const RevokeResult again = engine.revoke_token("jti-1", expires_at);
+  EXPECT_EQ(again.outcome, RevokeOutcome::kAlreadyRevoked);
+  EXPECT_EQ(again.durable_token, first.durable_token);
+  EXPECT_EQ(engine.revoke_token("jti-2", wall_clock_micros() - 1).outcome,
+            RevokeOutcome::kAlreadyExpired);
+  auto events = sink.events();
+  ASSERT_EQ(events.size(), 1u) << "only the new revocation is recorded";
+  EXPECT_EQ(events[0].kind, Kind::kTokenRevoked);
+  EXPECT_EQ(events[0].token, first.durable_token);
+  EXPECT_EQ(events[0].token_id, "jti-1");
+  EXPECT_EQ(events[0].at, expires_at);
+
+  EXPECT_EQ(engine.restore_revocation("jti-3", expires_at), RestoreResult::kApplied);
+  EXPECT_TRUE(engine.revocations().revoked("jti-3"));
+  EXPECT_EQ(sink.events().size(), 1u) << "restoring bypasses the sink";
+}
+
+TEST_F(EventSinkTest, RefusingWritesRefusesTokenRevocations) {
+  Engine engine(small_config());
+  engine.set_event_sink(&sink);
+  engine.refuse_writes("disk full");
+  const RevokeResult r = engine.revoke_token("jti-1", wall_clock_micros() + 3'600'000'000);
+  EXPECT_EQ(r.outcome, RevokeOutcome::kUnavailable);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.durable_token, 0u);
+  EXPECT_FALSE(engine.revocations().revoked("jti-1"));
+  EXPECT_EQ(engine.revocations().epoch(), 0u);
+  EXPECT_TRUE(sink.events().empty());
+}
+
+TEST_F(EventSinkTest, TheStateDigestCoversTheRevocationsLiveAtItsInstant) {
+  Engine a(small_config()), b(small_config());
+  const Micros now = wall_clock_micros();
+  const std::uint64_t empty = a.state_digest(now);
+  ASSERT_TRUE(a.revoke_token("jti-1", now + 1000).newly_revoked());
+  EXPECT_NE(a.state_digest(now), empty);
+  EXPECT_EQ(a.state_digest(now + 1001), empty) << "an expired revocation is no state to keep";
+  EXPECT_EQ(b.restore_revocation("jti-1", now + 1000), RestoreResult::kApplied);
+  EXPECT_EQ(b.state_digest(now), a.state_digest(now));
+  Engine c(small_config());
+  EXPECT_EQ(c.restore_revocation("jti-1", now + 2000), RestoreResult::kApplied);
+  EXPECT_NE(c.state_digest(now), a.state_digest(now)) << "the expiry counts";
+  EXPECT_EQ(a.state_digest(), a.state_digest(now)) << "judged by the clock without an instant";
+}
+
 }  // namespace
 }  // namespace orderd

@@ -18,7 +18,8 @@ class RecordingSink final : public EventSink {
     kProductAdded,
     kRestocked,
     kUpdated,
-    kCustomerAdded
+    kCustomerAdded,
+    kTokenRevoked
   };
 
   struct Event {
@@ -35,6 +36,7 @@ class RecordingSink final : public EventSink {
     std::int64_t restocked_total = 0;
     bool by_client = false;
     std::uint64_t customer_id = 0;
+    std::string token_id;  // with kTokenRevoked; `at` is its expiry
   };
 
   DurableToken order_accepted(const Order& order) override {
@@ -87,6 +89,14 @@ class RecordingSink final : public EventSink {
     e.product_id = id;
     e.quantity = quantity;
     e.restocked_total = restocked_total;
+    return add(std::move(e));
+  }
+
+  DurableToken token_revoked(std::string_view jti, Micros expires_at) override {
+    Event e;
+    e.kind = Kind::kTokenRevoked;
+    e.token_id = jti;
+    e.at = expires_at;
     return add(std::move(e));
   }
 

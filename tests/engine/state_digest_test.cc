@@ -50,5 +50,32 @@ TEST(StateDigestTest, ProductDigestCoversEveryStockField) {
   }
 }
 
+TEST(StateDigestTest, CustomerDigestCoversEveryField) {
+  CustomerInfo c{7,       "cust_7", "Ada Lovelace", "Ada", "Lovelace", "ada@example.com",
+                 "+44 1", "London", 1000,           false};
+  const std::uint64_t reference = digest_of(c);
+  for (std::string CustomerInfo::*field :
+       {&CustomerInfo::external_ref, &CustomerInfo::name, &CustomerInfo::first_name,
+        &CustomerInfo::last_name, &CustomerInfo::email, &CustomerInfo::phone,
+        &CustomerInfo::city}) {
+    CustomerInfo changed = c;
+    (changed.*field) += "x";
+    EXPECT_NE(digest_of(changed), reference);
+  }
+  CustomerInfo changed = c;
+  changed.member_since += 1;
+  EXPECT_NE(digest_of(changed), reference);
+  changed = c;
+  changed.implicit = true;
+  EXPECT_NE(digest_of(changed), reference);
+}
+
+TEST(StateDigestTest, RevocationDigestCoversTheIdAndTheExpiry) {
+  const std::uint64_t reference = digest_of(RevokedToken{"jti-1", 1000});
+  EXPECT_EQ(digest_of(RevokedToken{"jti-1", 1000}), reference);
+  EXPECT_NE(digest_of(RevokedToken{"jti-2", 1000}), reference);
+  EXPECT_NE(digest_of(RevokedToken{"jti-1", 1001}), reference);
+}
+
 }  // namespace
 }  // namespace orderd
