@@ -353,6 +353,8 @@ bool decode_order_update(std::string_view payload, OrderUpdateRecord* u) {
 
 // Layout: u64 id, string external reference, string name, string first name,
 //   string last name, string email, string phone, string city, i64 member since
+//   [, string password hash (version 4, only when the customer has one)]
+// A customer without a password is encoded byte for byte as in version 3.
 void encode_customer(const CustomerInfo& c, std::string* out) {
   put_u64(out, c.id);
   for (const std::string* field :
@@ -360,6 +362,7 @@ void encode_customer(const CustomerInfo& c, std::string* out) {
     put_string(out, *field);
   }
   put_i64(out, c.member_since);
+  if (!c.password_hash.empty()) put_string(out, c.password_hash);
 }
 
 bool decode_customer(std::string_view payload, CustomerInfo* c) {
@@ -371,6 +374,11 @@ bool decode_customer(std::string_view payload, CustomerInfo* c) {
   }
   if (!in.get_i64(&c->member_since)) return false;
   c->implicit = false;
+  c->password_hash.clear();
+  // Present only when not empty, so an empty one is not a valid encoding.
+  if (in.remaining() > 0 && (!get_owned(in, &c->password_hash) || c->password_hash.empty())) {
+    return false;
+  }
   return in.done() && c->id != 0;
 }
 

@@ -71,8 +71,9 @@ bool decode_order_update(std::string_view payload, OrderUpdateRecord* update);
 
 // --- kCustomerAdded and kSnapshotCustomer -------------------------------------
 
-// A registered customer, every field. Implicit customers are never recorded:
-// replaying the orders that name them recreates them.
+// A registered customer, every field; the password hash (version 4) only
+// when there is one. Implicit customers are never recorded: replaying the
+// orders that name them recreates them.
 void encode_customer(const CustomerInfo& customer, std::string* out);
 // Sets `implicit` to false.
 bool decode_customer(std::string_view payload, CustomerInfo* customer);

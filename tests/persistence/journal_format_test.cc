@@ -41,9 +41,9 @@ TEST(JournalFormatTest, NewerVersionIsRefused) {
   EXPECT_EQ(decode_file_header({buf, sizeof buf}, &h), FileHeaderError::kNewerVersion);
 }
 
-TEST(JournalFormatTest, ManagedOrdersAreVersionThreeAndVersionsOneAndTwoStillDecode) {
-  EXPECT_EQ(kFormatVersion, 3u);
-  for (std::uint32_t version : {1u, 2u}) {
+TEST(JournalFormatTest, PasswordHashesAreVersionFourAndVersionsOneToThreeStillDecode) {
+  EXPECT_EQ(kFormatVersion, 4u);
+  for (std::uint32_t version : {1u, 2u, 3u}) {
     char buf[kFileHeaderSize];
     encode_file_header({FileKind::kSnapshot, version, 7}, buf);
     FileHeader h;

@@ -574,6 +574,44 @@ TEST(RecordCodecTest, CustomerRoundTripsWithEveryField) {
   EXPECT_FALSE(decode_customer(payload, &d)) << "customer ids start at 1";
 }
 
+TEST(RecordCodecTest, PasswordHashRoundTripsAndACustomerWithoutOneIsAsInVersionThree) {
+  CustomerInfo c = full_customer();
+  c.password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$qLml5cbNqNz3eP4YbSUsLQ";
+  std::string payload;
+  encode_customer(c, &payload);
+  CustomerInfo d;
+  ASSERT_TRUE(decode_customer(payload, &d));
+  EXPECT_EQ(d, c) << "the hash too";
+  const std::size_t version_three_size = payload.size() - 4 - c.password_hash.size();
+  for (std::size_t n = 0; n < payload.size(); ++n) {
+    if (n == version_three_size) continue;  // the record without the hash, below
+    EXPECT_FALSE(decode_customer(payload.substr(0, n), &d)) << n;
+  }
+  EXPECT_FALSE(decode_customer(payload + "x", &d)) << "trailing bytes";
+
+  // What version 3 wrote for the same customer: every field but the hash,
+  // spelled out here rather than by encode_customer.
+  std::string v3;
+  put_u64(&v3, 42);
+  for (const char* field : {"cust_123", "Ada Lovelace", "Ada", "Lovelace", "Ada@Example.com",
+                            "+44 20 7946 0000", "London"}) {
+    put_string(&v3, field);
+  }
+  put_i64(&v3, 1'700'000'000'000'000);
+  EXPECT_EQ(payload.substr(0, version_three_size), v3);
+  d.password_hash = "stale";
+  ASSERT_TRUE(decode_customer(v3, &d));
+  EXPECT_EQ(d, full_customer()) << "decodes with no password";
+  EXPECT_EQ(d.password_hash, "");
+  payload.clear();
+  encode_customer(full_customer(), &payload);
+  EXPECT_EQ(payload, v3) << "a customer without a password costs nothing new";
+
+  std::string empty_hash = v3;
+  put_string(&empty_hash, "");
+  EXPECT_FALSE(decode_customer(empty_hash, &d)) << "a hash is written only when there is one";
+}
+
 TEST(RecordCodecTest, ProductSkuRoundTripsAndAProductWithoutOneIsAsInVersionTwo) {
   ProductInfo p{7, "widget", 1999, 3, 10, 5, 9, 3, 0, "prod_456"};
   std::string payload;
