@@ -126,5 +126,18 @@ TEST(JournalFormatTest, IdempotencyRepliesAreKnownAndSkippableByOlderReaders) {
             "snapshot idempotency reply");
 }
 
+TEST(JournalFormatTest, TokenRevocationsAreKnownAndNoReaderMaySkipThem) {
+  for (RecordType t : {RecordType::kTokenRevoked, RecordType::kSnapshotTokenRevocation}) {
+    const auto type = static_cast<std::uint8_t>(t);
+    EXPECT_TRUE(is_known_record_type(type));
+    EXPECT_EQ(type & kSkippableTypeBit, 0) << "dropping one would let a revoked token in";
+    EXPECT_FALSE(is_known_record_type(type | kSkippableTypeBit)) << int(type);
+  }
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kTokenRevoked)),
+            "token revoked");
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kSnapshotTokenRevocation)),
+            "snapshot token revocation");
+}
+
 }  // namespace
 }  // namespace orderd::persistence::format
