@@ -45,6 +45,11 @@ struct CustomerInfo {
   std::string city;
   Micros member_since = 0;
   bool implicit = false;  // created by an order, never registered
+  // The customer's password, already hashed by the auth layer (an Argon2id
+  // hash in PHC string form, "$argon2id$v=19$m=..."); empty: no password.
+  // Opaque here: the engine never sees a password. Kept and journaled like
+  // every other field, but never to be shown: no response, no log line.
+  std::string password_hash;
 
   friend bool operator==(const CustomerInfo&, const CustomerInfo&) = default;
 };

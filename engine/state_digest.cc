@@ -83,8 +83,8 @@ std::uint64_t digest_of(const OrderSnapshot& o) {
 std::uint64_t digest_of(const CustomerInfo& c) {
   StateHasher h;
   h.add(c.id);
-  for (const std::string* f :
-       {&c.external_ref, &c.name, &c.first_name, &c.last_name, &c.email, &c.phone, &c.city}) {
+  for (const std::string* f : {&c.external_ref, &c.name, &c.first_name, &c.last_name, &c.email,
+                               &c.phone, &c.city, &c.password_hash}) {
     h.add(*f);
   }
   h.add(static_cast<std::uint64_t>(c.member_since));

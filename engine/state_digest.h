@@ -30,7 +30,7 @@ class StateHasher {
 std::uint64_t digest_of(const OrderSnapshot& order);
 // Id, name, SKU, price and all six stock fields.
 std::uint64_t digest_of(const ProductInfo& product);
-// Every field of the customer.
+// Every field of the customer, the password hash included.
 std::uint64_t digest_of(const CustomerInfo& customer);
 // The token id and its expiry.
 std::uint64_t digest_of(const RevokedToken& revocation);

@@ -35,6 +35,10 @@ std::string_view record_type_name(std::uint8_t type) {
       return "idempotency reply";
     case RecordType::kSnapshotIdempotencyReply:
       return "snapshot idempotency reply";
+    case RecordType::kTokenRevoked:
+      return "token revoked";
+    case RecordType::kSnapshotTokenRevocation:
+      return "snapshot token revocation";
   }
   return (type & kSkippableTypeBit) ? "unknown (skippable)" : "unknown";
 }
@@ -54,6 +58,8 @@ bool is_known_record_type(std::uint8_t type) {
     case RecordType::kSnapshotCustomer:
     case RecordType::kIdempotencyReply:
     case RecordType::kSnapshotIdempotencyReply:
+    case RecordType::kTokenRevoked:
+    case RecordType::kSnapshotTokenRevocation:
       return true;
   }
   return false;

@@ -52,11 +52,17 @@ namespace orderd::persistence::format {
 // 3: managed orders' details and client notes, SKUs, order updates and
 // registered customers; later, still 3: replies stored under idempotency
 // keys, in record types an older version 3 reader skips (see RecordType).
+// 4: a registered customer's password hash, a trailing field; revoked
+// tokens, in record types no reader may skip (see RecordType).
 // Each version only adds (record types, flag bits,
 // fields behind them, trailing fields), so a record of an older version is a
 // valid record of this one with the same meaning, and older files are read
 // as they are; an older reader refuses a newer file by its header version.
-inline constexpr std::uint32_t kFormatVersion = 3;
+// So the version goes up whenever an older reader could not read a newer
+// file right: a field it does not know (version 3 takes a trailing password
+// hash for damage), or a record it must not skip. It stays when the older
+// reader, skipping what it may, still rebuilds a correct state.
+inline constexpr std::uint32_t kFormatVersion = 4;
 inline constexpr std::size_t kFileHeaderSize = 32;
 inline constexpr std::size_t kRecordHeaderSize = 24;
 // Far above any record orderd writes (an order of 1000 items is ~20 KiB);
@@ -93,6 +99,14 @@ enum class RecordType : std::uint8_t {
   // segment that holds one, for no gain in safety.
   kIdempotencyReply = kSkippableTypeBit | 7,
   kSnapshotIdempotencyReply = kSkippableTypeBit | 21,
+  // A revoked token, its id and the instant its token expires anyway, in
+  // the journal and in snapshots (version 4). Not skippable, unlike the
+  // replies: a reader that dropped them would let every revoked token in
+  // again until it expires, a loss of security that nothing would show.
+  // So a reader that does not know them must stop there, and an older one
+  // refuses the file by its version before it gets to one.
+  kTokenRevoked = 8,
+  kSnapshotTokenRevocation = 22,
 };
 
 std::string_view record_type_name(std::uint8_t type);

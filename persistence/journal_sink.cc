@@ -66,4 +66,12 @@ DurableToken JournalSink::idempotency_recorded(std::string_view key, std::uint64
   return journal_.append(format::RecordType::kIdempotencyReply, payload);
 }
 
+DurableToken JournalSink::token_revoked(std::string_view jti, Micros expires_at) {
+  // A record recovery would refuse as malformed would stop every later start.
+  if (!valid_token_id(jti) || expires_at <= 0) return 0;
+  std::string& payload = scratch();
+  encode_revocation({jti, expires_at}, &payload);
+  return journal_.append(format::RecordType::kTokenRevoked, payload);
+}
+
 }  // namespace orderd::persistence

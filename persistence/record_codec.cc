@@ -353,6 +353,8 @@ bool decode_order_update(std::string_view payload, OrderUpdateRecord* u) {
 
 // Layout: u64 id, string external reference, string name, string first name,
 //   string last name, string email, string phone, string city, i64 member since
+//   [, string password hash (version 4, only when the customer has one)]
+// A customer without a password is encoded byte for byte as in version 3.
 void encode_customer(const CustomerInfo& c, std::string* out) {
   put_u64(out, c.id);
   for (const std::string* field :
@@ -360,6 +362,7 @@ void encode_customer(const CustomerInfo& c, std::string* out) {
     put_string(out, *field);
   }
   put_i64(out, c.member_since);
+  if (!c.password_hash.empty()) put_string(out, c.password_hash);
 }
 
 bool decode_customer(std::string_view payload, CustomerInfo* c) {
@@ -371,6 +374,11 @@ bool decode_customer(std::string_view payload, CustomerInfo* c) {
   }
   if (!in.get_i64(&c->member_since)) return false;
   c->implicit = false;
+  c->password_hash.clear();
+  // Present only when not empty, so an empty one is not a valid encoding.
+  if (in.remaining() > 0 && (!get_owned(in, &c->password_hash) || c->password_hash.empty())) {
+    return false;
+  }
   return in.done() && c->id != 0;
 }
 
@@ -452,6 +460,25 @@ bool decode_idempotency_reply(std::string_view payload, IdempotencyRecord* r) {
   return rest.done() && status >= 100 && status <= 599;
 }
 
+// Layout: u8 id size (1-128), id bytes, i64 expires at
+// The id's size takes one byte: ids are at most kMaxTokenIdBytes.
+static_assert(kMaxTokenIdBytes <= 255);
+void encode_revocation(const RevokedToken& r, std::string* out) {
+  put_u8(out, static_cast<std::uint8_t>(r.id.size()));
+  out->append(r.id.data(), r.id.size());
+  put_i64(out, r.expires_at);
+}
+
+bool decode_revocation(std::string_view payload, RevokedToken* r) {
+  Decoder in(payload);
+  std::uint8_t id_size = 0;
+  if (!in.get_u8(&id_size) || id_size > in.remaining()) return false;
+  r->id = payload.substr(1, id_size);
+  Decoder rest(payload.substr(1 + id_size));
+  if (!rest.get_i64(&r->expires_at)) return false;
+  return rest.done() && valid_token_id(r->id) && r->expires_at > 0;
+}
+
 // Layout: u64 replay from, i64 started at
 void encode_snapshot_begin(const SnapshotBeginRecord& b, std::string* out) {
   put_u64(out, b.replay_from_seq);
@@ -465,12 +492,14 @@ bool decode_snapshot_begin(std::string_view payload, SnapshotBeginRecord* b) {
 }
 
 // Layout: u64 orders, u64 products, u64 captured through
-//   [, u64 customers (version 3; a version 2 snapshot holds none)]
+//   [, u64 customers (version 3; a version 2 snapshot holds none)
+//   [, u64 revocations (version 4; a version 3 snapshot holds none)]]
 void encode_snapshot_end(const SnapshotEndRecord& e, std::string* out) {
   put_u64(out, e.orders);
   put_u64(out, e.products);
   put_u64(out, e.captured_through_seq);
   put_u64(out, e.customers);
+  put_u64(out, e.revocations);
 }
 
 bool decode_snapshot_end(std::string_view payload, SnapshotEndRecord* e) {
@@ -480,7 +509,9 @@ bool decode_snapshot_end(std::string_view payload, SnapshotEndRecord* e) {
     return false;
   }
   e->customers = 0;
+  e->revocations = 0;
   if (in.remaining() > 0 && !in.get_u64(&e->customers)) return false;
+  if (in.remaining() > 0 && !in.get_u64(&e->revocations)) return false;
   return in.done();
 }
 

@@ -20,6 +20,7 @@
 #include "engine/idempotency_store.h"
 #include "engine/order.h"
 #include "engine/order_details.h"
+#include "engine/token_revocations.h"
 
 namespace orderd::persistence {
 
@@ -71,8 +72,9 @@ bool decode_order_update(std::string_view payload, OrderUpdateRecord* update);
 
 // --- kCustomerAdded and kSnapshotCustomer -------------------------------------
 
-// A registered customer, every field. Implicit customers are never recorded:
-// replaying the orders that name them recreates them.
+// A registered customer, every field; the password hash (version 4) only
+// when there is one. Implicit customers are never recorded: replaying the
+// orders that name them recreates them.
 void encode_customer(const CustomerInfo& customer, std::string* out);
 // Sets `implicit` to false.
 bool decode_customer(std::string_view payload, CustomerInfo* customer);
@@ -105,6 +107,16 @@ void encode_idempotency_reply(const IdempotencyRecord& reply, std::string* out);
 // The views in `reply` point into `payload`.
 bool decode_idempotency_reply(std::string_view payload, IdempotencyRecord* reply);
 
+// --- kTokenRevoked and kSnapshotTokenRevocation -------------------------------
+
+// A revoked token: its id (1 to kMaxTokenIdBytes printable ASCII bytes,
+// valid_token_id, which the engine ensures) and the instant its token
+// expires (wall clock).
+void encode_revocation(const RevokedToken& revocation, std::string* out);
+// The id in `revocation` points into `payload`. Refuses what
+// TokenRevocations::restore would: an invalid id, an expiry of 0 or less.
+bool decode_revocation(std::string_view payload, RevokedToken* revocation);
+
 // --- kSnapshotBegin and kSnapshotEnd ------------------------------------------
 
 struct SnapshotBeginRecord {
@@ -122,6 +134,8 @@ struct SnapshotEndRecord {
   // snapshot was published.
   std::uint64_t captured_through_seq = 0;
   std::uint64_t customers = 0;  // registered ones (0 in a version 2 snapshot, which has none)
+  // Revoked tokens live at capture (0 in a version 3 snapshot, which has none).
+  std::uint64_t revocations = 0;
 };
 void encode_snapshot_end(const SnapshotEndRecord& end, std::string* out);
 bool decode_snapshot_end(std::string_view payload, SnapshotEndRecord* end);

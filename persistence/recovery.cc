@@ -98,6 +98,8 @@ class Recovery {
       result_.snapshot_customers = summary.customers;
       result_.idempotency_restored = loaded.idempotency_restored;
       result_.idempotency_expired = loaded.idempotency_expired;
+      result_.revocations_restored = loaded.revocations_restored;
+      result_.revocations_expired = loaded.revocations_expired;
       result_.replay_from_seq = summary.replay_from_seq;
       report(Severity::kInfo, "loaded snapshot " + it->name + " (" +
                                   std::to_string(summary.orders) + " orders, " +
@@ -250,6 +252,18 @@ class Recovery {
           if (r == RestoreResult::kApplied) ++result_.idempotency_restored;
         }
         break;
+      case RecordType::kTokenRevoked:
+        decoded = decode_revocation(record.payload, &revocation_);
+        if (decoded && revocation_.expires_at < now_) {
+          // Its token is refused by its expiry: not worth the memory.
+          ++result_.revocations_expired;
+          return Status();
+        }
+        if (decoded) {
+          r = engine_.restore_revocation(revocation_.id, revocation_.expires_at);
+          if (r == RestoreResult::kApplied) ++result_.revocations_restored;
+        }
+        break;
       default:
         if (record.type & format::kSkippableTypeBit) {
           ++result_.records_skipped;
@@ -358,6 +372,7 @@ class Recovery {
   ProductInfo product_;
   RestockRecord restock_;
   IdempotencyRecord reply_;
+  RevokedToken revocation_;
   Micros now_ = 0;
 };
 

@@ -14,6 +14,8 @@
 //   5. Replies stored under idempotency keys are put back (from the
 //      snapshot and the journal), except those already expired at `now`
 //      by the engine's idempotency ttl: they could never be replayed.
+//      Revoked tokens likewise, except those whose tokens expired before
+//      `now`: they are refused by their expiry anyway.
 //   6. Orders still Pending or Processing are queued by the engine's restore
 //      and resume when it starts, each completing once, with its original
 //      timestamps.
@@ -36,8 +38,8 @@ struct RecoveryOptions {
   // Cut the journal at damage before its tail instead of refusing to start.
   bool truncate_at_corruption = false;
   Reporter reporter;  // may be empty
-  // The wall clock instant idempotency replies' expiry is judged at (0:
-  // the clock when recovery starts).
+  // The wall clock instant the expiry of idempotency replies and revoked
+  // tokens is judged at (0: the clock when recovery starts).
   Micros now = 0;
 };
 
@@ -59,6 +61,11 @@ struct RecoveryResult {
   // reply in both counts once), and replies left out as expired.
   std::uint64_t idempotency_restored = 0;
   std::uint64_t idempotency_expired = 0;
+  // Revocation records applied, from the snapshot and the journal (one the
+  // snapshot already holds is not counted again; an extension counts), and
+  // those left out because their tokens had expired.
+  std::uint64_t revocations_restored = 0;
+  std::uint64_t revocations_expired = 0;
   // A cut torn tail or (with truncate_at_corruption) a cut at corruption.
   std::string truncated_file;
   std::uint64_t truncated_offset = 0;

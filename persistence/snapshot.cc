@@ -118,7 +118,7 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
     return added.ok();
   });
   if (!added.ok()) return added;
-  // Idempotency replies last. Encoded into memory under each shard's lock
+  // Idempotency replies next. Encoded into memory under each shard's lock
   // and written after, so that no request waits on the file (or on the
   // rate cap); the copy costs about the size of the replies themselves.
   const IdempotencyStore& store = engine.idempotency();
@@ -135,6 +135,19 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
     std::string_view reply(replies.data() + begin, reply_ends[i] - begin);
     if (Status s = out.add(RecordType::kSnapshotIdempotencyReply, reply); !s.ok()) return s;
   }
+  // Revoked tokens the same way, those expired at capture left out: their
+  // tokens are refused by their expiry, so they are of no use after a restart.
+  std::string revocations;
+  std::vector<std::size_t> revocation_ends;
+  engine.revocations().for_each(captured_at, [&](const RevokedToken& revocation) {
+    encode_revocation(revocation, &revocations);
+    revocation_ends.push_back(revocations.size());
+    return true;
+  });
+  for (std::size_t i = 0, begin = 0; i < revocation_ends.size(); begin = revocation_ends[i++]) {
+    std::string_view revocation(revocations.data() + begin, revocation_ends[i] - begin);
+    if (Status s = out.add(RecordType::kSnapshotTokenRevocation, revocation); !s.ok()) return s;
+  }
   // Every change the capture could have seen has a sequence number below this.
   const std::uint64_t captured_through = journal.next_seq() - 1;
   info->capture_micros = micros_since(capture_start);
@@ -143,7 +156,9 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
   if (Status s = journal.sync_through(captured_through); !s.ok()) return s;
 
   payload.clear();
-  encode_snapshot_end({orders.size(), products.size(), captured_through, customers}, &payload);
+  encode_snapshot_end(
+      {orders.size(), products.size(), captured_through, customers, revocation_ends.size()},
+      &payload);
   if (Status s = out.add(RecordType::kSnapshotEnd, payload); !s.ok()) return s;
   if (Status s = out.flush(); !s.ok()) return s;
   if (Status s = file.sync(); !s.ok()) return s;
@@ -151,6 +166,7 @@ Status write_snapshot_file(WritableFile& file, const Engine& engine, JournalWrit
   info->products = products.size();
   info->customers = customers;
   info->idempotency_replies = reply_ends.size();
+  info->revocations = revocation_ends.size();
   info->captured_through_seq = captured_through;
   info->bytes = out.bytes();
   return file.close();
@@ -215,6 +231,27 @@ Status restore_reply(Engine& engine, const Record& record, Micros now, SnapshotL
   return Status();
 }
 
+// Restores one revoked token of a snapshot unless its token expired before
+// `now`. A snapshot holds each id once, so anything but kApplied is damage.
+Status restore_revocation(Engine& engine, const Record& record, Micros now,
+                          SnapshotLoadResult* result) {
+  RevokedToken revocation;
+  if (!decode_revocation(record.payload, &revocation)) {
+    return corruption_at(record.offset, "malformed token revocation");
+  }
+  if (revocation.expires_at < now) {
+    ++result->revocations_expired;
+    return Status();
+  }
+  RestoreResult r = engine.restore_revocation(revocation.id, revocation.expires_at);
+  if (r != RestoreResult::kApplied) {
+    return corruption_at(record.offset,
+                         "cannot restore token revocation: " + std::string(restore_result_name(r)));
+  }
+  ++result->revocations_restored;
+  return Status();
+}
+
 }  // namespace
 
 Status write_snapshot(FileSystem& fs, const std::string& dir, const Engine& engine,
@@ -257,6 +294,7 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
   ProductInfo product;
   CustomerInfo customer;
   IdempotencyRecord reply;
+  RevokedToken revocation;
   std::uint64_t expected_seq = 1;
   bool begun = false, ended = false;
   while (true) {
@@ -309,10 +347,18 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
         ++summary->idempotency_replies;
         break;
       }
+      case RecordType::kSnapshotTokenRevocation: {
+        if (!decode_revocation(record.payload, &revocation)) {
+          return corruption_at(record.offset, "malformed token revocation");
+        }
+        ++summary->revocations;
+        break;
+      }
       case RecordType::kSnapshotEnd: {
         SnapshotEndRecord end;
         if (!decode_snapshot_end(record.payload, &end) || end.orders != summary->orders ||
-            end.products != summary->products || end.customers != summary->customers) {
+            end.products != summary->products || end.customers != summary->customers ||
+            end.revocations != summary->revocations) {
           return corruption_at(record.offset, "end record does not match the contents");
         }
         summary->captured_through_seq = end.captured_through_seq;
@@ -345,9 +391,10 @@ Status load_snapshot(std::string_view contents, Engine& engine, Micros now,
   *result = {};
   // Passes over the verified file: products, then customers, then the
   // orders that reserve the products' stock and name the customers, then
-  // the idempotency replies, which depend on nothing.
-  for (RecordType wanted : {RecordType::kSnapshotProduct, RecordType::kSnapshotCustomer,
-                            RecordType::kSnapshotOrder, RecordType::kSnapshotIdempotencyReply}) {
+  // the idempotency replies and the revoked tokens, which depend on nothing.
+  for (RecordType wanted :
+       {RecordType::kSnapshotProduct, RecordType::kSnapshotCustomer, RecordType::kSnapshotOrder,
+        RecordType::kSnapshotIdempotencyReply, RecordType::kSnapshotTokenRevocation}) {
     RecordReader reader(contents);
     format::FileHeader header;
     if (reader.read_header(&header) != format::FileHeaderError::kNone) {
@@ -358,6 +405,10 @@ Status load_snapshot(std::string_view contents, Engine& engine, Micros now,
       if (static_cast<RecordType>(record.type) != wanted) continue;
       if (wanted == RecordType::kSnapshotIdempotencyReply) {
         if (Status s = restore_reply(engine, record, now, result); !s.ok()) return s;
+        continue;
+      }
+      if (wanted == RecordType::kSnapshotTokenRevocation) {
+        if (Status s = restore_revocation(engine, record, now, result); !s.ok()) return s;
         continue;
       }
       RestoreResult r = RestoreResult::kInvalid;

@@ -14,10 +14,12 @@
 // copied: recovery derives it from the orders, which keeps it consistent
 // whatever moment each object was copied at.
 //
-// Replies stored under idempotency keys are copied last, those not expired
+// Replies stored under idempotency keys are copied next, those not expired
 // at capture only, so that journal segments before the snapshot can be
 // deleted without losing a key. A reply stored from S on may be copied too;
 // restoring it again from the journal is skipped like any change seen twice.
+// Revoked tokens are copied last, the same way: those whose tokens have not
+// expired at capture, each with its latest expiry.
 //
 // Publishing: the file is written as snapshot-<S>.snap.tmp, synced, then the
 // journal is synced through the last record the capture could have seen
@@ -29,7 +31,8 @@
 //   kSnapshotBegin, kSnapshotOrder * N, kSnapshotProduct * M,
 //   kSnapshotCustomer * C (version 3), kSnapshotIdempotencyReply * K
 //   (version 3, skippable; not counted in the end record, which older
-//   version 3 readers check field by field), kSnapshotEnd
+//   version 3 readers check field by field), kSnapshotTokenRevocation * T
+//   (version 4, counted), kSnapshotEnd
 // with record sequence numbers 1, 2, 3 ... inside the file.
 #pragma once
 
@@ -52,6 +55,7 @@ struct SnapshotInfo {
   std::uint64_t products = 0;
   std::uint64_t customers = 0;            // registered ones
   std::uint64_t idempotency_replies = 0;  // not expired at capture
+  std::uint64_t revocations = 0;          // tokens not expired at capture
   std::uint64_t bytes = 0;
   std::int64_t capture_micros = 0;  // copying the state (engine locks touched)
   std::int64_t total_micros = 0;    // including writing and syncing
@@ -84,6 +88,7 @@ struct SnapshotSummary {
   std::uint64_t products = 0;
   std::uint64_t customers = 0;
   std::uint64_t idempotency_replies = 0;
+  std::uint64_t revocations = 0;
 };
 
 // Checks every record of the snapshot file `contents` (the whole file),
@@ -93,14 +98,16 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary);
 struct SnapshotLoadResult {
   std::uint64_t idempotency_restored = 0;
   std::uint64_t idempotency_expired = 0;  // left out: expired at `now`
+  std::uint64_t revocations_restored = 0;
+  std::uint64_t revocations_expired = 0;  // left out: their tokens expired before `now`
 };
 
 // Restores a verified snapshot into an empty, stopped engine: products
 // first, then registered customers (before the orders, whose user ids would
 // otherwise create them as implicit ones), then orders with their stock
 // effect, then the idempotency replies not expired at `now` (wall clock;
-// the engine's idempotency ttl decides). The first form judges expiry by
-// the clock now.
+// the engine's idempotency ttl decides), then the revoked tokens not
+// expired at `now`. The first form judges expiry by the clock now.
 Status load_snapshot(std::string_view contents, Engine& engine, Micros now,
                      SnapshotLoadResult* result = nullptr);
 Status load_snapshot(std::string_view contents, Engine& engine);

@@ -94,6 +94,25 @@ TEST(CustomerStoreTest, RestoreAcceptsARepeatAndRefusesAContradiction) {
   EXPECT_EQ(store.add(customer("b@example.com")).id, 10u);
 }
 
+TEST(CustomerStoreTest, APasswordHashIsKeptAsGivenAndPartOfTheCustomer) {
+  CustomerStore store;
+  CustomerInfo c = customer("a@example.com");
+  c.password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA";
+  const AddCustomerResult added = store.add(c);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(store.get(added.id)->password_hash, c.password_hash);
+  EXPECT_EQ(store.find_by_email("A@example.com")->password_hash, c.password_hash);
+  ASSERT_TRUE(store.add(customer("b@example.com")).ok());
+  EXPECT_EQ(store.find_by_email("b@example.com")->password_hash, "") << "none given: none";
+  // Recovery compares it like every other field.
+  CustomerStore recovered;
+  c.id = added.id;
+  EXPECT_EQ(recovered.restore(c), RestoreResult::kApplied);
+  EXPECT_EQ(recovered.restore(c), RestoreResult::kAlreadyApplied);
+  c.password_hash = "$argon2id$v=19$m=65536,t=3,p=4$b3RoZXI$b3RoZXI";
+  EXPECT_EQ(recovered.restore(c), RestoreResult::kInconsistent);
+}
+
 TEST(CustomerStoreTest, ConcurrentRegistrationsOfOneEmailLetExactlyOneIn) {
   CustomerStore store;
   std::atomic<int> accepted{0};

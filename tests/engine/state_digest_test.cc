@@ -51,13 +51,22 @@ TEST(StateDigestTest, ProductDigestCoversEveryStockField) {
 }
 
 TEST(StateDigestTest, CustomerDigestCoversEveryField) {
-  CustomerInfo c{7,       "cust_7", "Ada Lovelace", "Ada", "Lovelace", "ada@example.com",
-                 "+44 1", "London", 1000,           false};
+  const CustomerInfo c{.id = 7,
+                       .external_ref = "cust_7",
+                       .name = "Ada Lovelace",
+                       .first_name = "Ada",
+                       .last_name = "Lovelace",
+                       .email = "ada@example.com",
+                       .phone = "+44 1",
+                       .city = "London",
+                       .member_since = 1000,
+                       .implicit = false,
+                       .password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2E$aGE"};
   const std::uint64_t reference = digest_of(c);
   for (std::string CustomerInfo::*field :
        {&CustomerInfo::external_ref, &CustomerInfo::name, &CustomerInfo::first_name,
-        &CustomerInfo::last_name, &CustomerInfo::email, &CustomerInfo::phone,
-        &CustomerInfo::city}) {
+        &CustomerInfo::last_name, &CustomerInfo::email, &CustomerInfo::phone, &CustomerInfo::city,
+        &CustomerInfo::password_hash}) {
     CustomerInfo changed = c;
     (changed.*field) += "x";
     EXPECT_NE(digest_of(changed), reference);

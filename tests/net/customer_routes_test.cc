@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "tests/net/api_test_util.h"
 
@@ -149,6 +150,66 @@ TEST_F(CustomerRoutesTest, ListPagesByIdWithNextAfter) {
   EXPECT_EQ(get("/api/v1/customers?limit=0").status, 400u);
   EXPECT_EQ(get("/api/v1/customers?limit=1001").status, 400u);
   EXPECT_EQ(get("/api/v1/customers?after=x").status, 400u);
+}
+
+// The engine keeps a registered customer's password hash (made by the auth
+// layer); no response may carry it, nor say that there is one.
+TEST_F(CustomerRoutesTest, NoResponseShowsACustomersPasswordHash) {
+  const std::string hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$qLml5cbNqNz3eP4YbSUsLQ";
+  CustomerInfo c;
+  c.external_ref = "cust_ada";
+  c.name = "Ada Lovelace";
+  c.email = "ada@example.com";
+  c.city = "London";
+  c.member_since = wall_clock_micros();
+  c.password_hash = hash;
+  auto added = engine->register_customer(c);
+  ASSERT_TRUE(added && added->ok());
+  const std::string id = std::to_string(added->id);
+  ASSERT_EQ(create("ada-1", "[1, 2]", "39.99", id).status, 201u);
+  ASSERT_TRUE(
+      testing::wait_until([&] { return order_has_status("ada-1", OrderStatus::kCompleted); }));
+  const auto managed = post("/api/v1/orders",
+                            R"({"customer_id": "cust_ada", "customer_email": "ada@example.com",
+                  "items": [{"product_id": 3, "quantity": 1}],
+                  "billing_address": {"street": "1 Main St", "city": "London",
+                                      "postal_code": "N1", "country": "GB"},
+                  "payment_info": {"method": "credit_card", "last_four_digits": "1234"}})");
+  ASSERT_EQ(managed.status, 201u) << managed.body;
+  const std::string managed_id = managed.str("id");
+
+  const std::vector<std::string> targets = {
+      "/api/v1/customers/" + id,
+      "/api/v1/customers/cust_ada",
+      "/api/v1/customers",
+      "/api/customers/" + id + "/orders",
+      "/api/customers/" + id + "/order-history",
+      "/order_history/" + id,
+      "/api/v1/orders/customers/" + id + "/orders",
+      "/api/v1/orders/my-orders?customer_id=" + id,
+      "/api/v1/orders/" + managed_id,
+      "/api/v1/orders",
+      "/api/v1/orders/export",
+      "/api/v1/orders/export?format=csv",
+      "/api/v1/analytics/customers/" + id,
+      "/api/v1/analytics/customers/top",
+  };
+  for (const std::string& target : targets) {
+    const Reply r = get(target);
+    EXPECT_EQ(r.status, 200u) << target << ": " << r.body;
+    // Each shows some of the customer: the check looks where the hash would be.
+    const bool shows_customer = r.body.find("ada@example.com") != std::string::npos ||
+                                r.body.find("Ada Lovelace") != std::string::npos ||
+                                r.body.find("cust_ada") != std::string::npos;
+    EXPECT_TRUE(shows_customer) << target << ": " << r.body;
+    for (const char* secret : {"argon2", "c2FsdHNhbHQ", "password"}) {
+      EXPECT_EQ(r.body.find(secret), std::string::npos) << target << " shows " << secret;
+    }
+  }
+  // And registering over HTTP answers none of it either.
+  const auto registered = post("/api/v1/customers", R"({"name": "B", "email": "b@example.com"})");
+  ASSERT_EQ(registered.status, 201u);
+  EXPECT_EQ(registered.body.find("password"), std::string::npos) << registered.body;
 }
 
 TEST_F(CustomerRoutesTest, WrongMethodIs405) {

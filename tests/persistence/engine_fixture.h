@@ -125,16 +125,25 @@ inline OrderDetails managed_details(const std::string& email, int i) {
   return d;
 }
 
+// The hash the auth layer would keep for customer `i`'s password: every
+// other customer has one.
+inline std::string password_hash_of(int i) {
+  if (i % 2 == 1) return "";
+  return "$argon2id$v=19$m=65536,t=3,p=4$c2FsdC0" + std::to_string(i) +
+         "$RdescudvJCsgt3ub+b+dWRWJTmaaJObG";
+}
+
 // What clients of the order-management API do, `count` times over, with
 // orders named prefix<i> and prefix-plain<i> (needs add_products and
 // add_sku_products; the workers run again when it returns): registers a
-// customer and submits a managed order for it while the workers are
-// paused; confirms some from Pending (Pending -> Processing -> Completed,
-// one in eight over the order limit and so Rejected by the client's
-// confirmation), cancels others with a note, updates the details of every
-// third with a note; then, once the rest are processed, ships, delivers
-// and returns the completed ones with notes, updates some again after
-// shipping, and makes plain orders managed by an update.
+// customer (every other one with a password hash) and submits a managed
+// order for it while the workers are paused; confirms some from Pending
+// (Pending -> Processing -> Completed, one in eight over the order limit
+// and so Rejected by the client's confirmation), cancels others with a
+// note, updates the details of every third with a note; then, once the
+// rest are processed, ships, delivers and returns the completed ones with
+// notes, updates some again after shipping, and makes plain orders managed
+// by an update.
 inline void run_managed_traffic(Engine& engine, const std::string& prefix, int count) {
   engine.pause_workers();
   std::vector<OrderDetails> details;
@@ -148,6 +157,7 @@ inline void run_managed_traffic(Engine& engine, const std::string& prefix, int c
     customer.phone = i % 2 ? "+1 555 0100" : "";
     customer.city = "Springfield";
     customer.member_since = wall_clock_micros();
+    customer.password_hash = password_hash_of(i);
     auto registered = engine.register_customer(customer);
     ASSERT_TRUE(registered && registered->ok()) << i;
 

@@ -41,9 +41,9 @@ TEST(JournalFormatTest, NewerVersionIsRefused) {
   EXPECT_EQ(decode_file_header({buf, sizeof buf}, &h), FileHeaderError::kNewerVersion);
 }
 
-TEST(JournalFormatTest, ManagedOrdersAreVersionThreeAndVersionsOneAndTwoStillDecode) {
-  EXPECT_EQ(kFormatVersion, 3u);
-  for (std::uint32_t version : {1u, 2u}) {
+TEST(JournalFormatTest, PasswordHashesAreVersionFourAndVersionsOneToThreeStillDecode) {
+  EXPECT_EQ(kFormatVersion, 4u);
+  for (std::uint32_t version : {1u, 2u, 3u}) {
     char buf[kFileHeaderSize];
     encode_file_header({FileKind::kSnapshot, version, 7}, buf);
     FileHeader h;
@@ -124,6 +124,19 @@ TEST(JournalFormatTest, IdempotencyRepliesAreKnownAndSkippableByOlderReaders) {
             "idempotency reply");
   EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kSnapshotIdempotencyReply)),
             "snapshot idempotency reply");
+}
+
+TEST(JournalFormatTest, TokenRevocationsAreKnownAndNoReaderMaySkipThem) {
+  for (RecordType t : {RecordType::kTokenRevoked, RecordType::kSnapshotTokenRevocation}) {
+    const auto type = static_cast<std::uint8_t>(t);
+    EXPECT_TRUE(is_known_record_type(type));
+    EXPECT_EQ(type & kSkippableTypeBit, 0) << "dropping one would let a revoked token in";
+    EXPECT_FALSE(is_known_record_type(type | kSkippableTypeBit)) << int(type);
+  }
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kTokenRevoked)),
+            "token revoked");
+  EXPECT_EQ(record_type_name(static_cast<std::uint8_t>(RecordType::kSnapshotTokenRevocation)),
+            "snapshot token revocation");
 }
 
 }  // namespace

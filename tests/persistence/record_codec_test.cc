@@ -574,6 +574,44 @@ TEST(RecordCodecTest, CustomerRoundTripsWithEveryField) {
   EXPECT_FALSE(decode_customer(payload, &d)) << "customer ids start at 1";
 }
 
+TEST(RecordCodecTest, PasswordHashRoundTripsAndACustomerWithoutOneIsAsInVersionThree) {
+  CustomerInfo c = full_customer();
+  c.password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$qLml5cbNqNz3eP4YbSUsLQ";
+  std::string payload;
+  encode_customer(c, &payload);
+  CustomerInfo d;
+  ASSERT_TRUE(decode_customer(payload, &d));
+  EXPECT_EQ(d, c) << "the hash too";
+  const std::size_t version_three_size = payload.size() - 4 - c.password_hash.size();
+  for (std::size_t n = 0; n < payload.size(); ++n) {
+    if (n == version_three_size) continue;  // the record without the hash, below
+    EXPECT_FALSE(decode_customer(payload.substr(0, n), &d)) << n;
+  }
+  EXPECT_FALSE(decode_customer(payload + "x", &d)) << "trailing bytes";
+
+  // What version 3 wrote for the same customer: every field but the hash,
+  // spelled out here rather than by encode_customer.
+  std::string v3;
+  put_u64(&v3, 42);
+  for (const char* field : {"cust_123", "Ada Lovelace", "Ada", "Lovelace", "Ada@Example.com",
+                            "+44 20 7946 0000", "London"}) {
+    put_string(&v3, field);
+  }
+  put_i64(&v3, 1'700'000'000'000'000);
+  EXPECT_EQ(payload.substr(0, version_three_size), v3);
+  d.password_hash = "stale";
+  ASSERT_TRUE(decode_customer(v3, &d));
+  EXPECT_EQ(d, full_customer()) << "decodes with no password";
+  EXPECT_EQ(d.password_hash, "");
+  payload.clear();
+  encode_customer(full_customer(), &payload);
+  EXPECT_EQ(payload, v3) << "a customer without a password costs nothing new";
+
+  std::string empty_hash = v3;
+  put_string(&empty_hash, "");
+  EXPECT_FALSE(decode_customer(empty_hash, &d)) << "a hash is written only when there is one";
+}
+
 TEST(RecordCodecTest, ProductSkuRoundTripsAndAProductWithoutOneIsAsInVersionTwo) {
   ProductInfo p{7, "widget", 1999, 3, 10, 5, 9, 3, 0, "prod_456"};
   std::string payload;
@@ -608,23 +646,28 @@ TEST(RecordCodecTest, ProductSkuRoundTripsAndAProductWithoutOneIsAsInVersionTwo)
   EXPECT_FALSE(decode_product(empty_sku, &d)) << "an SKU is written only when there is one";
 }
 
-TEST(RecordCodecTest, SnapshotEndCountsCustomersAndAVersionTwoEndHasNone) {
+TEST(RecordCodecTest, SnapshotEndCountsCustomersAndRevocationsAndOlderEndsHaveNone) {
   std::string payload;
-  encode_snapshot_end({10, 2, 60, 7}, &payload);
+  encode_snapshot_end({10, 2, 60, 7, 5}, &payload);
   SnapshotEndRecord e;
   ASSERT_TRUE(decode_snapshot_end(payload, &e));
   EXPECT_EQ(e.orders, 10u);
   EXPECT_EQ(e.products, 2u);
   EXPECT_EQ(e.captured_through_seq, 60u);
   EXPECT_EQ(e.customers, 7u);
+  EXPECT_EQ(e.revocations, 5u);
   EXPECT_FALSE(decode_snapshot_end(payload + "x", &e));
   for (std::size_t n = 0; n < payload.size(); ++n) {
-    if (n == 24) continue;  // the version 2 record, below
+    if (n == 24 || n == 32) continue;  // the version 2 and 3 records, below
     EXPECT_FALSE(decode_snapshot_end(payload.substr(0, n), &e)) << n;
   }
+  ASSERT_TRUE(decode_snapshot_end(payload.substr(0, 32), &e));
+  EXPECT_EQ(e.customers, 7u);
+  EXPECT_EQ(e.revocations, 0u) << "version 3 had no revocations";
   ASSERT_TRUE(decode_snapshot_end(payload.substr(0, 24), &e));
   EXPECT_EQ(e.captured_through_seq, 60u);
   EXPECT_EQ(e.customers, 0u);
+  EXPECT_EQ(e.revocations, 0u);
 }
 
 TEST(RecordCodecTest, IdempotencyReplyRoundTripsWithEveryField) {
@@ -683,6 +726,45 @@ TEST(RecordCodecTest, IdempotencyReplyOutsideWhatTheStoreRestoresFailsToDecode) 
   const std::size_t body_size_at = 1 + 3 + 8 + 2 + 4;
   payload[body_size_at] = static_cast<char>(0x7F);
   EXPECT_FALSE(decode_idempotency_reply(payload, &r));
+}
+
+TEST(RecordCodecTest, TokenRevocationRoundTripsCompactly) {
+  const std::string longest(kMaxTokenIdBytes, '~');
+  for (const std::string& id :
+       {longest, std::string("a"), std::string("9f1c1b2e-jti with spaces")}) {
+    std::string payload;
+    encode_revocation({id, 1'700'000'003'600'000'000}, &payload);
+    EXPECT_EQ(payload.size(), 1 + id.size() + 8) << "u8 size, id, i64 expiry";
+    RevokedToken t;
+    ASSERT_TRUE(decode_revocation(payload, &t)) << id;
+    EXPECT_EQ(t.id, id);
+    EXPECT_EQ(t.expires_at, 1'700'000'003'600'000'000);
+    for (std::size_t n = 0; n < payload.size(); ++n) {
+      EXPECT_FALSE(decode_revocation(payload.substr(0, n), &t)) << n;
+    }
+    EXPECT_FALSE(decode_revocation(payload + "x", &t)) << "trailing bytes";
+  }
+}
+
+TEST(RecordCodecTest, TokenRevocationOutsideWhatTheSetRestoresFailsToDecode) {
+  RevokedToken t;
+  for (const std::string& id :
+       {std::string(), std::string("new\nline"), std::string("tab\t"), std::string("caf\xc3\xa9"),
+        std::string(kMaxTokenIdBytes + 1, 'x')}) {
+    std::string payload;
+    encode_revocation({id, 5}, &payload);
+    EXPECT_FALSE(decode_revocation(payload, &t)) << id;
+  }
+  for (Micros expires_at : {Micros{0}, Micros{-1}}) {
+    std::string payload;
+    encode_revocation({"jti", expires_at}, &payload);
+    EXPECT_FALSE(decode_revocation(payload, &t)) << expires_at;
+  }
+  // An id size beyond the payload.
+  std::string payload;
+  encode_revocation({"jti", 5}, &payload);
+  payload[0] = static_cast<char>(200);
+  EXPECT_FALSE(decode_revocation(payload, &t));
 }
 
 }  // namespace

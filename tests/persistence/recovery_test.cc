@@ -264,8 +264,25 @@ TEST_F(RecoveryTest, ADataDirectoryOfFormatVersionTwoIsReadAsItIs) {
     std::string contents = testing::read_whole(path);
     format::FileHeader header;
     ASSERT_EQ(format::decode_file_header(contents, &header), format::FileHeaderError::kNone);
-    EXPECT_EQ(header.version, 3u);
+    EXPECT_EQ(header.version, 4u);
     header.version = 2;
+    format::encode_file_header(header, contents.data());
+    testing::write_whole(path, contents);
+  }
+  Engine engine(testing::small_engine_config());
+  RecoveryResult result;
+  ASSERT_TRUE(recover_into(engine, &result).ok());
+  EXPECT_EQ(engine.state_digest(), live);
+}
+
+TEST_F(RecoveryTest, ADataDirectoryOfFormatVersionThreeIsReadAsItIs) {
+  const std::uint64_t live = run_engine(300, {}, false, /*move_on=*/true);
+  for (const DataFile& segment : segments()) {
+    const std::string path = dir.file(segment.name);
+    std::string contents = testing::read_whole(path);
+    format::FileHeader header;
+    ASSERT_EQ(format::decode_file_header(contents, &header), format::FileHeaderError::kNone);
+    header.version = 3;
     format::encode_file_header(header, contents.data());
     testing::write_whole(path, contents);
   }
@@ -328,7 +345,7 @@ TEST_F(RecoveryTest, ClientMovesRecordedByVersionTwoRecoverWithoutNotes) {
   }
   EXPECT_EQ(recovered.counters().by_status, engine.counters().by_status);
 
-  // After the upgrade: new segments are version 3 and log the moves.
+  // After the upgrade: new segments are of the current version and log the moves.
   ASSERT_TRUE(JournalWriter::open(fs, dir.path(), result.next_seq, {}, &journal).ok());
   JournalSink sink3(*journal);
   recovered.set_event_sink(&sink3);
@@ -380,6 +397,10 @@ TEST_F(RecoveryTest, ManagedOrdersNotesCustomersAndSkusReplayToTheLiveState) {
   ASSERT_TRUE(customer);
   EXPECT_EQ(customer->external_ref, "cust_m7");
   EXPECT_FALSE(customer->implicit);
+  EXPECT_EQ(customer->password_hash, "") << "m7 has no password";
+  customer = engine.customers().find_by_email("m8@example.com");
+  ASSERT_TRUE(customer);
+  EXPECT_EQ(customer->password_hash, testing::password_hash_of(8));
   // A confirmation the order limit rejected: the engine's reason, the client's note.
   auto rejected = engine.get("m1");
   ASSERT_TRUE(rejected);
