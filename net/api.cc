@@ -7,6 +7,8 @@
 #include "metrics/prometheus_writer.h"
 #include "net/admin_routes.h"
 #include "net/analytics_routes.h"
+#include "net/auth_gate.h"
+#include "net/auth_routes.h"
 #include "net/catalog_routes.h"
 #include "net/customer_history_routes.h"
 #include "net/customer_routes.h"
@@ -26,6 +28,7 @@ Api::Api(Engine& engine, ApiLimits limits, ServerInfo info)
     : engine_(engine), limits_(limits), info_(std::move(info)) {
   if (limits_.rate_limit.enabled()) {
     rate_limiter_ = std::make_unique<RateLimiter>(limits_.rate_limit);
+    rate_limiter_by_subject_ = std::make_unique<RateLimiter>(limits_.rate_limit);
   }
 }
 
@@ -178,8 +181,7 @@ HandleOutcome run_route(RequestContext& ctx, HttpRequest& request, const RouteMa
       home_page(ctx);
       break;
     case Route::kRegisterCustomer:
-      register_customer(ctx, request);
-      break;
+      return register_customer(ctx, request);
     case Route::kPlaceOrder:
       place_order(ctx, request);
       break;
@@ -187,8 +189,7 @@ HandleOutcome run_route(RequestContext& ctx, HttpRequest& request, const RouteMa
       patch_order_status(ctx, request);
       break;
     case Route::kCreateCustomer:
-      create_customer(ctx, request);
-      break;
+      return create_customer(ctx, request);
     case Route::kListCustomers:
       list_customers(ctx, match.query);
       break;
@@ -256,6 +257,17 @@ HandleOutcome run_route(RequestContext& ctx, HttpRequest& request, const RouteMa
     case Route::kAnalyticsWeek:
     case Route::kAnalyticsMonth:
       return analytics_quick(ctx, request, match);
+    case Route::kIssueToken:
+      return issue_login_token(ctx, request);
+    case Route::kRevokeToken:
+      revoke_token(ctx, request);
+      break;
+    case Route::kLogout:
+      log_out(ctx);
+      break;
+    case Route::kWhoAmI:
+      who_am_i(ctx);
+      break;
   }
   return HandleOutcome::kDone;
 }
@@ -334,7 +346,7 @@ HandleOutcome run_with_key(RequestContext& ctx, HttpRequest& request, const Rout
   }
   IdempotencyStore& store = ctx.engine.idempotency();
   // Before the route runs: it parses the body in place.
-  const std::uint64_t fingerprint = idempotency_fingerprint(request);
+  const std::uint64_t fingerprint = idempotency_fingerprint(request, ctx.caller);
   BeginResult begun = store.begin(key, fingerprint, wall_clock_micros());
   switch (begun.outcome) {
     case BeginOutcome::kStarted:
@@ -376,7 +388,7 @@ HandleOutcome run_with_key(RequestContext& ctx, HttpRequest& request, const Rout
 
 }  // namespace
 
-std::uint64_t idempotency_fingerprint(const HttpRequest& request) {
+std::uint64_t idempotency_fingerprint(const HttpRequest& request, std::string_view caller) {
   // Stable across builds and restarts (it will be journaled), so spelled
   // out here rather than std::hash: each field is its length, then its
   // bytes, eight at a time, little-endian, each word mixed in with a
@@ -402,6 +414,9 @@ std::uint64_t idempotency_fingerprint(const HttpRequest& request) {
   add(request.target);
   add(request.if_match);
   add({request.body.data(), request.body.size()});
+  // Only when there is one, so that keys stored without authentication
+  // keep their fingerprints.
+  if (!caller.empty()) add(caller);
   h ^= h >> 33;
   h *= 0xFF51AFD7ED558CCDULL;
   h ^= h >> 33;
@@ -455,10 +470,12 @@ bool rate_limited(Api& api, const HttpRequest& request, Route route) {
   return !request.client_loopback || limiter->options().on_loopback;
 }
 
-void refuse_over_rate(RequestContext& ctx, const RateDecision& d) {
+void refuse_over_rate(RequestContext& ctx, const RateDecision& d, std::string_view from) {
   ctx.message.assign("rate limit exceeded: at most ");
   append_uint(ctx.message, d.limit);
-  ctx.message.append(" requests at once from one client; retry in ");
+  ctx.message.append(" requests at once from one ");
+  ctx.message.append(from);
+  ctx.message.append("; retry in ");
   append_uint(ctx.message, d.retry_after_seconds);
   ctx.message.append(" s");
   ctx.error(429, ctx.message);
@@ -502,9 +519,20 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
   if (!request.may_block && rate_limited(ctx.api, request, match.route)) {
     rate = ctx.api.rate_limiter()->admit(request.client_address, steady_clock_micros());
     if (!rate->allowed) {
-      refuse_over_rate(ctx, *rate);
+      refuse_over_rate(ctx, *rate, "client");
       return HandleOutcome::kDone;
     }
+  }
+  if (!admit_caller(ctx, request, match.route)) return HandleOutcome::kDone;
+  RateLimiter* by_subject = ctx.api.subject_rate_limiter();
+  if (!request.may_block && by_subject != nullptr && !ctx.caller.empty()) {
+    const RateDecision d = by_subject->admit(ctx.caller, steady_clock_micros());
+    if (!d.allowed) {
+      refuse_over_rate(ctx, d, "token subject");
+      return HandleOutcome::kDone;
+    }
+    // The tighter of the two budgets is the one the client should pace by.
+    if (!rate || d.remaining < rate->remaining) rate = d;
   }
   const HandleOutcome outcome = takes_idempotency_key(request, match.route)
                                     ? run_with_key(ctx, request, match)

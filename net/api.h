@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -31,6 +32,9 @@ class Durability;
 namespace orderd::views {
 class OrderViews;
 }
+namespace orderd::auth {
+class Authenticator;
+}
 
 namespace orderd::net {
 
@@ -45,6 +49,15 @@ struct ApiLimits {
   // Origins whose browser scripts may call the API (CORS), exactly as a
   // browser sends them ("https://shop.example"); "*" allows any. Empty: none.
   std::vector<std::string> cors_origins;
+};
+
+// Authentication (--auth jwt): see route_access.h for who may call what.
+struct AuthSettings {
+  bool metrics_open = false;             // /metrics without a token, for scrapers
+  std::chrono::seconds login_ttl{3600};  // lifetime of tokens POST /api/v1/auth/token issues
+  // How long a revocation that names no expiry is kept: longer than any
+  // token this server accepts lives.
+  std::chrono::seconds revocation_ttl{30 * 24 * 3600};
 };
 
 // Integers an API client sends or reads (user, product ids) are at most
@@ -116,6 +129,22 @@ class Api {
   }
   const views::OrderViews* views() const { return views_.load(std::memory_order_acquire); }
 
+  // --- Authentication ---------------------------------------------------------
+  // With an authenticator attached, every route but the public ones needs a
+  // valid bearer token (route_access.h); without one, every route is open.
+  // Attach before the server starts; it must outlive the requests.
+  void attach_auth(const auth::Authenticator* authenticator, AuthSettings settings) {
+    auth_settings_ = settings;
+    authenticator_ = authenticator;
+  }
+  const auth::Authenticator* authenticator() const { return authenticator_; }
+  const AuthSettings& auth_settings() const { return auth_settings_; }
+  // Null unless a rate limit is configured and requests are authenticated:
+  // the buckets per token subject.
+  RateLimiter* subject_rate_limiter() {
+    return authenticator_ ? rate_limiter_by_subject_.get() : nullptr;
+  }
+
   // Long operations (populate) give up once this is set: a shutdown that
   // ran out of patience.
   void abort_long_operations() { abort_.store(true, std::memory_order_relaxed); }
@@ -127,6 +156,9 @@ class Api {
   ServerInfo info_;
   HttpMetrics http_metrics_;
   std::unique_ptr<RateLimiter> rate_limiter_;
+  std::unique_ptr<RateLimiter> rate_limiter_by_subject_;
+  const auth::Authenticator* authenticator_ = nullptr;
+  AuthSettings auth_settings_;
   std::atomic<bool> ready_{false};
   std::atomic<bool> started_{true};
   std::atomic<bool> abort_{false};
@@ -139,8 +171,11 @@ class Api {
 
 // What makes two requests under one Idempotency-Key the same request: the
 // method, the target as received (path and query), the If-Match header and
-// the body bytes, hashed to 64 bits. Stable across builds and restarts.
-std::uint64_t idempotency_fingerprint(const HttpRequest& request);
+// the body bytes, and who sent it (`caller`: a token's role and subject,
+// empty without authentication), hashed to 64 bits: so one customer's key
+// never answers another with the first one's reply. Stable across builds
+// and restarts.
+std::uint64_t idempotency_fingerprint(const HttpRequest& request, std::string_view caller = {});
 
 enum class HandleOutcome {
   kDone,                 // the response is ready

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/password_hash.h"
 #include "engine/customer_store.h"
 #include "net/read_model_params.h"
 #include "net/router.h"
@@ -38,6 +39,32 @@ bool plausible_reference(std::string_view ref) {
     if (!ok) return false;
   }
   return true;
+}
+
+// "password", optional: kept only as its Argon2id hash (auth/password_hash.h),
+// so that the customer can log in (POST /api/v1/auth/token).
+bool read_password(RequestContext& ctx, CustomerInfo& c) {
+  const JsonMember* m = ctx.json.find("password");
+  if (m == nullptr || m->value.kind == JsonKind::kNull) return true;
+  if (m->value.kind != JsonKind::kString) {
+    ctx.field_error("password", "must be a string");
+    return false;
+  }
+  const std::string_view password = m->value.text;
+  if (std::string_view problem = auth::password_problem(password); !problem.empty()) {
+    ctx.field_error("password", problem);
+    return false;
+  }
+  c.password_hash = auth::hash_password(password);
+  return true;
+}
+
+// Hashing a password takes tens of milliseconds by design: a body that
+// sends one is handled on a blocking thread. (Spelled with an escape the
+// key is still read, only on the I/O thread.)
+bool sends_password(const HttpRequest& request) {
+  return std::string_view(request.body.data(), request.body.size()).find("\"password\"") !=
+         std::string_view::npos;
 }
 
 // Reads the registration fields into `c`; answers 400 and returns false on
@@ -82,7 +109,7 @@ bool read_customer(RequestContext& ctx, bool with_reference, CustomerInfo& c) {
   c.city.assign(city);
   c.external_ref.assign(ref);
   c.member_since = wall_clock_micros();
-  return true;
+  return read_password(ctx, c);
 }
 
 // Registers `c`; on success sets its id and the response's durable token,
@@ -130,11 +157,11 @@ void write_customer(JsonWriter& w, const CustomerInfo& c) {
 
 }  // namespace
 
-void register_customer(RequestContext& ctx, HttpRequest& request) {
-  if (!ctx.parse_body(request)) return;
+HandleOutcome register_customer(RequestContext& ctx, HttpRequest& request) {
+  if (!request.may_block && sends_password(request)) return HandleOutcome::kNeedsBlockingThread;
+  if (!ctx.parse_body(request)) return HandleOutcome::kDone;
   CustomerInfo c;
-  if (!read_customer(ctx, false, c)) return;
-  if (!add_customer(ctx, c)) return;
+  if (!read_customer(ctx, false, c) || !add_customer(ctx, c)) return HandleOutcome::kDone;
   JsonWriter& w = ctx.begin(201);
   w.StartObject();
   write_field(w, "message", "Customer registered");
@@ -144,15 +171,17 @@ void register_customer(RequestContext& ctx, HttpRequest& request) {
   write_text_or_null_field(w, "phone_number", c.phone);
   w.EndObject();
   ctx.end();
+  return HandleOutcome::kDone;
 }
 
-void create_customer(RequestContext& ctx, HttpRequest& request) {
-  if (!ctx.parse_body(request)) return;
+HandleOutcome create_customer(RequestContext& ctx, HttpRequest& request) {
+  if (!request.may_block && sends_password(request)) return HandleOutcome::kNeedsBlockingThread;
+  if (!ctx.parse_body(request)) return HandleOutcome::kDone;
   CustomerInfo c;
-  if (!read_customer(ctx, true, c)) return;
-  if (!add_customer(ctx, c)) return;
+  if (!read_customer(ctx, true, c) || !add_customer(ctx, c)) return HandleOutcome::kDone;
   write_customer(ctx.begin(201), c);
   ctx.end();
+  return HandleOutcome::kDone;
 }
 
 void get_customer(RequestContext& ctx, std::string_view raw_id) {

@@ -22,17 +22,20 @@ namespace orderd::net {
 inline constexpr std::size_t kDefaultCustomerPage = 100;
 inline constexpr std::size_t kMaxCustomerPage = 1000;
 
-// POST /register_customer {"name", "email", "phone_number"?, ...}: 201
-// {"message", "customer_id", "name", "email", "phone_number"}, 400, 409
-// (email taken), 503.
-void register_customer(RequestContext& ctx, HttpRequest& request);
+// POST /register_customer {"name", "email", "phone_number"?, "password"?,
+// ...}: 201 {"message", "customer_id", "name", "email", "phone_number"},
+// 400, 409 (email taken), 503. A password (8-128 bytes) is kept as a hash
+// and lets the customer log in; a body with one runs on a blocking thread.
+HandleOutcome register_customer(RequestContext& ctx, HttpRequest& request);
 
 // POST /api/v1/customers: the same fields plus "external_ref"; 201 with the
-// customer document, 400, 409 (email or reference taken), 503.
-void create_customer(RequestContext& ctx, HttpRequest& request);
+// customer document (never the password), 400, 409 (email or reference
+// taken), 503.
+HandleOutcome create_customer(RequestContext& ctx, HttpRequest& request);
 
 // GET /api/v1/customers/{id}: by integer id, or else by external reference
-// ("cust_123"); 200 with the customer document, 404.
+// ("cust_123"); 200 with the customer document, 404 (also for another
+// customer than the caller, under authentication).
 void get_customer(RequestContext& ctx, std::string_view raw_id);
 
 // GET /api/v1/customers[?after=<id>&limit=<n>]: 200 {"customers": [...],

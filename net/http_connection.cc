@@ -93,6 +93,7 @@ RequestParser::RequestParser(RequestText& text, const ServerOptions& options) : 
   text_.if_match.clear();
   text_.content_type.clear();
   text_.origin.clear();
+  text_.authorization.clear();
 }
 
 void RequestParser::on_request_impl(http::verb, string_view method, string_view target, int version,
@@ -122,6 +123,8 @@ void RequestParser::on_field_impl(http::field name, string_view name_text, strin
     append_field(text_.content_type, value);
   } else if (name == http::field::origin) {
     append_field(text_.origin, value);
+  } else if (name == http::field::authorization) {
+    append_field(text_.authorization, value);
   } else if (name == http::field::unknown && boost::beast::iequals(name_text, "Idempotency-Key")) {
     // Beast has no constant for it. Checked by the API, which also refuses
     // an empty one, hence the flag.
@@ -272,6 +275,7 @@ void HttpConnection::dispatch_request() {
   request.if_match = request_.if_match;
   request.content_type = request_.content_type;
   request.origin = request_.origin;
+  request.authorization = request_.authorization;
   request.client_address = client_address_;
   request.client_loopback = client_loopback_;
   if (thread_.handler.handle(request, thread_.response) == HandleOutcome::kNeedsBlockingThread) {

@@ -90,6 +90,7 @@ struct RequestText {
   std::string if_match;         // the If-Match header
   std::string content_type;     // the Content-Type header
   std::string origin;           // the Origin header (CORS)
+  std::string authorization;    // the Authorization header (--auth jwt)
 };
 
 // Request line, the headers the API reads, and body into reused strings,

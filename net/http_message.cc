@@ -50,6 +50,10 @@ std::string_view reason_phrase(unsigned status) {
       return "No Content";
     case 400:
       return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
     case 404:
       return "Not Found";
     case 405:
@@ -74,6 +78,8 @@ std::string_view reason_phrase(unsigned status) {
       return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
     case 503:
       return "Service Unavailable";
     case 505:
@@ -154,6 +160,10 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   if (response.retry_after_seconds > 0) {
     out.append("\r\nRetry-After: ");
     append_number(out, response.retry_after_seconds);
+  }
+  if (!response.www_authenticate.empty()) {
+    out.append("\r\nWWW-Authenticate: ");
+    out.append(response.www_authenticate);
   }
   if (!framing.keep_alive) {
     out.append("\r\nConnection: close");

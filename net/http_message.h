@@ -44,8 +44,9 @@ struct HttpRequest {
   std::string_view idempotency_key;
   bool has_idempotency_key = false;  // sent, even if empty (then refused)
   std::string_view if_match;
-  std::string_view content_type;  // empty when not sent
-  std::string_view origin;        // a browser's Origin header, for CORS
+  std::string_view content_type;   // empty when not sent
+  std::string_view origin;         // a browser's Origin header, for CORS
+  std::string_view authorization;  // "Bearer <token>" (--auth jwt)
   // False on I/O threads: a handler that would run long (populate, id
   // listings) answers kNeedsBlockingThread instead of doing the work.
   bool may_block = false;
@@ -60,10 +61,11 @@ struct HttpResponse {
   unsigned status = 200;
   std::string_view body;
   std::string_view content_type = kJsonContentType;
-  std::string_view allow;            // non-empty: an Allow header (405)
-  unsigned retry_after_seconds = 0;  // > 0: a Retry-After header (503)
-  std::string_view etag;             // non-empty: an ETag header, given quoted ("\"3\"")
-  bool idempotent_replayed = false;  // an Idempotent-Replayed: true header
+  std::string_view allow;             // non-empty: an Allow header (405)
+  unsigned retry_after_seconds = 0;   // > 0: a Retry-After header (503)
+  std::string_view www_authenticate;  // non-empty: a WWW-Authenticate header (401)
+  std::string_view etag;              // non-empty: an ETag header, given quoted ("\"3\"")
+  bool idempotent_replayed = false;   // an Idempotent-Replayed: true header
   // Set: RateLimit-Limit, -Remaining and -Reset headers (rate_limiter.h).
   struct RateLimitHeaders {
     std::uint64_t limit = 0, remaining = 0, reset_seconds = 0;
@@ -107,7 +109,7 @@ inline constexpr std::string_view kSecurityHeaders =
 // and how long it may remember a preflight's answer (CORS).
 inline constexpr std::string_view kCorsExposedHeaders =
     "ETag, Idempotent-Replayed, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
-    "RateLimit-Reset";
+    "RateLimit-Reset, WWW-Authenticate";
 inline constexpr std::string_view kCorsAllowedHeaders =
     "Content-Type, Authorization, Idempotency-Key, If-Match";
 inline constexpr unsigned kCorsMaxAgeSeconds = 600;

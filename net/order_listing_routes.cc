@@ -78,9 +78,22 @@ bool read_customer_filter(RequestContext& ctx, std::string_view query, views::Or
   return true;
 }
 
+// A customer lists only their own orders: naming another lists nothing,
+// naming none lists theirs.
+void narrow_to_caller(const RequestContext& ctx, views::OrderFilter& filter) {
+  const CustomerId own = ctx.own_customer();
+  if (ctx.sees_all) return;
+  if (own == 0 || (filter.customer && *filter.customer != own)) {
+    filter.customer = kNoCustomer;
+  } else {
+    filter.customer = own;
+  }
+}
+
 bool read_filter(RequestContext& ctx, std::string_view query, views::OrderFilter& filter) {
   if (!query_statuses(ctx, query, "status", filter.statuses)) return false;
   if (!read_customer_filter(ctx, query, filter)) return false;
+  narrow_to_caller(ctx, filter);
   std::optional<Micros> from, to;
   if (!query_instant(ctx, query, "start_date", false, from)) return false;
   if (!query_instant(ctx, query, "end_date", true, to)) return false;
@@ -230,10 +243,15 @@ HandleOutcome customer_managed_orders(RequestContext& ctx, const HttpRequest&,
 }
 
 HandleOutcome my_orders(RequestContext& ctx, const HttpRequest&, const RouteMatch& match) {
-  // Until requests carry an authenticated caller, "my" orders are those of
-  // the customer the query names (user_id or customer_id); naming none
-  // lists no orders rather than everyone's.
   std::string_view query = match.query;
+  // A customer's token names them. An admin has no orders of their own,
+  // and without authentication nobody is known: then "my" orders are those
+  // of the customer the query names (user_id or customer_id), and naming
+  // none lists no orders rather than everyone's.
+  if (const CustomerId own = ctx.own_customer(); own != 0) {
+    answer_listing(ctx, query, own);
+    return HandleOutcome::kDone;
+  }
   const bool named =
       query_param(query, "user_id", ctx.text) || query_param(query, "customer_id", ctx.text);
   answer_listing(ctx, query, named ? std::nullopt : std::optional<CustomerId>(kNoCustomer));

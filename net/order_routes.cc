@@ -78,6 +78,7 @@ void create_order(RequestContext& ctx, HttpRequest& request) {
   std::string_view order_id;
   Cents total = 0;
   if (!ctx.required_uint("user_id", 0, kMaxJsonInteger, user_id)) return;
+  if (!ctx.acts_for(user_id, "user_id")) return;
   if (!ctx.required_string("order_id", ctx.engine.config().max_client_id_length, order_id)) return;
   if (is_reserved_order_id(order_id)) {
     ctx.message.assign("order_id '");
@@ -121,6 +122,8 @@ void get_order(RequestContext& ctx, std::string_view raw_id) {
     return;
   }
   std::optional<OrderSnapshot> found = ctx.engine.get(ctx.text);
+  // Another customer's order is not there for a customer (ids do not leak).
+  if (found && !ctx.may_see(found->user_id)) found.reset();
   if (!found) {
     ctx.error(404, "Order not found");
     return;

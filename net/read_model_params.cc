@@ -53,6 +53,8 @@ std::optional<CustomerInfo> find_customer(RequestContext& ctx, std::string_view 
   } else {
     c = ctx.engine.customers().find_by_reference(ctx.text);
   }
+  // Another customer is not there for a customer (ids do not leak).
+  if (c && !ctx.may_see(c->id)) c.reset();
   if (!c) ctx.error(404, "Customer not found");
   return c;
 }

@@ -32,7 +32,8 @@ const views::OrderViews* require_views(RequestContext& ctx);
 
 // The customer `raw_id` names (percent-encoded path segment: an integer id
 // or an external reference such as "cust_123"), or nullopt after answering
-// 404 (unknown) or 400 (malformed).
+// 404 (unknown, or not the caller's own: RequestContext::may_see) or 400
+// (malformed).
 std::optional<CustomerInfo> find_customer(RequestContext& ctx, std::string_view raw_id);
 
 // An integer parameter in [min, max]; `out` keeps its value when absent.

@@ -32,6 +32,20 @@ void RequestContext::field_error(std::string_view field, std::string_view proble
   error(400, message);
 }
 
+bool RequestContext::acts_for(CustomerId customer, std::string_view field) {
+  if (may_see(customer)) return true;
+  message.assign(field);
+  message.append(" must be your own: a customer orders only for themselves");
+  error(403, message);
+  return false;
+}
+
+void RequestContext::forbid(std::string_view action) {
+  message.assign(action);
+  message.append(" needs the admin role");
+  error(403, message);
+}
+
 bool RequestContext::parse_body(HttpRequest& request) {
   if (json.parse(request.body)) return true;
   error(400, json.error());

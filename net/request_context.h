@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/principal.h"
+#include "auth/verified_token_cache.h"
 #include "engine/engine.h"
 #include "net/api.h"
 #include "net/http_message.h"
@@ -51,6 +53,22 @@ struct RequestContext {
   void integer_error(std::string_view field, IntegerError error, std::uint64_t min,
                      std::uint64_t max);
 
+  // Whether this request may see what belongs to customer `owner`: always
+  // without authentication and for admins; a customer only their own.
+  bool may_see(CustomerId owner) const {
+    return sees_all || (principal != nullptr && owner == principal->customer_id);
+  }
+  // The customer a request is narrowed to: the caller's own id, or 0 when
+  // it sees everything.
+  CustomerId own_customer() const {
+    return sees_all || principal == nullptr ? 0 : principal->customer_id;
+  }
+  // Whether the caller may act for `customer` (may_see); otherwise answers
+  // 403 naming `field`, the body field that named the customer.
+  bool acts_for(CustomerId customer, std::string_view field);
+  // Answers 403: `action` needs the admin role ("changing an order's status").
+  void forbid(std::string_view action);
+
   Api& api;
   Engine& engine;
   Engine::Producer producer;
@@ -65,6 +83,13 @@ struct RequestContext {
   std::string page;     // non-JSON bodies (/metrics)
   std::string etag;     // the response's ETag (HttpResponse::etag points here)
   StoredReply replay;   // a reply stored under an Idempotency-Key, being answered again
+
+  // Who is asking, set for each request before its route runs (api.cc).
+  const auth::Principal* principal = nullptr;  // null: authentication is off, or none was needed
+  bool sees_all = true;                        // authentication is off, or an admin asks
+  auth::VerifiedTokenCache tokens;             // this thread's verified tokens
+  std::string challenge;                       // the WWW-Authenticate header's value
+  std::string caller;  // "role:subject" of the token, empty without one (rate limits, keys)
 };
 
 }  // namespace orderd::net

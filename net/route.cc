@@ -104,6 +104,14 @@ std::string_view route_label(Route r) {
       return "GET /api/v1/analytics/quick/week";
     case Route::kAnalyticsMonth:
       return "GET /api/v1/analytics/quick/month";
+    case Route::kIssueToken:
+      return "POST /api/v1/auth/token";
+    case Route::kRevokeToken:
+      return "POST /api/v1/auth/revoke";
+    case Route::kLogout:
+      return "POST /api/v1/auth/logout";
+    case Route::kWhoAmI:
+      return "GET /api/v1/auth/me";
     case Route::kMalformed:
       return "malformed";
   }

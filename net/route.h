@@ -62,6 +62,11 @@ enum class Route : std::uint8_t {
   kAnalyticsToday,          // GET /api/v1/analytics/quick/today
   kAnalyticsWeek,           // GET /api/v1/analytics/quick/week
   kAnalyticsMonth,          // GET /api/v1/analytics/quick/month
+  // Authentication (auth/): auth_routes.h.
+  kIssueToken,   // POST /api/v1/auth/token (log in)
+  kRevokeToken,  // POST /api/v1/auth/revoke
+  kLogout,       // POST /api/v1/auth/logout
+  kWhoAmI,       // GET /api/v1/auth/me
   // Never returned by the router: requests the connection refused before
   // routing (malformed, too large, too slow).
   kMalformed,

@@ -90,6 +90,11 @@ RouteMatch match_path(HttpMethod method, std::string_view path) {
   if (RouteMatch m; match_managed_order_path(method, path, m)) return m;
   if (RouteMatch m; match_read_model_path(method, path, m)) return m;
 
+  if (path == "/api/v1/auth/token") return only(post, Route::kIssueToken, kPost);
+  if (path == "/api/v1/auth/revoke") return only(post, Route::kRevokeToken, kPost);
+  if (path == "/api/v1/auth/logout") return only(post, Route::kLogout, kPost);
+  if (path == "/api/v1/auth/me") return only(get, Route::kWhoAmI, kGetHead);
+
   if (path == "/health") return only(get, Route::kHealth, kGetHead);
   if (path == "/health/ready") return only(get, Route::kReady, kGetHead);
   if (path == "/metrics") return only(get, Route::kMetrics, kGetHead);

@@ -144,6 +144,7 @@ void place_order(RequestContext& ctx, HttpRequest& request) {
     ctx.integer_error("customer_id", e, 1, kMaxJsonInteger);
     return;
   }
+  if (!ctx.acts_for(customer_id, "customer_id")) return;
   if (!read_items(ctx, tree)) return;
   std::optional<CustomerInfo> customer = ctx.engine.customers().get(customer_id);
   if (!customer) {

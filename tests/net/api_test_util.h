@@ -32,6 +32,7 @@ struct Reply {
   bool streamed = false;  // the body came from a BodyStream
   std::string cors_origin;
   bool cors_preflight = false;
+  std::string www_authenticate;
 
   // json[key] as a string ("" if absent or not a string).
   std::string str(const char* key) const {
@@ -86,6 +87,7 @@ class ApiFixture : public ::testing::Test {
     request.if_match = if_match;
     request.content_type = content_type;
     request.origin = origin;
+    request.authorization = authorization;
     request.body = std::span<char>(buffer.data(), buffer.size());
     HttpResponse response;
     if (handler->handle(request, response) == HandleOutcome::kNeedsBlockingThread) {
@@ -115,6 +117,7 @@ class ApiFixture : public ::testing::Test {
     r.content_type.assign(response.content_type);
     r.cors_origin.assign(response.cors_origin);
     r.cors_preflight = response.cors_preflight;
+    r.www_authenticate.assign(response.www_authenticate);
     if (response.content_type == kJsonContentType && response.status != 204) {
       r.json.Parse(r.body.c_str());
       EXPECT_FALSE(r.json.HasParseError()) << "response is not JSON: " << r.body;
@@ -139,9 +142,11 @@ class ApiFixture : public ::testing::Test {
     return s && s->status == status;
   }
 
-  // Sent with every request of send(): the Content-Type and Origin headers.
+  // Sent with every request of send(): the Content-Type, Origin and
+  // Authorization headers.
   std::string content_type;
   std::string origin;
+  std::string authorization;
   std::unique_ptr<views::OrderViews> views;  // declared before the engine: outlives it
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Api> api;
