@@ -67,7 +67,7 @@ struct ServerState {
   BlockingPool* blocking = nullptr;
 };
 
-class HttpConnection;
+class Connection;
 
 // One event loop thread and what its connections reuse.
 struct IoThread {
@@ -75,7 +75,7 @@ struct IoThread {
   ServerState& state;
   ApiHandler handler;
   HttpResponse response;
-  HttpConnection* connections = nullptr;  // intrusive list of this thread's connections
+  Connection* connections = nullptr;  // intrusive list of this thread's connections
   std::thread thread;
   // Declared last so it is destroyed first: handlers it still holds may own
   // connections, whose destructors use the members above.
@@ -133,6 +133,37 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
   bool continue_sent_ = false;
 };
 
+// What the server sees of a connection, whatever its stream: its place in its
+// thread's list, and the two calls of a shutdown (virtual, but made only
+// then, never per request).
+class Connection {
+ public:
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Shutdown began: close now if idle, otherwise after the current response.
+  virtual void drain() = 0;
+  // Closes at once; pending operations end with operation_aborted.
+  virtual void close() = 0;
+  Connection* next() const { return next_; }
+
+ protected:
+  // Joins thread's list; on thread's own thread.
+  explicit Connection(IoThread& thread);
+  // Leaves the list, and counts the connection closed. Not virtual: a
+  // connection is owned by shared_ptrs of its own class.
+  ~Connection();
+
+  IoThread& thread_;
+
+ private:
+  Connection* prev_ = nullptr;
+  Connection* next_ = nullptr;
+};
+
+// Serves an accepted socket; on the socket's thread (thread.context).
+void serve_connection(tcp::socket socket, IoThread& thread);
+
 // One connection's state is two things that change separately: the phase
 // (what it does with requests) and the socket operation outstanding, because
 // a write of earlier pipelined responses may be in flight while a later
@@ -183,20 +214,23 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
 // apply only while an operation is outstanding, that is while the
 // connection waits on the client: the request deadline and the idle timeout
 // on reads, a lazy deadline on writes, the linger timeout when lingering.
-class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+//
+// The class is a template on the stream, so that another stream (TLS over
+// the socket) can share it while the plain connection stays what it is: no
+// indirection per read or write. Instantiated in http_connection.cc, where
+// serve_connection() makes one.
+template <typename Stream>
+class HttpConnection final : public Connection,
+                             public std::enable_shared_from_this<HttpConnection<Stream>> {
  public:
-  // The socket must belong to thread.context; call start() on that thread.
-  HttpConnection(tcp::socket socket, IoThread& thread);
-  ~HttpConnection();
+  // The transport must belong to thread.context; call start() on that thread.
+  HttpConnection(Stream transport, IoThread& thread);
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
   void start();
-  // Shutdown began: close now if idle, otherwise after the current response.
-  void drain();
-  // Closes at once; pending operations end with operation_aborted.
-  void close();
-  HttpConnection* next() const { return next_; }
+  void drain() override;
+  void close() override;
 
  private:
   enum class Phase : std::uint8_t {
@@ -240,6 +274,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void start_linger();
   void discard_input();
   void on_linger_read(boost::beast::error_code ec);
+  // The TCP socket, the stream itself or the one under TLS.
+  tcp::socket& tcp_socket();
+  // Best effort and never blocking, for a last word before closing.
+  void write_without_waiting(std::string_view bytes);
   void set_deadline(Clock::time_point deadline, bool precise);
   void arm_timer(Clock::time_point at);
   void on_timer(std::uint64_t generation, boost::beast::error_code ec);
@@ -249,11 +287,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   bool request_under_way() const { return (parser_ && parser_->got_some()) || input_.size() > 0; }
   ResponseFraming framing() const;
 
-  tcp::socket socket_;
+  Stream transport_;  // the socket, or the TLS stream over it
   asio::steady_timer timer_;
-  IoThread& thread_;
-  HttpConnection* prev_ = nullptr;
-  HttpConnection* next_ = nullptr;
 
   Phase phase_ = Phase::kReading;
   SocketOp socket_op_ = SocketOp::kNone;

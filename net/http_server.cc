@@ -53,7 +53,7 @@ void HttpServer::Impl::accept_next() {
     } else {
       // The new connection lives on its own thread from here on.
       asio::post(target.context, [&target, socket = std::move(socket)]() mutable {
-        std::make_shared<HttpConnection>(std::move(socket), target)->start();
+        serve_connection(std::move(socket), target);
       });
     }
     accept_next();
@@ -82,8 +82,8 @@ void HttpServer::Impl::on_every_connection(Fn fn) {
     asio::post(t->context, [thread = t.get(), fn] {
       // fn may close a connection, but the last reference to it is held by
       // a pending handler, so the list stays intact while it is walked.
-      for (HttpConnection* c = thread->connections; c != nullptr;) {
-        HttpConnection* next = c->next();
+      for (Connection* c = thread->connections; c != nullptr;) {
+        Connection* next = c->next();
         fn(*c);
         c = next;
       }
@@ -170,10 +170,10 @@ void HttpServer::stop(std::chrono::milliseconds drain_timeout) {
   });
   acceptor_closed.get_future().wait();
 
-  s.on_every_connection([](HttpConnection& c) { c.drain(); });
+  s.on_every_connection([](Connection& c) { c.drain(); });
   if (!s.wait_for_connections_to_close(drain_timeout)) {
     s.state.api.abort_long_operations();
-    s.on_every_connection([](HttpConnection& c) { c.close(); });
+    s.on_every_connection([](Connection& c) { c.close(); });
   }
   // Blocking work ends quickly once aborted; its results still reach their
   // (possibly closed) connections on the I/O threads, which keep running.
