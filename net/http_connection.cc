@@ -1,10 +1,12 @@
 #include "net/http_connection.h"
 
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <cstdio>
 #include <ctime>
@@ -12,11 +14,16 @@
 #include "logging/log.h"
 #include "net/json_output.h"
 #include "net/time_format.h"
+#include "net/tls_context.h"
 
 namespace orderd::net {
 
 namespace http = boost::beast::http;
+namespace ssl = boost::asio::ssl;
 using boost::beast::error_code;
+// TLS over the TCP socket: Beast's stream, which writes a buffer sequence
+// as one TLS record where Asio's would make one per buffer.
+using TlsStream = boost::beast::ssl_stream<tcp::socket>;
 
 namespace {
 
@@ -31,13 +38,14 @@ constexpr std::size_t kPendingHighWater = 256 << 10;
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 
 // A fixed error response built without the API layer (parse failures).
-void append_error(std::string& out, unsigned status, std::string_view message) {
+void append_error(std::string& out, unsigned status, std::string_view message, bool tls) {
   const std::string body = error_body(message);
   HttpResponse response;
   response.status = status;
   response.body = body;
   ResponseFraming framing;
   framing.keep_alive = false;
+  framing.strict_transport_security = tls;
   append_response(out, response, framing, current_http_date());
 }
 
@@ -166,11 +174,18 @@ HttpConnection<Stream>::HttpConnection(Stream transport, IoThread& thread)
 
 template <typename Stream>
 tcp::socket& HttpConnection<Stream>::tcp_socket() {
-  return transport_;
+  if constexpr (kTls) {
+    return transport_.next_layer();
+  } else {
+    return transport_;
+  }
 }
 
 template <typename Stream>
 void HttpConnection<Stream>::write_without_waiting(std::string_view bytes) {
+  // Over TLS this encrypts one record while a read waits on the socket,
+  // which is safe because a write never needs input once the handshake is
+  // done (renegotiation is off); the caller closes right after.
   error_code ignored;
   tcp_socket().non_blocking(true, ignored);
   transport_.write_some(asio::buffer(bytes), ignored);
@@ -188,9 +203,48 @@ void HttpConnection<Stream>::start() {
   }
   // The first request counts as under way from the start: a client that
   // connects and sends nothing is held to the request deadline, not the
-  // (longer) idle timeout, and shutdown waits for its request.
+  // (longer) idle timeout, and shutdown waits for its request. Over TLS the
+  // handshake is part of that first request's time.
   begin_request();
+  if constexpr (kTls) {
+    start_handshake();
+  } else {
+    advance();
+  }
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::start_handshake() {
+  if constexpr (kTls) {
+    phase_ = Phase::kHandshaking;
+    socket_op_ = SocketOp::kRead;  // it waits on the client, so the deadline applies
+    set_deadline(request_deadline_, true);
+    transport_.async_handshake(
+        ssl::stream_base::server,
+        [self = this->shared_from_this()](error_code ec) { self->on_handshake(ec); });
+  }
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::on_handshake(error_code ec) {
+  socket_op_ = SocketOp::kNone;
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {
+    // Plain HTTP sent to the TLS port, a protocol version or cipher refused,
+    // a client that gave up: nothing can be answered, not even an error.
+    handshake_failed(ec.message());
+    close();
+    return;
+  }
+  phase_ = Phase::kReading;
   advance();
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::handshake_failed(std::string_view why) {
+  if (logging::enabled(logging::Level::kDebug)) {
+    logging::debug("TLS handshake failed", {{"client", client_address_}, {"error", why}});
+  }
 }
 
 template <typename Stream>
@@ -215,6 +269,7 @@ ResponseFraming HttpConnection<Stream>::framing() const {
   f.keep_alive = keep_alive_;
   f.http10 = version_ == 10;
   f.head = method_ == HttpMethod::kHead;
+  f.strict_transport_security = kTls;
   return f;
 }
 
@@ -239,8 +294,10 @@ void HttpConnection<Stream>::advance() {
     case Phase::kLastResponse:
       start_linger();
       return;
-    // finish_blocking() or finish_durable() advances a request answered
-    // elsewhere; a lingering read goes on by itself; closed is the end.
+    // on_handshake() advances once the handshake is done; finish_blocking()
+    // or finish_durable() advances a request answered elsewhere; a
+    // lingering read goes on by itself; closed is the end.
+    case Phase::kHandshaking:
     case Phase::kBlocking:
     case Phase::kAwaitingDurability:
     case Phase::kStreaming:
@@ -478,7 +535,7 @@ void HttpConnection<Stream>::reject_malformed(error_code ec) {
   } else {
     std::snprintf(message, sizeof message, "malformed HTTP request");
   }
-  append_error(pending_, status, message);
+  append_error(pending_, status, message, kTls);
   account(Route::kMalformed, status, false);
   after_response();
 }
@@ -540,11 +597,39 @@ void HttpConnection<Stream>::start_linger() {
   // Half-close and read what the client still sends, so that the response
   // is not lost to a reset caused by unread data at close.
   phase_ = Phase::kLingering;
-  error_code ignored;
-  tcp_socket().shutdown(tcp::socket::shutdown_send, ignored);
   set_deadline(
       Clock::now() + std::min<Clock::duration>(kLingerTimeout, thread_.state.options.read_timeout),
       true);
+  if constexpr (kTls) {
+    // TLS's half-close is close_notify, which also tells the client that
+    // nothing was cut off (a body ended by closing needs it). The shutdown
+    // sends it, then waits for the client's.
+    socket_op_ = SocketOp::kRead;
+    transport_.async_shutdown(
+        [self = this->shared_from_this()](error_code ec) { self->on_tls_shutdown(ec); });
+  } else {
+    half_close_and_discard();
+  }
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::on_tls_shutdown(error_code ec) {
+  socket_op_ = SocketOp::kNone;
+  if (phase_ == Phase::kClosed) return;
+  if (!ec) {
+    close();  // the client's close_notify: it has read everything
+    return;
+  }
+  // Anything else (OpenSSL refuses data that follows a close_notify, such
+  // as requests pipelined behind the last one) ends TLS: the linger goes on
+  // over TCP, discarding the bytes undecrypted.
+  half_close_and_discard();
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::half_close_and_discard() {
+  error_code ignored;
+  tcp_socket().shutdown(tcp::socket::shutdown_send, ignored);
   discard_input();
 }
 
@@ -552,7 +637,9 @@ template <typename Stream>
 void HttpConnection<Stream>::discard_input() {
   input_.clear();
   socket_op_ = SocketOp::kRead;
-  transport_.async_read_some(
+  // From the TCP socket even under TLS: what follows close_notify is
+  // discarded undecrypted.
+  tcp_socket().async_read_some(
       input_.prepare(kReadChunk),
       [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_linger_read(ec); });
 }
@@ -600,11 +687,12 @@ void HttpConnection<Stream>::on_timer(std::uint64_t generation, error_code) {
     arm_timer(deadline_);
     return;
   }
+  if (phase_ == Phase::kHandshaking) handshake_failed("not completed within the read timeout");
   if (phase_ == Phase::kReading && socket_op_ == SocketOp::kRead && request_under_way()) {
     // Cut off mid-request: say why, without waiting on a client that may
     // not read (a non-blocking best effort).
     std::string response;
-    append_error(response, 408, "request not received in time");
+    append_error(response, 408, "request not received in time", kTls);
     account(Route::kMalformed, 408, false);
     write_without_waiting(response);
   }
@@ -612,9 +700,15 @@ void HttpConnection<Stream>::on_timer(std::uint64_t generation, error_code) {
 }
 
 template class HttpConnection<tcp::socket>;
+template class HttpConnection<TlsStream>;
 
 void serve_connection(tcp::socket socket, IoThread& thread) {
-  std::make_shared<HttpConnection<tcp::socket>>(std::move(socket), thread)->start();
+  if (thread.state.tls != nullptr) {
+    TlsStream stream(std::move(socket), thread.state.tls->native());
+    std::make_shared<HttpConnection<TlsStream>>(std::move(stream), thread)->start();
+  } else {
+    std::make_shared<HttpConnection<tcp::socket>>(std::move(socket), thread)->start();
+  }
 }
 
 }  // namespace orderd::net

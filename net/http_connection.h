@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection and the per-thread state it runs on. Internal to
 // net/: only http_server.cc and http_connection.cc include this header,
-// which is why it may carry Boost.Asio and Beast types.
+// which is why it may carry Boost.Asio and Beast types (but not Asio's SSL:
+// the TLS stream type is named in http_connection.cc alone).
 //
 // Threading: an HttpConnection and its IoThread are touched only by that
 // thread, except that a request handed to the BlockingPool is read by a
@@ -25,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "net/api.h"
@@ -32,6 +34,8 @@
 #include "net/http_server.h"
 
 namespace orderd::net {
+
+class TlsContext;
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -65,6 +69,7 @@ struct ServerState {
   const ServerOptions options;
   std::atomic<bool> draining{false};
   BlockingPool* blocking = nullptr;
+  TlsContext* tls = nullptr;  // set: every connection is TLS
 };
 
 class Connection;
@@ -161,7 +166,8 @@ class Connection {
   Connection* next_ = nullptr;
 };
 
-// Serves an accepted socket; on the socket's thread (thread.context).
+// Serves an accepted socket, over TLS when thread.state.tls is set; on the
+// socket's thread (thread.context).
 void serve_connection(tcp::socket socket, IoThread& thread);
 
 // One connection's state is two things that change separately: the phase
@@ -171,7 +177,7 @@ void serve_connection(tcp::socket socket, IoThread& thread);
 //
 // Phases:
 //
-//   start
+//   start (over TLS: kHandshaking first)
 //     |
 //     v        needs a blocking thread
 //   kReading ------------------------------> kBlocking -------------+
@@ -205,9 +211,10 @@ void serve_connection(tcp::socket socket, IoThread& thread);
 // Socket operations, at most one at a time:
 //
 //   kNone --start_read / start_linger--> kRead  --completion--> kNone
+//         (and start_handshake, over TLS)
 //   kNone --start_write----------------> kWrite --completion--> kNone
 //
-// Reads happen in kReading (requests) and kLingering (discarding). Writes
+// Reads happen in kHandshaking, kReading (requests) and kLingering (discarding). Writes
 // start whenever responses wait and nothing is outstanding, in any phase
 // before kLingering. Read and write completions, finish_blocking() and
 // finish_durable() call advance(), which picks the next step. Deadlines
@@ -215,10 +222,16 @@ void serve_connection(tcp::socket socket, IoThread& thread);
 // connection waits on the client: the request deadline and the idle timeout
 // on reads, a lazy deadline on writes, the linger timeout when lingering.
 //
-// The class is a template on the stream, so that another stream (TLS over
-// the socket) can share it while the plain connection stays what it is: no
-// indirection per read or write. Instantiated in http_connection.cc, where
-// serve_connection() makes one.
+// Over TLS a connection begins in kHandshaking, held to the first request's
+// deadline like a plain connection waiting for its first byte, then goes on
+// to kReading; lingering sends TLS's close_notify first, and the TCP
+// half-close only if the client does not answer with its own. Every
+// response then carries Strict-Transport-Security.
+//
+// The class is a template on the stream, a tcp::socket or a TLS stream over
+// one, so that the plain connection is what it would be without TLS: no
+// indirection per read or write. Both are instantiated in
+// http_connection.cc, where serve_connection() picks one.
 template <typename Stream>
 class HttpConnection final : public Connection,
                              public std::enable_shared_from_this<HttpConnection<Stream>> {
@@ -233,7 +246,10 @@ class HttpConnection final : public Connection,
   void close() override;
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
+
   enum class Phase : std::uint8_t {
+    kHandshaking,         // TLS only: the handshake, before the first request
     kReading,             // reads requests and answers them inline
     kBlocking,            // one request runs on a blocking thread
     kAwaitingDurability,  // one response is held until its change is durable
@@ -267,11 +283,17 @@ class HttpConnection final : public Connection,
   // Queues the stream's next piece (or its end, then after_response()).
   void produce_stream_piece();
   void reject_malformed(boost::beast::error_code ec);
+  void start_handshake();
+  void on_handshake(boost::beast::error_code ec);
+  // Logged at debug level: a port scanner or a plain HTTP client is no news.
+  void handshake_failed(std::string_view why);
   void start_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void start_write();
   void on_write(boost::beast::error_code ec);
   void start_linger();
+  void on_tls_shutdown(boost::beast::error_code ec);
+  void half_close_and_discard();
   void discard_input();
   void on_linger_read(boost::beast::error_code ec);
   // The TCP socket, the stream itself or the one under TLS.

@@ -8,6 +8,7 @@
 
 #include "net/http_connection.h"
 #include "net/json_output.h"
+#include "net/tls_context.h"
 
 namespace orderd::net {
 
@@ -23,6 +24,7 @@ struct HttpServer::Impl {
   void on_every_connection(Fn fn);
 
   ServerState state;
+  std::unique_ptr<TlsContext> tls;  // before the threads: their connections use it
   std::vector<std::unique_ptr<IoThread>> threads;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::unique_ptr<BlockingPool> blocking;
@@ -61,6 +63,13 @@ void HttpServer::Impl::accept_next() {
 }
 
 void HttpServer::Impl::refuse(tcp::socket& socket) {
+  error_code ignored;
+  if (tls) {
+    // A TLS client cannot read a plain answer, and a handshake here would
+    // make the listener wait on the client: closed without a word.
+    socket.close(ignored);
+    return;
+  }
   HttpResponse response;
   response.status = 503;
   const std::string body = error_body("too many open connections");
@@ -69,7 +78,6 @@ void HttpServer::Impl::refuse(tcp::socket& socket) {
   std::string bytes;
   append_response(bytes, response, {.keep_alive = false}, current_http_date());
   // Best effort and never blocking: the listener must not wait on a client.
-  error_code ignored;
   socket.non_blocking(true, ignored);
   socket.write_some(asio::buffer(bytes), ignored);
   socket.shutdown(tcp::socket::shutdown_send, ignored);
@@ -115,6 +123,14 @@ void HttpServer::start() {
   error_code ec;
   const auto address = asio::ip::make_address(options.bind_address, ec);
   if (ec) throw std::invalid_argument("invalid bind address '" + options.bind_address + "'");
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    throw std::invalid_argument("TLS needs both a certificate file and a key file");
+  }
+  // Read before anything starts, so that bad files stop start() cleanly.
+  if (!options.tls_cert_file.empty()) {
+    s.tls = std::make_unique<TlsContext>(options.tls_cert_file, options.tls_key_file);
+    s.state.tls = s.tls.get();
+  }
 
   for (unsigned i = 0; i < io_threads; ++i) {
     s.threads.push_back(std::make_unique<IoThread>(s.state));
@@ -142,7 +158,7 @@ void HttpServer::start() {
   check("cannot listen on");
   s.port = acceptor.local_endpoint().port();
   const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  s.url = "http://" + host + ":" + std::to_string(s.port);
+  s.url = (s.tls ? "https://" : "http://") + host + ":" + std::to_string(s.port);
 
   s.accept_next();
   for (auto& t : s.threads) {
