@@ -242,6 +242,7 @@ void HttpConnection<Stream>::on_handshake(error_code ec) {
 
 template <typename Stream>
 void HttpConnection<Stream>::handshake_failed(std::string_view why) {
+  thread_.state.api.http_metrics().tls_handshake_failed();
   if (logging::enabled(logging::Level::kDebug)) {
     logging::debug("TLS handshake failed", {{"client", client_address_}, {"error", why}});
   }

@@ -285,7 +285,8 @@ class HttpConnection final : public Connection,
   void reject_malformed(boost::beast::error_code ec);
   void start_handshake();
   void on_handshake(boost::beast::error_code ec);
-  // Logged at debug level: a port scanner or a plain HTTP client is no news.
+  // Counted, and logged at debug level only: a port scanner or a plain HTTP
+  // client is no news.
   void handshake_failed(std::string_view why);
   void start_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
