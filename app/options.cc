@@ -100,6 +100,23 @@ void add_server_flags(CLI::App& app, net::ServerOptions& server, milliseconds& s
                "Longest wait for a keep-alive request");
   add_duration(app, "--shutdown-timeout", shutdown_timeout, kTimeoutLimits,
                "Longest wait for requests in progress at SIGINT/SIGTERM");
+  app.add_option("--tls-cert", server.tls_cert_file,
+                 "PEM certificate (then its chain) to serve HTTPS with, TLS 1.2 and 1.3 only; "
+                 "needs --tls-key")
+      ->type_name("PATH");
+  app.add_option("--tls-key", server.tls_key_file, "PEM private key of --tls-cert (unencrypted)")
+      ->type_name("PATH");
+}
+
+// Why the TLS flags cannot be used as given, or empty: one of the two files
+// without the other. The files themselves are read when the server starts.
+std::string tls_refusal(const net::ServerOptions& server) {
+  if (server.tls_cert_file.empty() == server.tls_key_file.empty()) return {};
+  const bool has_cert = !server.tls_cert_file.empty();
+  return std::string("orderd: ") + (has_cert ? "--tls-cert" : "--tls-key") + " was given without " +
+         (has_cert ? "--tls-key" : "--tls-cert") +
+         ": serving HTTPS needs both the certificate and its private key (PEM files). Give "
+         "both (or ORDERD_TLS_CERT and ORDERD_TLS_KEY), or neither to serve plain HTTP.";
 }
 
 void add_engine_flags(CLI::App& app, Options& o) {
@@ -283,6 +300,10 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& o, 
     return app.exit(e, out, err);
   }
   if (const std::string refusal = exposure_refusal(o); !refusal.empty()) {
+    err << refusal << "\n";
+    return 2;
+  }
+  if (const std::string refusal = tls_refusal(o.server); !refusal.empty()) {
     err << refusal << "\n";
     return 2;
   }

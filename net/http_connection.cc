@@ -1,10 +1,12 @@
 #include "net/http_connection.h"
 
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <cstdio>
 #include <ctime>
@@ -12,11 +14,16 @@
 #include "logging/log.h"
 #include "net/json_output.h"
 #include "net/time_format.h"
+#include "net/tls_context.h"
 
 namespace orderd::net {
 
 namespace http = boost::beast::http;
+namespace ssl = boost::asio::ssl;
 using boost::beast::error_code;
+// TLS over the TCP socket: Beast's stream, which writes a buffer sequence
+// as one TLS record where Asio's would make one per buffer.
+using TlsStream = boost::beast::ssl_stream<tcp::socket>;
 
 namespace {
 
@@ -31,13 +38,14 @@ constexpr std::size_t kPendingHighWater = 256 << 10;
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 
 // A fixed error response built without the API layer (parse failures).
-void append_error(std::string& out, unsigned status, std::string_view message) {
+void append_error(std::string& out, unsigned status, std::string_view message, bool tls) {
   const std::string body = error_body(message);
   HttpResponse response;
   response.status = status;
   response.body = body;
   ResponseFraming framing;
   framing.keep_alive = false;
+  framing.strict_transport_security = tls;
   append_response(out, response, framing, current_http_date());
 }
 
@@ -150,59 +158,127 @@ std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view data, e
 
 // ---- HttpConnection -------------------------------------------------------
 
-HttpConnection::HttpConnection(tcp::socket socket, IoThread& thread)
-    : socket_(std::move(socket)), timer_(thread.context), thread_(thread) {
+Connection::Connection(IoThread& thread) : thread_(thread) {
   next_ = thread_.connections;
   if (next_ != nullptr) next_->prev_ = this;
   thread_.connections = this;
 }
 
-HttpConnection::~HttpConnection() {
+Connection::~Connection() {
   if (prev_ != nullptr) prev_->next_ = next_;
   if (next_ != nullptr) next_->prev_ = prev_;
   if (thread_.connections == this) thread_.connections = next_;
   thread_.state.api.http_metrics().connection_closed();
 }
 
-void HttpConnection::start() {
+template <typename Stream>
+HttpConnection<Stream>::HttpConnection(Stream transport, IoThread& thread)
+    : Connection(thread), transport_(std::move(transport)), timer_(thread.context) {}
+
+template <typename Stream>
+tcp::socket& HttpConnection<Stream>::tcp_socket() {
+  if constexpr (kTls) {
+    return transport_.next_layer();
+  } else {
+    return transport_;
+  }
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::write_without_waiting(std::string_view bytes) {
+  // Over TLS this encrypts one record while a read waits on the socket,
+  // which is safe because a write never needs input once the handshake is
+  // done (renegotiation is off); the caller closes right after.
   error_code ignored;
-  socket_.set_option(tcp::no_delay(true), ignored);
+  tcp_socket().non_blocking(true, ignored);
+  transport_.write_some(asio::buffer(bytes), ignored);
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::start() {
+  error_code ignored;
+  tcp_socket().set_option(tcp::no_delay(true), ignored);
   error_code no_peer;
-  const tcp::endpoint peer = socket_.remote_endpoint(no_peer);
+  const tcp::endpoint peer = tcp_socket().remote_endpoint(no_peer);
   if (!no_peer) {
     client_address_ = peer.address().to_string();
     client_loopback_ = peer.address().is_loopback();
   }
   // The first request counts as under way from the start: a client that
   // connects and sends nothing is held to the request deadline, not the
-  // (longer) idle timeout, and shutdown waits for its request.
+  // (longer) idle timeout, and shutdown waits for its request. Over TLS the
+  // handshake is part of that first request's time.
   begin_request();
+  if constexpr (kTls) {
+    start_handshake();
+  } else {
+    advance();
+  }
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::start_handshake() {
+  if constexpr (kTls) {
+    phase_ = Phase::kHandshaking;
+    socket_op_ = SocketOp::kRead;  // it waits on the client, so the deadline applies
+    set_deadline(request_deadline_, true);
+    transport_.async_handshake(
+        ssl::stream_base::server,
+        [self = this->shared_from_this()](error_code ec) { self->on_handshake(ec); });
+  }
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::on_handshake(error_code ec) {
+  socket_op_ = SocketOp::kNone;
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {
+    // Plain HTTP sent to the TLS port, a protocol version or cipher refused,
+    // a client that gave up: nothing can be answered, not even an error.
+    handshake_failed(ec.message());
+    close();
+    return;
+  }
+  phase_ = Phase::kReading;
   advance();
 }
 
-void HttpConnection::drain() {
+template <typename Stream>
+void HttpConnection<Stream>::handshake_failed(std::string_view why) {
+  thread_.state.api.http_metrics().tls_handshake_failed();
+  if (logging::enabled(logging::Level::kDebug)) {
+    logging::debug("TLS handshake failed", {{"client", client_address_}, {"error", why}});
+  }
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::drain() {
   if (phase_ == Phase::kReading && socket_op_ == SocketOp::kRead && idle()) close();
   // Otherwise advance() closes once the request in progress is answered.
 }
 
-void HttpConnection::close() {
+template <typename Stream>
+void HttpConnection<Stream>::close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
   error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  tcp_socket().shutdown(tcp::socket::shutdown_both, ignored);
+  tcp_socket().close(ignored);
   timer_.cancel();
 }
 
-ResponseFraming HttpConnection::framing() const {
+template <typename Stream>
+ResponseFraming HttpConnection<Stream>::framing() const {
   ResponseFraming f;
   f.keep_alive = keep_alive_;
   f.http10 = version_ == 10;
   f.head = method_ == HttpMethod::kHead;
+  f.strict_transport_security = kTls;
   return f;
 }
 
-void HttpConnection::advance() {
+template <typename Stream>
+void HttpConnection<Stream>::advance() {
   if (phase_ == Phase::kClosed) return;
   if (phase_ == Phase::kReading) process_input();
   if (phase_ == Phase::kStreaming && socket_op_ == SocketOp::kNone && pending_.empty()) {
@@ -222,8 +298,10 @@ void HttpConnection::advance() {
     case Phase::kLastResponse:
       start_linger();
       return;
-    // finish_blocking() or finish_durable() advances a request answered
-    // elsewhere; a lingering read goes on by itself; closed is the end.
+    // on_handshake() advances once the handshake is done; finish_blocking()
+    // or finish_durable() advances a request answered elsewhere; a
+    // lingering read goes on by itself; closed is the end.
+    case Phase::kHandshaking:
     case Phase::kBlocking:
     case Phase::kAwaitingDurability:
     case Phase::kStreaming:
@@ -233,7 +311,8 @@ void HttpConnection::advance() {
   }
 }
 
-void HttpConnection::process_input() {
+template <typename Stream>
+void HttpConnection<Stream>::process_input() {
   while (phase_ == Phase::kReading && pending_.size() < kPendingHighWater && input_.size() > 0) {
     if (!parser_) begin_request();
     error_code ec;
@@ -256,12 +335,14 @@ void HttpConnection::process_input() {
   }
 }
 
-void HttpConnection::begin_request() {
+template <typename Stream>
+void HttpConnection<Stream>::begin_request() {
   parser_.emplace(request_, thread_.state.options);
   request_deadline_ = Clock::now() + thread_.state.options.read_timeout;
 }
 
-void HttpConnection::dispatch_request() {
+template <typename Stream>
+void HttpConnection<Stream>::dispatch_request() {
   request_started_ = Clock::now();
   method_ = parser_->method();
   version_ = parser_->version();
@@ -285,7 +366,8 @@ void HttpConnection::dispatch_request() {
   finish_request(thread_.response);
 }
 
-void HttpConnection::finish_request(const HttpResponse& response) {
+template <typename Stream>
+void HttpConnection<Stream>::finish_request(const HttpResponse& response) {
   if (response.durable_token != 0 && thread_.state.api.durability_waiter() != nullptr) {
     hold_until_durable(response);
     return;
@@ -294,7 +376,8 @@ void HttpConnection::finish_request(const HttpResponse& response) {
   after_response();
 }
 
-void HttpConnection::queue_response(const HttpResponse& response) {
+template <typename Stream>
+void HttpConnection<Stream>::queue_response(const HttpResponse& response) {
   // An HTTP/1.0 client learns where a streamed body ends by the close.
   if (response.stream && version_ == 10) keep_alive_ = false;
   append_response(pending_, response, framing(), current_http_date());
@@ -302,12 +385,14 @@ void HttpConnection::queue_response(const HttpResponse& response) {
   if (response.stream && method_ != HttpMethod::kHead) begin_stream(response.stream);
 }
 
-void HttpConnection::begin_stream(std::shared_ptr<BodyStream> stream) {
+template <typename Stream>
+void HttpConnection<Stream>::begin_stream(std::shared_ptr<BodyStream> stream) {
   stream_ = std::move(stream);
   stream_framing_ = framing();
 }
 
-void HttpConnection::produce_stream_piece() {
+template <typename Stream>
+void HttpConnection<Stream>::produce_stream_piece() {
   std::string piece;
   bool more = true;
   // A producer may return an empty piece with more to come; asking again
@@ -329,7 +414,8 @@ void HttpConnection::produce_stream_piece() {
   }
 }
 
-void HttpConnection::account(Route route, unsigned status, bool timed) {
+template <typename Stream>
+void HttpConnection<Stream>::account(Route route, unsigned status, bool timed) {
   Micros elapsed = 0;
   if (timed) {
     elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - request_started_)
@@ -345,7 +431,8 @@ void HttpConnection::account(Route route, unsigned status, bool timed) {
   }
 }
 
-void HttpConnection::after_response() {
+template <typename Stream>
+void HttpConnection<Stream>::after_response() {
   if (stream_) {
     phase_ = Phase::kStreaming;  // produce_stream_piece() comes back here at the end
     return;
@@ -359,7 +446,8 @@ void HttpConnection::after_response() {
   input_.clear();
 }
 
-void HttpConnection::hold_until_durable(const HttpResponse& response) {
+template <typename Stream>
+void HttpConnection<Stream>::hold_until_durable(const HttpResponse& response) {
   // The response's body and entity tag live in the thread's handler, which
   // the next request on this thread reuses: keep a copy (a few dozen bytes).
   held_ = response;
@@ -369,16 +457,17 @@ void HttpConnection::hold_until_durable(const HttpResponse& response) {
   held_.etag = held_etag_;
   phase_ = Phase::kAwaitingDurability;
   thread_.state.api.durability_waiter()->on_durable(
-      response.durable_token, [self = shared_from_this()](std::string_view error) mutable {
+      response.durable_token, [self = this->shared_from_this()](std::string_view error) mutable {
         // Maybe on the journal's writer thread: hand over to the connection's own.
         HttpConnection* raw = self.get();
         asio::post(
-            raw->socket_.get_executor(),
+            raw->transport_.get_executor(),
             [self = std::move(self), error = std::string(error)] { self->finish_durable(error); });
       });
 }
 
-void HttpConnection::finish_durable(const std::string& error) {
+template <typename Stream>
+void HttpConnection<Stream>::finish_durable(const std::string& error) {
   if (phase_ == Phase::kClosed) return;
   // Shutdown may have begun meanwhile; then this is the last response.
   if (thread_.state.draining.load(std::memory_order_acquire)) keep_alive_ = false;
@@ -398,28 +487,32 @@ void HttpConnection::finish_durable(const std::string& error) {
   advance();
 }
 
-void HttpConnection::run_blocking(HttpRequest request) {
+template <typename Stream>
+void HttpConnection<Stream>::run_blocking(HttpRequest request) {
   phase_ = Phase::kBlocking;
   request.may_block = true;
   // request_ stays untouched in kBlocking, so the views in `request` remain
   // valid on the blocking thread.
-  thread_.state.blocking->post([self = shared_from_this(), request](ApiHandler& handler) mutable {
-    HttpResponse response;
-    handler.handle(request, response);
-    // Shutdown may have begun meanwhile; then this is the last response.
-    if (self->thread_.state.draining.load(std::memory_order_acquire)) self->keep_alive_ = false;
-    self->deferred_.clear();
-    if (response.stream && self->version_ == 10) self->keep_alive_ = false;
-    append_response(self->deferred_, response, self->framing(), current_http_date());
-    self->deferred_route_ = response.route;
-    self->deferred_status_ = response.status;
-    self->deferred_stream_ = self->method_ != HttpMethod::kHead ? response.stream : nullptr;
-    HttpConnection* raw = self.get();
-    asio::post(raw->socket_.get_executor(), [self = std::move(self)] { self->finish_blocking(); });
-  });
+  thread_.state.blocking->post(
+      [self = this->shared_from_this(), request](ApiHandler& handler) mutable {
+        HttpResponse response;
+        handler.handle(request, response);
+        // Shutdown may have begun meanwhile; then this is the last response.
+        if (self->thread_.state.draining.load(std::memory_order_acquire)) self->keep_alive_ = false;
+        self->deferred_.clear();
+        if (response.stream && self->version_ == 10) self->keep_alive_ = false;
+        append_response(self->deferred_, response, self->framing(), current_http_date());
+        self->deferred_route_ = response.route;
+        self->deferred_status_ = response.status;
+        self->deferred_stream_ = self->method_ != HttpMethod::kHead ? response.stream : nullptr;
+        HttpConnection* raw = self.get();
+        asio::post(raw->transport_.get_executor(),
+                   [self = std::move(self)] { self->finish_blocking(); });
+      });
 }
 
-void HttpConnection::finish_blocking() {
+template <typename Stream>
+void HttpConnection<Stream>::finish_blocking() {
   if (phase_ == Phase::kClosed) return;
   pending_.append(deferred_);
   account(deferred_route_, deferred_status_, true);
@@ -428,7 +521,8 @@ void HttpConnection::finish_blocking() {
   advance();
 }
 
-void HttpConnection::reject_malformed(error_code ec) {
+template <typename Stream>
+void HttpConnection<Stream>::reject_malformed(error_code ec) {
   keep_alive_ = false;
   char message[96];
   unsigned status = 400;
@@ -446,12 +540,13 @@ void HttpConnection::reject_malformed(error_code ec) {
   } else {
     std::snprintf(message, sizeof message, "malformed HTTP request");
   }
-  append_error(pending_, status, message);
+  append_error(pending_, status, message, kTls);
   account(Route::kMalformed, status, false);
   after_response();
 }
 
-void HttpConnection::start_read() {
+template <typename Stream>
+void HttpConnection<Stream>::start_read() {
   socket_op_ = SocketOp::kRead;
   const ServerOptions& options = thread_.state.options;
   if (idle()) {
@@ -461,12 +556,13 @@ void HttpConnection::start_read() {
     // deadline precisely, which is what stops a slowloris.
     set_deadline(request_deadline_, true);
   }
-  socket_.async_read_some(
+  transport_.async_read_some(
       input_.prepare(kReadChunk),
-      [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
+      [self = this->shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
-void HttpConnection::on_read(error_code ec, std::size_t bytes) {
+template <typename Stream>
+void HttpConnection<Stream>::on_read(error_code ec, std::size_t bytes) {
   socket_op_ = SocketOp::kNone;
   if (phase_ == Phase::kClosed) return;
   if (ec) {
@@ -478,17 +574,19 @@ void HttpConnection::on_read(error_code ec, std::size_t bytes) {
   advance();
 }
 
-void HttpConnection::start_write() {
+template <typename Stream>
+void HttpConnection<Stream>::start_write() {
   writing_.swap(pending_);
   pending_.clear();
   socket_op_ = SocketOp::kWrite;
   set_deadline(Clock::now() + thread_.state.options.read_timeout, false);
   asio::async_write(
-      socket_, asio::buffer(writing_),
-      [self = shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
+      transport_, asio::buffer(writing_),
+      [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
 }
 
-void HttpConnection::on_write(error_code ec) {
+template <typename Stream>
+void HttpConnection<Stream>::on_write(error_code ec) {
   socket_op_ = SocketOp::kNone;
   if (phase_ == Phase::kClosed) return;
   if (ec) {
@@ -499,27 +597,60 @@ void HttpConnection::on_write(error_code ec) {
   advance();
 }
 
-void HttpConnection::start_linger() {
+template <typename Stream>
+void HttpConnection<Stream>::start_linger() {
   // Half-close and read what the client still sends, so that the response
   // is not lost to a reset caused by unread data at close.
   phase_ = Phase::kLingering;
-  error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_send, ignored);
   set_deadline(
       Clock::now() + std::min<Clock::duration>(kLingerTimeout, thread_.state.options.read_timeout),
       true);
+  if constexpr (kTls) {
+    // TLS's half-close is close_notify, which also tells the client that
+    // nothing was cut off (a body ended by closing needs it). The shutdown
+    // sends it, then waits for the client's.
+    socket_op_ = SocketOp::kRead;
+    transport_.async_shutdown(
+        [self = this->shared_from_this()](error_code ec) { self->on_tls_shutdown(ec); });
+  } else {
+    half_close_and_discard();
+  }
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::on_tls_shutdown(error_code ec) {
+  socket_op_ = SocketOp::kNone;
+  if (phase_ == Phase::kClosed) return;
+  if (!ec) {
+    close();  // the client's close_notify: it has read everything
+    return;
+  }
+  // Anything else (OpenSSL refuses data that follows a close_notify, such
+  // as requests pipelined behind the last one) ends TLS: the linger goes on
+  // over TCP, discarding the bytes undecrypted.
+  half_close_and_discard();
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::half_close_and_discard() {
+  error_code ignored;
+  tcp_socket().shutdown(tcp::socket::shutdown_send, ignored);
   discard_input();
 }
 
-void HttpConnection::discard_input() {
+template <typename Stream>
+void HttpConnection<Stream>::discard_input() {
   input_.clear();
   socket_op_ = SocketOp::kRead;
-  socket_.async_read_some(
+  // From the TCP socket even under TLS: what follows close_notify is
+  // discarded undecrypted.
+  tcp_socket().async_read_some(
       input_.prepare(kReadChunk),
-      [self = shared_from_this()](error_code ec, std::size_t) { self->on_linger_read(ec); });
+      [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_linger_read(ec); });
 }
 
-void HttpConnection::on_linger_read(error_code ec) {
+template <typename Stream>
+void HttpConnection<Stream>::on_linger_read(error_code ec) {
   socket_op_ = SocketOp::kNone;
   if (phase_ == Phase::kClosed) return;
   if (ec) {
@@ -529,7 +660,8 @@ void HttpConnection::on_linger_read(error_code ec) {
   discard_input();
 }
 
-void HttpConnection::set_deadline(Clock::time_point deadline, bool precise) {
+template <typename Stream>
+void HttpConnection<Stream>::set_deadline(Clock::time_point deadline, bool precise) {
   deadline_ = deadline;
   // Re-arming costs a timer operation. Reads re-arm only when their deadline
   // is earlier than the armed one, which under steady keep-alive traffic is
@@ -539,16 +671,19 @@ void HttpConnection::set_deadline(Clock::time_point deadline, bool precise) {
   if (!timer_armed_ || (precise && deadline < timer_expiry_)) arm_timer(deadline);
 }
 
-void HttpConnection::arm_timer(Clock::time_point at) {
+template <typename Stream>
+void HttpConnection<Stream>::arm_timer(Clock::time_point at) {
   timer_armed_ = true;
   timer_expiry_ = at;
   const std::uint64_t generation = ++timer_generation_;
   timer_.expires_at(at);
-  timer_.async_wait(
-      [self = shared_from_this(), generation](error_code ec) { self->on_timer(generation, ec); });
+  timer_.async_wait([self = this->shared_from_this(), generation](error_code ec) {
+    self->on_timer(generation, ec);
+  });
 }
 
-void HttpConnection::on_timer(std::uint64_t generation, error_code) {
+template <typename Stream>
+void HttpConnection<Stream>::on_timer(std::uint64_t generation, error_code) {
   if (generation != timer_generation_ || phase_ == Phase::kClosed) return;
   timer_armed_ = false;
   // Deadlines apply only while the connection waits on the client.
@@ -557,17 +692,28 @@ void HttpConnection::on_timer(std::uint64_t generation, error_code) {
     arm_timer(deadline_);
     return;
   }
+  if (phase_ == Phase::kHandshaking) handshake_failed("not completed within the read timeout");
   if (phase_ == Phase::kReading && socket_op_ == SocketOp::kRead && request_under_way()) {
     // Cut off mid-request: say why, without waiting on a client that may
     // not read (a non-blocking best effort).
     std::string response;
-    append_error(response, 408, "request not received in time");
+    append_error(response, 408, "request not received in time", kTls);
     account(Route::kMalformed, 408, false);
-    error_code ignored;
-    socket_.non_blocking(true, ignored);
-    socket_.write_some(asio::buffer(response), ignored);
+    write_without_waiting(response);
   }
   close();
+}
+
+template class HttpConnection<tcp::socket>;
+template class HttpConnection<TlsStream>;
+
+void serve_connection(tcp::socket socket, IoThread& thread) {
+  if (thread.state.tls != nullptr) {
+    TlsStream stream(std::move(socket), thread.state.tls->native());
+    std::make_shared<HttpConnection<TlsStream>>(std::move(stream), thread)->start();
+  } else {
+    std::make_shared<HttpConnection<tcp::socket>>(std::move(socket), thread)->start();
+  }
 }
 
 }  // namespace orderd::net

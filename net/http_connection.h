@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection and the per-thread state it runs on. Internal to
 // net/: only http_server.cc and http_connection.cc include this header,
-// which is why it may carry Boost.Asio and Beast types.
+// which is why it may carry Boost.Asio and Beast types (but not Asio's SSL:
+// the TLS stream type is named in http_connection.cc alone).
 //
 // Threading: an HttpConnection and its IoThread are touched only by that
 // thread, except that a request handed to the BlockingPool is read by a
@@ -25,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "net/api.h"
@@ -32,6 +34,8 @@
 #include "net/http_server.h"
 
 namespace orderd::net {
+
+class TlsContext;
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -65,9 +69,10 @@ struct ServerState {
   const ServerOptions options;
   std::atomic<bool> draining{false};
   BlockingPool* blocking = nullptr;
+  TlsContext* tls = nullptr;  // set: every connection is TLS
 };
 
-class HttpConnection;
+class Connection;
 
 // One event loop thread and what its connections reuse.
 struct IoThread {
@@ -75,7 +80,7 @@ struct IoThread {
   ServerState& state;
   ApiHandler handler;
   HttpResponse response;
-  HttpConnection* connections = nullptr;  // intrusive list of this thread's connections
+  Connection* connections = nullptr;  // intrusive list of this thread's connections
   std::thread thread;
   // Declared last so it is destroyed first: handlers it still holds may own
   // connections, whose destructors use the members above.
@@ -134,6 +139,38 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
   bool continue_sent_ = false;
 };
 
+// What the server sees of a connection, whatever its stream: its place in its
+// thread's list, and the two calls of a shutdown (virtual, but made only
+// then, never per request).
+class Connection {
+ public:
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Shutdown began: close now if idle, otherwise after the current response.
+  virtual void drain() = 0;
+  // Closes at once; pending operations end with operation_aborted.
+  virtual void close() = 0;
+  Connection* next() const { return next_; }
+
+ protected:
+  // Joins thread's list; on thread's own thread.
+  explicit Connection(IoThread& thread);
+  // Leaves the list, and counts the connection closed. Not virtual: a
+  // connection is owned by shared_ptrs of its own class.
+  ~Connection();
+
+  IoThread& thread_;
+
+ private:
+  Connection* prev_ = nullptr;
+  Connection* next_ = nullptr;
+};
+
+// Serves an accepted socket, over TLS when thread.state.tls is set; on the
+// socket's thread (thread.context).
+void serve_connection(tcp::socket socket, IoThread& thread);
+
 // One connection's state is two things that change separately: the phase
 // (what it does with requests) and the socket operation outstanding, because
 // a write of earlier pipelined responses may be in flight while a later
@@ -141,7 +178,7 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
 //
 // Phases:
 //
-//   start
+//   start (over TLS: kHandshaking first)
 //     |
 //     v        needs a blocking thread
 //   kReading ------------------------------> kBlocking -------------+
@@ -175,32 +212,45 @@ class RequestParser : public boost::beast::http::basic_parser<true> {
 // Socket operations, at most one at a time:
 //
 //   kNone --start_read / start_linger--> kRead  --completion--> kNone
+//         (and start_handshake, over TLS)
 //   kNone --start_write----------------> kWrite --completion--> kNone
 //
-// Reads happen in kReading (requests) and kLingering (discarding). Writes
+// Reads happen in kHandshaking, kReading (requests) and kLingering (discarding). Writes
 // start whenever responses wait and nothing is outstanding, in any phase
 // before kLingering. Read and write completions, finish_blocking() and
 // finish_durable() call advance(), which picks the next step. Deadlines
 // apply only while an operation is outstanding, that is while the
 // connection waits on the client: the request deadline and the idle timeout
 // on reads, a lazy deadline on writes, the linger timeout when lingering.
-class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+//
+// Over TLS a connection begins in kHandshaking, held to the first request's
+// deadline like a plain connection waiting for its first byte, then goes on
+// to kReading; lingering sends TLS's close_notify first, and the TCP
+// half-close only if the client does not answer with its own. Every
+// response then carries Strict-Transport-Security.
+//
+// The class is a template on the stream, a tcp::socket or a TLS stream over
+// one, so that the plain connection is what it would be without TLS: no
+// indirection per read or write. Both are instantiated in
+// http_connection.cc, where serve_connection() picks one.
+template <typename Stream>
+class HttpConnection final : public Connection,
+                             public std::enable_shared_from_this<HttpConnection<Stream>> {
  public:
-  // The socket must belong to thread.context; call start() on that thread.
-  HttpConnection(tcp::socket socket, IoThread& thread);
-  ~HttpConnection();
+  // The transport must belong to thread.context; call start() on that thread.
+  HttpConnection(Stream transport, IoThread& thread);
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
   void start();
-  // Shutdown began: close now if idle, otherwise after the current response.
-  void drain();
-  // Closes at once; pending operations end with operation_aborted.
-  void close();
-  HttpConnection* next() const { return next_; }
+  void drain() override;
+  void close() override;
 
  private:
+  static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
+
   enum class Phase : std::uint8_t {
+    kHandshaking,         // TLS only: the handshake, before the first request
     kReading,             // reads requests and answers them inline
     kBlocking,            // one request runs on a blocking thread
     kAwaitingDurability,  // one response is held until its change is durable
@@ -234,13 +284,24 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // Queues the stream's next piece (or its end, then after_response()).
   void produce_stream_piece();
   void reject_malformed(boost::beast::error_code ec);
+  void start_handshake();
+  void on_handshake(boost::beast::error_code ec);
+  // Counted, and logged at debug level only: a port scanner or a plain HTTP
+  // client is no news.
+  void handshake_failed(std::string_view why);
   void start_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void start_write();
   void on_write(boost::beast::error_code ec);
   void start_linger();
+  void on_tls_shutdown(boost::beast::error_code ec);
+  void half_close_and_discard();
   void discard_input();
   void on_linger_read(boost::beast::error_code ec);
+  // The TCP socket, the stream itself or the one under TLS.
+  tcp::socket& tcp_socket();
+  // Best effort and never blocking, for a last word before closing.
+  void write_without_waiting(std::string_view bytes);
   void set_deadline(Clock::time_point deadline, bool precise);
   void arm_timer(Clock::time_point at);
   void on_timer(std::uint64_t generation, boost::beast::error_code ec);
@@ -250,11 +311,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   bool request_under_way() const { return (parser_ && parser_->got_some()) || input_.size() > 0; }
   ResponseFraming framing() const;
 
-  tcp::socket socket_;
+  Stream transport_;  // the socket, or the TLS stream over it
   asio::steady_timer timer_;
-  IoThread& thread_;
-  HttpConnection* prev_ = nullptr;
-  HttpConnection* next_ = nullptr;
 
   Phase phase_ = Phase::kReading;
   SocketOp socket_op_ = SocketOp::kNone;

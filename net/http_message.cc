@@ -123,6 +123,7 @@ void append_response(std::string& out, const HttpResponse& response, const Respo
   // Every answer: never sniffed into another type, never framed, never
   // cached, no referrer leaked. The HTML page also confines what it may load.
   out.append(kSecurityHeaders);
+  if (framing.strict_transport_security) out.append(kStrictTransportSecurity);
   if (response.content_type.starts_with("text/html")) out.append(kPageSecurityPolicy);
   if (!response.etag.empty()) {
     out.append("\r\nETag: ");

@@ -95,6 +95,9 @@ struct ResponseFraming {
   bool keep_alive = true;
   bool http10 = false;  // an HTTP/1.0 client needs keep-alive stated explicitly
   bool head = false;    // answer to HEAD: headers only, Content-Length as for GET
+  // Sent over TLS: tells browsers to come back by HTTPS only (HSTS). Over
+  // plain HTTP the header would mean nothing (RFC 6797, 8.1), so never there.
+  bool strict_transport_security = false;
 };
 
 inline constexpr std::string_view kServerName = "orderd";
@@ -105,6 +108,10 @@ inline constexpr std::string_view kSecurityHeaders =
     "\r\nX-Frame-Options: DENY"
     "\r\nReferrer-Policy: no-referrer"
     "\r\nCache-Control: no-store";
+// Sent with every response over TLS: for a year, a browser that has seen it
+// reaches this host by HTTPS only, whatever link it follows.
+inline constexpr std::string_view kStrictTransportSecurity =
+    "\r\nStrict-Transport-Security: max-age=31536000";
 // What a browser script may read of an answer and send with a request,
 // and how long it may remember a preflight's answer (CORS).
 inline constexpr std::string_view kCorsExposedHeaders =
@@ -122,7 +129,8 @@ inline constexpr std::string_view kPageSecurityPolicy =
     "frame-ancestors 'none'; base-uri 'none'";
 
 // Appends one complete response to `out`: status line, Server, Date,
-// Content-Type, Content-Length, the security headers, ETag,
+// Content-Type, Content-Length, the security headers (and HSTS when the
+// framing says the connection is TLS), ETag,
 // Idempotent-Replayed, Allow, Retry-After and Connection when needed, body.
 // For a streamed response, its head (the connection sends the pieces, see
 // append_stream_piece).

@@ -22,6 +22,7 @@ HttpMetricsSnapshot HttpMetrics::snapshot() const {
   out.connections = open_connections();
   out.connections_accepted = accepted_.load(std::memory_order_relaxed);
   out.connections_refused = refused_.load(std::memory_order_relaxed);
+  out.tls_handshake_failures = tls_handshake_failures_.load(std::memory_order_relaxed);
   return out;
 }
 

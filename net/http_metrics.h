@@ -1,5 +1,6 @@
-// Request counts by route and status code, request durations by route, and
-// the open connection gauge: what /metrics reports about HTTP.
+// Request counts by route and status code, request durations by route, the
+// open connection gauge and failed TLS handshakes: what /metrics reports
+// about HTTP.
 //
 // record() runs once per request on the I/O threads, so it is lock-free and
 // allocation-free: each thread adds to its own stripe (relaxed atomics) and
@@ -36,6 +37,7 @@ struct HttpMetricsSnapshot {
   std::int64_t connections = 0;
   std::uint64_t connections_accepted = 0;
   std::uint64_t connections_refused = 0;  // over the connection limit
+  std::uint64_t tls_handshake_failures = 0;
 };
 
 class HttpMetrics {
@@ -59,6 +61,8 @@ class HttpMetrics {
     return true;
   }
   void connection_closed() { connections_.fetch_sub(1, std::memory_order_acq_rel); }
+  // A TLS handshake that failed or did not finish in time.
+  void tls_handshake_failed() { tls_handshake_failures_.fetch_add(1, std::memory_order_relaxed); }
   std::int64_t open_connections() const { return connections_.load(std::memory_order_acquire); }
 
   HttpMetricsSnapshot snapshot() const;
@@ -72,6 +76,7 @@ class HttpMetrics {
   std::atomic<std::int64_t> connections_{0};
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::uint64_t> tls_handshake_failures_{0};
 };
 
 }  // namespace orderd::net

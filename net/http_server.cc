@@ -8,6 +8,7 @@
 
 #include "net/http_connection.h"
 #include "net/json_output.h"
+#include "net/tls_context.h"
 
 namespace orderd::net {
 
@@ -23,6 +24,7 @@ struct HttpServer::Impl {
   void on_every_connection(Fn fn);
 
   ServerState state;
+  std::unique_ptr<TlsContext> tls;  // before the threads: their connections use it
   std::vector<std::unique_ptr<IoThread>> threads;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::unique_ptr<BlockingPool> blocking;
@@ -53,7 +55,7 @@ void HttpServer::Impl::accept_next() {
     } else {
       // The new connection lives on its own thread from here on.
       asio::post(target.context, [&target, socket = std::move(socket)]() mutable {
-        std::make_shared<HttpConnection>(std::move(socket), target)->start();
+        serve_connection(std::move(socket), target);
       });
     }
     accept_next();
@@ -61,6 +63,13 @@ void HttpServer::Impl::accept_next() {
 }
 
 void HttpServer::Impl::refuse(tcp::socket& socket) {
+  error_code ignored;
+  if (tls) {
+    // A TLS client cannot read a plain answer, and a handshake here would
+    // make the listener wait on the client: closed without a word.
+    socket.close(ignored);
+    return;
+  }
   HttpResponse response;
   response.status = 503;
   const std::string body = error_body("too many open connections");
@@ -69,7 +78,6 @@ void HttpServer::Impl::refuse(tcp::socket& socket) {
   std::string bytes;
   append_response(bytes, response, {.keep_alive = false}, current_http_date());
   // Best effort and never blocking: the listener must not wait on a client.
-  error_code ignored;
   socket.non_blocking(true, ignored);
   socket.write_some(asio::buffer(bytes), ignored);
   socket.shutdown(tcp::socket::shutdown_send, ignored);
@@ -82,8 +90,8 @@ void HttpServer::Impl::on_every_connection(Fn fn) {
     asio::post(t->context, [thread = t.get(), fn] {
       // fn may close a connection, but the last reference to it is held by
       // a pending handler, so the list stays intact while it is walked.
-      for (HttpConnection* c = thread->connections; c != nullptr;) {
-        HttpConnection* next = c->next();
+      for (Connection* c = thread->connections; c != nullptr;) {
+        Connection* next = c->next();
         fn(*c);
         c = next;
       }
@@ -115,6 +123,14 @@ void HttpServer::start() {
   error_code ec;
   const auto address = asio::ip::make_address(options.bind_address, ec);
   if (ec) throw std::invalid_argument("invalid bind address '" + options.bind_address + "'");
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    throw std::invalid_argument("TLS needs both a certificate file and a key file");
+  }
+  // Read before anything starts, so that bad files stop start() cleanly.
+  if (!options.tls_cert_file.empty()) {
+    s.tls = std::make_unique<TlsContext>(options.tls_cert_file, options.tls_key_file);
+    s.state.tls = s.tls.get();
+  }
 
   for (unsigned i = 0; i < io_threads; ++i) {
     s.threads.push_back(std::make_unique<IoThread>(s.state));
@@ -142,7 +158,7 @@ void HttpServer::start() {
   check("cannot listen on");
   s.port = acceptor.local_endpoint().port();
   const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  s.url = "http://" + host + ":" + std::to_string(s.port);
+  s.url = (s.tls ? "https://" : "http://") + host + ":" + std::to_string(s.port);
 
   s.accept_next();
   for (auto& t : s.threads) {
@@ -170,10 +186,10 @@ void HttpServer::stop(std::chrono::milliseconds drain_timeout) {
   });
   acceptor_closed.get_future().wait();
 
-  s.on_every_connection([](HttpConnection& c) { c.drain(); });
+  s.on_every_connection([](Connection& c) { c.drain(); });
   if (!s.wait_for_connections_to_close(drain_timeout)) {
     s.state.api.abort_long_operations();
-    s.on_every_connection([](HttpConnection& c) { c.close(); });
+    s.on_every_connection([](Connection& c) { c.close(); });
   }
   // Blocking work ends quickly once aborted; its results still reach their
   // (possibly closed) connections on the I/O threads, which keep running.

@@ -3,7 +3,7 @@
 // plain C++ so the app and tests compile fast.
 //
 //   accept (I/O thread 0) ──round robin──> connection on I/O thread k
-//       parse (Beast) → ApiHandler of thread k → response → write
+//       [TLS handshake] → parse (Beast) → ApiHandler of thread k → response → write
 //       long requests (populate, order id listings) → blocking thread → back
 //
 // Each connection lives on one I/O thread and is never touched by another,
@@ -40,6 +40,13 @@ struct ServerOptions {
   // One log line per request (method, target, status, duration): for
   // debugging, never on by default.
   bool access_log = false;
+  // PEM files: the certificate (followed by its chain, if any) and its
+  // private key. Both set: every connection is TLS 1.2 or 1.3
+  // (tls_context.h), every response carries Strict-Transport-Security, and
+  // the handshake counts toward the first request's read_timeout. Both
+  // empty: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class HttpServer {
@@ -52,7 +59,9 @@ class HttpServer {
 
   // Binds, listens and starts the threads; on return connections are being
   // accepted and the Api is marked ready. Throws std::system_error if the
-  // address cannot be bound, std::invalid_argument for a bad address.
+  // address cannot be bound, std::invalid_argument for a bad address or
+  // only one of the TLS files, std::runtime_error (naming the file) for
+  // TLS files that cannot be used; then nothing was started.
   void start();
 
   // Graceful shutdown: marks the Api not ready, stops accepting, closes idle
@@ -63,7 +72,7 @@ class HttpServer {
 
   // The bound port (the chosen one when ServerOptions::port was 0).
   std::uint16_t port() const;
-  // "http://127.0.0.1:5000", "http://[::1]:8080".
+  // "http://127.0.0.1:5000", "http://[::1]:8080"; "https://..." over TLS.
   std::string url() const;
   // Connections currently open.
   std::size_t connection_count() const;

@@ -208,6 +208,10 @@ void write_http(PrometheusWriter& w, const HttpMetricsSnapshot& http) {
   single_sample(w, "orderd_http_connections_refused_total",
                 "HTTP connections closed at once because the connection limit was reached.",
                 MetricType::kCounter, as_int(http.connections_refused));
+  single_sample(w, "orderd_http_tls_handshake_failures_total",
+                "TLS handshakes that failed or did not finish within the read timeout (plain HTTP "
+                "sent to the HTTPS port, an old protocol version, a client that said nothing).",
+                MetricType::kCounter, as_int(http.tls_handshake_failures));
 }
 
 // The newest snapshot this process wrote; all zero until it writes one.

@@ -43,7 +43,8 @@ struct Flag {
   std::string value;
   std::string other;
   std::function<bool(const Options&)> took_value;  // whether `value` was applied
-  bool is_switch = false;  // given without a value; the values are for the environment
+  bool is_switch = false;               // given without a value; the values are for the environment
+  std::vector<std::string> needs = {};  // arguments it is valid only with
 };
 
 const std::vector<Flag>& every_flag() {
@@ -133,6 +134,20 @@ const std::vector<Flag>& every_flag() {
        [](auto& o) { return o.demo_catalog.products == 0; }},
       {"--demo-stock", "ORDERD_DEMO_STOCK", "7", "8",
        [](auto& o) { return o.demo_catalog.stock == 7; }},
+      {"--tls-cert",
+       "ORDERD_TLS_CERT",
+       "/etc/orderd/cert.pem",
+       "/tmp/cert.pem",
+       [](auto& o) { return o.server.tls_cert_file == "/etc/orderd/cert.pem"; },
+       false,
+       {"--tls-key", "/k.pem"}},
+      {"--tls-key",
+       "ORDERD_TLS_KEY",
+       "/etc/orderd/key.pem",
+       "/tmp/key.pem",
+       [](auto& o) { return o.server.tls_key_file == "/etc/orderd/key.pem"; },
+       false,
+       {"--tls-cert", "/c.pem"}},
   };
   return flags;
 }
@@ -140,6 +155,13 @@ const std::vector<Flag>& every_flag() {
 std::vector<std::string> args_giving(const Flag& flag, const std::string& value) {
   if (flag.is_switch) return {flag.name};
   return {flag.name, value};
+}
+
+// The flag with `value`, and what it needs.
+std::vector<std::string> args_alone(const Flag& flag, const std::string& value) {
+  std::vector<std::string> args = args_giving(flag, value);
+  args.insert(args.end(), flag.needs.begin(), flag.needs.end());
+  return args;
 }
 
 // Each test starts with no ORDERD_* variable set, whatever the caller's
@@ -181,6 +203,8 @@ TEST_F(OptionsTest, NoFlagsGiveTheDocumentedDefaults) {
   EXPECT_EQ(o.server.idle_timeout, 30s);
   EXPECT_EQ(o.shutdown_timeout, 10s);
   EXPECT_FALSE(o.server.access_log);
+  EXPECT_EQ(o.server.tls_cert_file, "");  // plain HTTP
+  EXPECT_EQ(o.server.tls_key_file, "");
   EXPECT_EQ(o.engine.workers, 0u);
   EXPECT_EQ(o.engine.capacity, 1'000'000u);
   EXPECT_TRUE(o.engine.processing_delay.none());
@@ -204,7 +228,7 @@ TEST_F(OptionsTest, NoFlagsGiveTheDocumentedDefaults) {
 
 TEST_F(OptionsTest, EveryFlagIsRead) {
   for (const Flag& flag : every_flag()) {
-    const Parsed p = parse(args_giving(flag, flag.value));
+    const Parsed p = parse(args_alone(flag, flag.value));
     ASSERT_FALSE(p.exit_code) << flag.name << ": " << p.err;
     EXPECT_TRUE(flag.took_value(p.options)) << flag.name;
     EXPECT_FALSE(flag.took_value(parse({}).options)) << flag.name << " defaults to its value";
@@ -224,7 +248,7 @@ TEST_F(OptionsTest, AllFlagsAtOnceAreRead) {
 TEST_F(OptionsTest, EveryFlagFallsBackToItsEnvironmentVariable) {
   for (const Flag& flag : every_flag()) {
     setenv(flag.variable.c_str(), flag.value.c_str(), 1);
-    const Parsed p = parse({});
+    const Parsed p = parse(flag.needs);
     unsetenv(flag.variable.c_str());
     ASSERT_FALSE(p.exit_code) << flag.variable << ": " << p.err;
     EXPECT_TRUE(flag.took_value(p.options)) << flag.variable;
@@ -234,8 +258,8 @@ TEST_F(OptionsTest, EveryFlagFallsBackToItsEnvironmentVariable) {
 TEST_F(OptionsTest, AFlagBeatsItsEnvironmentVariable) {
   for (const Flag& flag : every_flag()) {
     setenv(flag.variable.c_str(), flag.other.c_str(), 1);
-    const Parsed from_environment = parse({});
-    const Parsed from_both = parse(args_giving(flag, flag.value));
+    const Parsed from_environment = parse(flag.needs);
+    const Parsed from_both = parse(args_alone(flag, flag.value));
     unsetenv(flag.variable.c_str());
     ASSERT_FALSE(from_environment.exit_code) << flag.variable << ": " << from_environment.err;
     ASSERT_FALSE(from_both.exit_code) << flag.name << ": " << from_both.err;
@@ -365,6 +389,35 @@ TEST_F(OptionsTest, ListeningBeyondLoopbackWithoutAuthenticationIsRefusedUnlessA
   for (std::string address : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
     EXPECT_FALSE(parse({"--bind", address}).exit_code) << address;
   }
+}
+
+TEST_F(OptionsTest, TheTlsCertificateAndKeyComeTogetherOrNotAtAll) {
+  for (const auto& [flag, missing] :
+       {std::pair{"--tls-cert", "--tls-key"}, std::pair{"--tls-key", "--tls-cert"}}) {
+    const Parsed p = parse({flag, "/etc/orderd/file.pem"});
+    EXPECT_EQ(p.exit_code, std::optional<int>(2)) << flag;
+    EXPECT_NE(p.err.find(std::string(flag) + " was given without " + missing), std::string::npos)
+        << p.err;
+    EXPECT_NE(p.err.find("or neither"), std::string::npos) << p.err;
+  }
+  setenv("ORDERD_TLS_CERT", "/etc/orderd/cert.pem", 1);
+  const Parsed from_environment = parse({});
+  EXPECT_EQ(from_environment.exit_code, std::optional<int>(2));
+  EXPECT_NE(from_environment.err.find("--tls-cert was given without --tls-key"), std::string::npos)
+      << from_environment.err;
+  // One from the environment, one as a flag: both given.
+  const Parsed mixed = parse({"--tls-key", "/etc/orderd/key.pem"});
+  EXPECT_FALSE(mixed.exit_code) << mixed.err;
+  EXPECT_EQ(mixed.options.server.tls_cert_file, "/etc/orderd/cert.pem");
+  EXPECT_EQ(mixed.options.server.tls_key_file, "/etc/orderd/key.pem");
+  unsetenv("ORDERD_TLS_CERT");
+}
+
+TEST_F(OptionsTest, TheTlsFilesAreReadWhenTheServerStartsNotWhenFlagsAreParsed) {
+  // A path that does not exist parses: the server names it when it starts.
+  const Parsed p = parse({"--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/k"});
+  EXPECT_FALSE(p.exit_code) << p.err;
+  EXPECT_EQ(p.options.server.tls_cert_file, "/nonexistent/cert.pem");
 }
 
 TEST_F(OptionsTest, UnknownFlagsAndMissingValuesAreRefused) {

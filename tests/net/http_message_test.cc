@@ -9,6 +9,11 @@ namespace {
 
 constexpr std::string_view kDate = "Sun, 06 Nov 1994 08:49:37 GMT";
 
+class NoPieces final : public BodyStream {
+ public:
+  bool next(std::string&) override { return false; }
+};
+
 std::string render(const HttpResponse& r, ResponseFraming f = {}) {
   std::string out;
   append_response(out, r, f, kDate);
@@ -49,6 +54,27 @@ TEST(HttpMessageTest, HtmlPagesAlsoCarryAContentSecurityPolicy) {
   EXPECT_NE(html.find("\r\nContent-Security-Policy: default-src 'none'; "), std::string::npos);
   EXPECT_NE(html.find("frame-ancestors 'none'"), std::string::npos);
   EXPECT_EQ(render(HttpResponse{}).find("Content-Security-Policy"), std::string::npos);
+}
+
+TEST(HttpMessageTest, StrictTransportSecurityOnlyWhenTheFramingAsksForIt) {
+  HttpResponse r;
+  r.body = "{}";
+  const std::string tls = render(r, {.strict_transport_security = true});
+  EXPECT_NE(
+      tls.find("\r\nCache-Control: no-store\r\nStrict-Transport-Security: max-age=31536000\r\n"),
+      std::string::npos)
+      << tls;
+  EXPECT_TRUE(tls.ends_with("\r\n\r\n{}")) << tls;
+  // Also on the last response of a connection and on a streamed one.
+  HttpResponse streamed;
+  streamed.stream = std::make_shared<NoPieces>();
+  EXPECT_NE(render(streamed, {.keep_alive = false, .strict_transport_security = true})
+                .find("Strict-Transport-Security: max-age=31536000"),
+            std::string::npos);
+  // Plain HTTP: never.
+  EXPECT_EQ(render(r).find("Strict-Transport-Security"), std::string::npos);
+  EXPECT_EQ(render(r, {.keep_alive = false, .http10 = true}).find("Strict-Transport-Security"),
+            std::string::npos);
 }
 
 TEST(HttpMessageTest, ANoContentAnswerHasNoTypeLengthOrBody) {
@@ -154,11 +180,6 @@ TEST(HttpMessageTest, KnowsTheReasonPhrasesTheServerUses) {
   }
   EXPECT_EQ(reason_phrase(299), "Unknown");
 }
-
-class NoPieces final : public BodyStream {
- public:
-  bool next(std::string&) override { return false; }
-};
 
 TEST(HttpMessageTest, AStreamedResponseIsChunkedWithoutContentLength) {
   HttpResponse r;

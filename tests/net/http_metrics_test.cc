@@ -44,6 +44,14 @@ TEST(HttpMetricsTest, ConnectionGauge) {
   EXPECT_EQ(s.connections_refused, 1u);
 }
 
+TEST(HttpMetricsTest, FailedTlsHandshakesAreCounted) {
+  HttpMetrics m;
+  EXPECT_EQ(m.snapshot().tls_handshake_failures, 0u);
+  m.tls_handshake_failed();
+  m.tls_handshake_failed();
+  EXPECT_EQ(m.snapshot().tls_handshake_failures, 2u);
+}
+
 TEST(HttpMetricsTest, ConcurrentRecordsAllCount) {
   HttpMetrics m;
   constexpr int kThreads = 4;

@@ -258,6 +258,7 @@ TEST_F(MetricsPageTest, DescribesEveryFamily) {
       {"orderd_http_connections", "gauge"},
       {"orderd_http_connections_accepted_total", "counter"},
       {"orderd_http_connections_refused_total", "counter"},
+      {"orderd_http_tls_handshake_failures_total", "counter"},
       {"orderd_build_info", "gauge"},
       {"orderd_ready", "gauge"},
       {"process_cpu_seconds_total", "counter"},
@@ -360,6 +361,7 @@ TEST_F(MetricsPageTest, HttpSeriesAreLabelledByRouteTemplateAndCode) {
   api->http_metrics().record(Route::kGetOrder, 299, 30);  // not a counted status
   ASSERT_TRUE(api->http_metrics().admit_connection(1));
   ASSERT_FALSE(api->http_metrics().admit_connection(1));  // refused: the limit is reached
+  api->http_metrics().tls_handshake_failed();
 
   Page page = parse(page_of(*api));
   expect_well_formed(page);
@@ -390,6 +392,7 @@ TEST_F(MetricsPageTest, HttpSeriesAreLabelledByRouteTemplateAndCode) {
   EXPECT_EQ(page.value("orderd_http_connections"), 1);
   EXPECT_EQ(page.value("orderd_http_connections_accepted_total"), 1);
   EXPECT_EQ(page.value("orderd_http_connections_refused_total"), 1);
+  EXPECT_EQ(page.value("orderd_http_tls_handshake_failures_total"), 1);
 }
 
 // The le values of a histogram family's first series, as numbers.

@@ -7,8 +7,8 @@ import re
 import select
 import time
 
-# "orderd listening on http://127.0.0.1:5000"
-LISTENING = re.compile(r"^orderd listening on http://(\d+\.\d+\.\d+\.\d+):(\d+)$")
+# "orderd listening on http://127.0.0.1:5000" (https:// with --tls-cert)
+LISTENING = re.compile(r"^orderd listening on https?://(\d+\.\d+\.\d+\.\d+):(\d+)$")
 
 
 def read_first_line(proc, timeout):
