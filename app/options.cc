@@ -6,7 +6,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cctype>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string_view>
 
 #include "base/decimal.h"
@@ -26,6 +28,9 @@ constexpr DurationLimits kSnapshotIntervalLimits{.step = 1ms};
 // Shorter than a second would expire replies before a retry arrives; beyond
 // 30 days is surely a typo.
 constexpr DurationLimits kIdempotencyTtlLimits{.min = 1s, .max = 720h};
+// Held in whole seconds, as JWT times are.
+constexpr DurationLimits kLeewayLimits{.min = 0s, .max = 1h, .step = 1s};
+constexpr DurationLimits kTokenTtlLimits{.min = 1s, .max = 720h, .step = 1s};
 
 // Thrown from a flag's conversion, so that a bad value ends parsing, with
 // its message and exit code, the way a value CLI11 refuses itself does.
@@ -238,6 +243,64 @@ void add_exposure_flags(CLI::App& app, Options& o) {
                "authenticated (refused otherwise)");
 }
 
+// Where the JWT keys come from, resolved after parsing (files are read
+// then, so that a bad path is one clear error).
+struct KeySources {
+  std::string secret_file, public_key_file;
+};
+
+void add_auth_flags(CLI::App& app, Options& o, KeySources& keys) {
+  app.option_defaults()->group("Authentication");
+  auto set_mode = [&jwt = o.auth.jwt](const std::string& text) {
+    if (text != "off" && text != "jwt") refuse("--auth", "expected off or jwt, got '" + text + "'");
+    jwt = text == "jwt";
+  };
+  app.add_option_function<std::string>(
+         "--auth", set_mode,
+         "off: every route is open (loopback only, unless --allow-unauthenticated); jwt: every "
+         "route but /health and sign-up needs Authorization: Bearer <token>")
+      ->default_str("off")
+      ->type_name("MODE");
+  auth::JwtConfig& jwt = o.auth.jwt_config;
+  app.add_option("--jwt-secret", jwt.secret,
+                 "HS256 secret, at least 32 bytes (prefer --jwt-secret-file or the environment: "
+                 "a flag is visible to other local users)")
+      ->default_str("");
+  app.add_option("--jwt-secret-file", keys.secret_file, "File holding the HS256 secret");
+  app.add_option("--jwt-public-key-file", keys.public_key_file,
+                 "PEM public key of an identity provider whose RS256 (RSA) or ES256 (P-256) "
+                 "tokens are accepted");
+  app.add_option("--jwt-issuer", jwt.issuer, "Tokens must carry this \"iss\" (when set)");
+  app.add_option("--jwt-audience", jwt.audience, "Tokens must name this \"aud\" (when set)");
+  add_duration(app, "--jwt-leeway", jwt.leeway, kLeewayLimits,
+               "Clock skew allowed when checking exp, nbf and iat");
+  add_duration(app, "--token-ttl", o.auth.settings.login_ttl, kTokenTtlLimits,
+               "Lifetime of the tokens POST /api/v1/auth/token issues");
+  app.add_flag("--metrics-open", o.auth.settings.metrics_open,
+               "Serve /metrics without a token, for scrapers (with --auth jwt)");
+}
+
+// Reads the key files and checks --auth jwt has what it needs; the message
+// of what is wrong, or empty.
+std::string resolve_auth(Options& o, const KeySources& keys) {
+  auth::JwtConfig& jwt = o.auth.jwt_config;
+  std::string error;
+  if (!keys.secret_file.empty() && !read_key_file(keys.secret_file, jwt.secret, error)) {
+    return "--jwt-secret-file: " + error;
+  }
+  if (!keys.public_key_file.empty() &&
+      !read_key_file(keys.public_key_file, jwt.public_key_pem, error)) {
+    return "--jwt-public-key-file: " + error;
+  }
+  if (!o.auth.jwt) return {};
+  if (jwt.secret.empty() && jwt.public_key_pem.empty()) {
+    return "--auth jwt needs --jwt-secret-file (or ORDERD_JWT_SECRET) with a secret of at least "
+           "32 bytes (e.g. openssl rand -hex 32), or --jwt-public-key-file";
+  }
+  if (!auth::TokenVerifier::create(jwt, &error)) return "--auth jwt: " + error;
+  return {};
+}
+
 void add_catalog_flags(CLI::App& app, Options& o) {
   app.option_defaults()->group("Catalog");
   app.add_option("--max-products", o.engine.max_products, "Catalog capacity")
@@ -292,12 +355,18 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& o, 
   add_logging_flags(app, o);
   add_catalog_flags(app, o);
   add_exposure_flags(app, o);
+  KeySources keys;
+  add_auth_flags(app, o, keys);
   read_environment_for_every_flag(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e, out, err);
+  }
+  if (const std::string problem = resolve_auth(o, keys); !problem.empty()) {
+    err << "orderd: " << problem << "\n";
+    return 2;
   }
   if (const std::string refusal = exposure_refusal(o); !refusal.empty()) {
     err << refusal << "\n";
@@ -321,12 +390,32 @@ bool is_loopback_address(const std::string& address) {
 }
 
 std::string exposure_refusal(const Options& o) {
-  if (o.allow_unauthenticated || is_loopback_address(o.server.bind_address)) return {};
+  if (o.auth.jwt || o.allow_unauthenticated || is_loopback_address(o.server.bind_address)) {
+    return {};
+  }
   return "orderd: refusing to listen on " + o.server.bind_address +
-         ": requests are not authenticated, so anyone who can reach that address could read "
-         "and change every order, customer and product. Listen on 127.0.0.1 (the default) "
-         "behind a proxy that authenticates, or pass --allow-unauthenticated "
+         ": requests are not authenticated (--auth off), so anyone who can reach that address "
+         "could read and change every order, customer and product. Turn authentication on "
+         "(--auth jwt with --jwt-secret-file), listen on 127.0.0.1 (the default) behind a "
+         "proxy that authenticates, or pass --allow-unauthenticated "
          "(ORDERD_ALLOW_UNAUTHENTICATED=true) to accept that risk.";
+}
+
+bool read_key_file(const std::string& path, std::string& out, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path;
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  if (out.empty()) {
+    error = path + " is empty";
+    return false;
+  }
+  return true;
 }
 
 std::optional<int> parse_options(int argc, char** argv, Options& options) {

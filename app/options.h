@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/token_verifier.h"
 #include "demo/demo_catalog.h"
 #include "demo/demo_shop.h"
 #include "engine/engine.h"
@@ -16,6 +17,13 @@
 #include "persistence/durability.h"
 
 namespace orderd::app {
+
+// --auth and the keys tokens are verified with.
+struct AuthOptions {
+  bool jwt = false;            // --auth jwt; off by default
+  auth::JwtConfig jwt_config;  // the secret and public key as read from their files
+  net::AuthSettings settings;
+};
 
 struct Options {
   net::ServerOptions server;
@@ -29,6 +37,7 @@ struct Options {
   // Listen on a non-loopback address although nothing authenticates the
   // requests (refused otherwise, see exposure_refusal).
   bool allow_unauthenticated = false;
+  AuthOptions auth;
   std::chrono::milliseconds shutdown_timeout{10'000};
   logging::Level log_level = logging::Level::kInfo;
   logging::Format log_format = logging::Format::kLogfmt;
@@ -47,9 +56,13 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& opt
 bool is_loopback_address(const std::string& address);
 
 // Why orderd must not start with these options, or empty: listening beyond
-// loopback while nothing authenticates the requests, unless
+// loopback while nothing authenticates the requests (--auth off), unless
 // --allow-unauthenticated says so (Redis's protected mode).
 std::string exposure_refusal(const Options& options);
+
+// Reads a secret or key from `path` into `out` (trailing newlines dropped,
+// as `echo` and editors leave them); false with `error` set when it cannot.
+bool read_key_file(const std::string& path, std::string& out, std::string& error);
 
 // The same, printing on standard output and standard error.
 std::optional<int> parse_options(int argc, char** argv, Options& options);

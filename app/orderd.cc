@@ -11,9 +11,12 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 
 #include "app/options.h"
+#include "app/token_command.h"
+#include "auth/authenticator.h"
 #include "base/duration.h"
 #include "demo/demo_catalog.h"
 #include "engine/engine.h"
@@ -74,12 +77,16 @@ void log_configuration(const app::Options& o, const std::string& url) {
                               {"snapshot_interval_ms", o.durability.snapshot_interval.count()},
                               {"snapshot_journal_mib", o.durability.snapshot_journal_bytes >> 20},
                               {"max_connections", o.server.max_connections},
+                              {"auth", o.auth.jwt ? "jwt" : "off"},
                               {"access_log", o.server.access_log}});
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "token") == 0) {
+    return app::run_token_command(argc - 1, argv + 1, std::cout, std::cerr);
+  }
   app::Options options;
   if (auto exit_code = app::parse_options(argc, argv, options)) return *exit_code;
   logging::configure(options.log_level, options.log_format);
@@ -107,6 +114,15 @@ int main(int argc, char** argv) {
                        .fsync_policy = options.durability.fsync.to_string(),
                        .started_at = wall_clock_micros()};
   net::Api api(engine, options.api, info);
+  // Checked when the options were read; revocations are read through the
+  // engine, which recovery fills before the first request is let in.
+  std::unique_ptr<auth::Authenticator> authenticator;
+  if (options.auth.jwt) {
+    std::string error;
+    authenticator = std::make_unique<auth::Authenticator>(
+        auth::TokenVerifier::create(options.auth.jwt_config, &error), engine.revocations());
+    api.attach_auth(authenticator.get(), options.auth.settings);
+  }
   api.begin_startup("recovering the data directory " + options.data_dir);
   net::HttpServer server(api, options.server);
   try {

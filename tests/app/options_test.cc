@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdlib>
+
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <regex>
 #include <set>
@@ -47,7 +51,34 @@ struct Flag {
   std::vector<std::string> needs = {};  // arguments it is valid only with
 };
 
+const std::string kSecretA(32, 'a');
+const std::string kSecretB(32, 'b');
+// Two P-256 public keys (public keys, made for this test).
+const std::string kPublicKeyA =
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEYsaA6XCek6OVngYIjI4LC7kaUG+U\n"
+    "IH0XsodL8Ph9tE3ddACbIKsAuq+jAb3TCEu3vTe98EVsvyd1l+51P9j56w==\n"
+    "-----END PUBLIC KEY-----";
+const std::string kPublicKeyB =
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8jo20BNJG6XxYu8M63kS+aB7Gpzo\n"
+    "1rmZU7C7ZzCBoniGPu+Gclfwpf43b1p10FfUL67K+/V4FMVxFLYO91OqDA==\n"
+    "-----END PUBLIC KEY-----";
+
+// A file holding `text`, made once per test process.
+std::string file_holding(const std::string& name, const std::string& text) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("orderd-options-test-" + std::to_string(::getpid()) + "-" + name))
+                               .string();
+  std::ofstream(path) << text << "\n";
+  return path;
+}
+
 const std::vector<Flag>& every_flag() {
+  static const std::string secret_file_a = file_holding("secret-a", kSecretA);
+  static const std::string secret_file_b = file_holding("secret-b", kSecretB);
+  static const std::string key_file_a = file_holding("key-a", kPublicKeyA);
+  static const std::string key_file_b = file_holding("key-b", kPublicKeyB);
   static const std::vector<Flag> flags = {
       {"--port", "ORDERD_PORT", "6001", "6002", [](auto& o) { return o.server.port == 6001; }},
       {"--bind", "ORDERD_BIND", "127.0.0.2", "::1",
@@ -134,6 +165,29 @@ const std::vector<Flag>& every_flag() {
        [](auto& o) { return o.demo_catalog.products == 0; }},
       {"--demo-stock", "ORDERD_DEMO_STOCK", "7", "8",
        [](auto& o) { return o.demo_catalog.stock == 7; }},
+      {"--auth",
+       "ORDERD_AUTH",
+       "jwt",
+       "off",
+       [](auto& o) { return o.auth.jwt; },
+       false,
+       {"--jwt-secret", kSecretA}},
+      {"--jwt-secret", "ORDERD_JWT_SECRET", kSecretA, kSecretB,
+       [](auto& o) { return o.auth.jwt_config.secret == kSecretA; }},
+      {"--jwt-secret-file", "ORDERD_JWT_SECRET_FILE", secret_file_a, secret_file_b,
+       [](auto& o) { return o.auth.jwt_config.secret == kSecretA; }},
+      {"--jwt-public-key-file", "ORDERD_JWT_PUBLIC_KEY_FILE", key_file_a, key_file_b,
+       [](auto& o) { return o.auth.jwt_config.public_key_pem == kPublicKeyA; }},
+      {"--jwt-issuer", "ORDERD_JWT_ISSUER", "https://id.example", "https://other.example",
+       [](auto& o) { return o.auth.jwt_config.issuer == "https://id.example"; }},
+      {"--jwt-audience", "ORDERD_JWT_AUDIENCE", "orderd", "shop",
+       [](auto& o) { return o.auth.jwt_config.audience == "orderd"; }},
+      {"--jwt-leeway", "ORDERD_JWT_LEEWAY", "30s", "2m",
+       [](auto& o) { return o.auth.jwt_config.leeway == 30s; }},
+      {"--token-ttl", "ORDERD_TOKEN_TTL", "15m", "2h",
+       [](auto& o) { return o.auth.settings.login_ttl == 15min; }},
+      {"--metrics-open", "ORDERD_METRICS_OPEN", "true", "false",
+       [](auto& o) { return o.auth.settings.metrics_open; }, true},
       {"--tls-cert",
        "ORDERD_TLS_CERT",
        "/etc/orderd/cert.pem",
@@ -418,6 +472,35 @@ TEST_F(OptionsTest, TheTlsFilesAreReadWhenTheServerStartsNotWhenFlagsAreParsed) 
   const Parsed p = parse({"--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/k"});
   EXPECT_FALSE(p.exit_code) << p.err;
   EXPECT_EQ(p.options.server.tls_cert_file, "/nonexistent/cert.pem");
+}
+
+TEST_F(OptionsTest, AuthJwtNeedsAUsableKeyAndSaysHowToGetOne) {
+  Parsed p = parse({"--auth", "jwt"});
+  EXPECT_EQ(p.exit_code, std::optional<int>(2));
+  EXPECT_NE(p.err.find("--jwt-secret-file"), std::string::npos) << p.err;
+  p = parse({"--auth", "jwt", "--jwt-secret", "too-short"});
+  EXPECT_EQ(p.exit_code, std::optional<int>(2));
+  EXPECT_NE(p.err.find("32 bytes"), std::string::npos) << p.err;
+  p = parse({"--auth", "jwt", "--jwt-public-key-file", "/no/such/key.pem"});
+  EXPECT_EQ(p.exit_code, std::optional<int>(2));
+  EXPECT_NE(p.err.find("cannot read /no/such/key.pem"), std::string::npos) << p.err;
+  p = parse({"--auth", "magic"});
+  EXPECT_NE(p.exit_code, std::nullopt);
+  EXPECT_FALSE(parse({"--auth", "jwt", "--jwt-secret", kSecretA}).exit_code);
+}
+
+TEST_F(OptionsTest, WithAuthenticationOrderdMayListenBeyondLoopback) {
+  const Parsed p = parse({"--bind", "0.0.0.0", "--auth", "jwt", "--jwt-secret", kSecretA});
+  EXPECT_FALSE(p.exit_code) << p.err;
+  EXPECT_EQ(exposure_refusal(p.options), "");
+}
+
+TEST_F(OptionsTest, AKeyFileLosesItsTrailingNewlineOnly) {
+  std::string text, error;
+  ASSERT_TRUE(read_key_file(file_holding("nl", " padded secret \r"), text, error)) << error;
+  EXPECT_EQ(text, " padded secret ");
+  EXPECT_FALSE(read_key_file(file_holding("empty", ""), text, error));
+  EXPECT_NE(error.find("is empty"), std::string::npos);
 }
 
 TEST_F(OptionsTest, UnknownFlagsAndMissingValuesAreRefused) {
