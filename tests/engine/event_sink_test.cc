@@ -234,16 +234,17 @@ TEST_F(EventSinkTest, RefusingWritesRefusesTokenRevocations) {
 }
 
 TEST_F(EventSinkTest, TheStateDigestCoversTheRevocationsLiveAtItsInstant) {
+  constexpr Micros kHour = 3'600'000'000;
   Engine a(small_config()), b(small_config());
   const Micros now = wall_clock_micros();
   const std::uint64_t empty = a.state_digest(now);
-  ASSERT_TRUE(a.revoke_token("jti-1", now + 1000).newly_revoked());
+  ASSERT_TRUE(a.revoke_token("jti-1", now + kHour).newly_revoked());
   EXPECT_NE(a.state_digest(now), empty);
-  EXPECT_EQ(a.state_digest(now + 1001), empty) << "an expired revocation is no state to keep";
-  EXPECT_EQ(b.restore_revocation("jti-1", now + 1000), RestoreResult::kApplied);
+  EXPECT_EQ(a.state_digest(now + kHour + 1), empty) << "an expired revocation is no state to keep";
+  EXPECT_EQ(b.restore_revocation("jti-1", now + kHour), RestoreResult::kApplied);
   EXPECT_EQ(b.state_digest(now), a.state_digest(now));
   Engine c(small_config());
-  EXPECT_EQ(c.restore_revocation("jti-1", now + 2000), RestoreResult::kApplied);
+  EXPECT_EQ(c.restore_revocation("jti-1", now + 2 * kHour), RestoreResult::kApplied);
   EXPECT_NE(c.state_digest(now), a.state_digest(now)) << "the expiry counts";
   EXPECT_EQ(a.state_digest(), a.state_digest(now)) << "judged by the clock without an instant";
 }

@@ -213,7 +213,7 @@ TEST(TokenRevocationsTest, AFullSetRefusesNewIdsUntilSomeExpire) {
 TEST(TokenRevocationsTest, AFullSetPrunesEveryShardBeforeItRefuses) {
   auto set = make_set(1, 16);
   for (int i = 0; i < 32; ++i) {
-    const Micros now = kT0 + 10 * i;
+    const Micros now = kT0 + Micros{10} * i;
     EXPECT_EQ(set.revoke("id-" + std::to_string(i), now + 1, now).outcome, RevokeOutcome::kRevoked)
         << i;
     EXPECT_EQ(set.size(), 1u) << i;
