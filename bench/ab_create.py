@@ -124,7 +124,8 @@ def run_once(args, binary, flags, work):
         result_file = os.path.join(work, "result.json")
         subprocess.run([args.orderload, "--url", url, "-c", str(args.connections),
                         "-t", str(args.load_threads), "--duration", args.duration,
-                        "--warmup", args.warmup, "--no-progress", "--json", result_file],
+                        "--warmup", args.warmup, "--no-progress", "--json", result_file]
+                       + (["--authorization", args.authorization] if args.authorization else []),
                        check=True, stdout=subprocess.DEVNULL, timeout=600)
         after = scrape(url)
     finally:
@@ -156,6 +157,10 @@ def main():
                         help="NAME=BINARY[:FLAGS]; the first is the baseline of the ratios")
     parser.add_argument("--orderload", default="build/release/loadgen/orderload")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--authorization", default="",
+                        help="Authorization header orderload sends to every variant alike "
+                             "(\"Bearer <token>\" for variants with --auth jwt; give those "
+                             "--metrics-open so that /metrics can be scraped)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--load-threads", type=int, default=1)
     parser.add_argument("--server-threads", type=int, default=1)

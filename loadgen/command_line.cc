@@ -151,6 +151,10 @@ CommandLine parse_command_line(int argc, const char* const* argv, std::ostream& 
                  "Prefix of this run's order ids ([0-9a-z]); random if omitted, so repeated runs "
                  "against one server never collide")
       ->type_name("ID");
+  app.add_option("--authorization", o.authorization,
+                 "Authorization header sent with every request, e.g. \"Bearer <token>\" for a "
+                 "server with --auth jwt")
+      ->type_name("VALUE");
   app.add_option("--json", o.json_path, "Write the result as JSON to FILE")->type_name("FILE");
   app.add_option("--csv", o.csv_path,
                  "Write one row per second (rate, errors, latency percentiles) to FILE")

@@ -358,6 +358,7 @@ RunResult run_load(RunOptions options, const std::atomic<bool>* stop, const RunO
   shape.items_per_order = options.items_per_order;
   shape.seeded_orders = needs_seeded_orders(options.workload) ? options.seed_orders : 0;
   shape.populate_entries = options.populate_entries;
+  shape.authorization = options.authorization;
 
   RunResult result;
   result.options = options;

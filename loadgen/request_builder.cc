@@ -26,7 +26,8 @@ RequestBuilder::RequestBuilder(const ServerUrl& url, const RequestShape& shape,
     : shape_(shape), products_(products) {
   create_id_prefix_ = shape.run_id + "-" + std::to_string(stream_id) + "-";
   seed_id_prefix_ = shape.run_id + "-s";
-  const std::string host = "Host: " + url.host_header() + "\r\n";
+  std::string host = "Host: " + url.host_header() + "\r\n";
+  if (!shape.authorization.empty()) host += "Authorization: " + shape.authorization + "\r\n";
   create_head_ = "POST " + url.path_prefix + "/orders/ HTTP/1.1\r\n" + host +
                  "Content-Type: application/json\r\nContent-Length: ";
   status_head_ = "GET " + url.path_prefix + "/orders/";

@@ -29,6 +29,7 @@ struct RequestShape {
   std::uint32_t items_per_order = 3;  // products drawn from the sampler, may repeat
   std::uint64_t seeded_orders = 0;    // status reads pick among seeds 0..seeded_orders-1
   std::uint64_t populate_entries = 100;
+  std::string authorization;  // an Authorization header's value ("Bearer <token>"); empty: none
 };
 
 class RequestBuilder {

@@ -33,6 +33,7 @@ struct RunOptions {
   std::uint64_t populate_entries = 100;
   std::optional<std::uint64_t> random_seed;  // fixes the request mix; random if unset
   std::string run_id;                        // order id prefix; generated if empty
+  std::string authorization;                 // sent as an Authorization header when set
   std::string json_path;
   std::string csv_path;
   bool progress = true;  // shown only when standard output is a terminal

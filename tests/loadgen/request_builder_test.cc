@@ -48,6 +48,22 @@ class RequestBuilderTest : public ::testing::Test {
   Random random_{99};
 };
 
+TEST_F(RequestBuilderTest, EveryRequestCarriesTheAuthorizationWhenGiven) {
+  shape_.authorization = "Bearer abc.def.ghi";
+  RequestBuilder builder(url_, shape_, products_, 7);
+  std::string create, status, populate;
+  builder.create(random_, create);
+  builder.status(random_, status);
+  builder.populate(populate);
+  for (const std::string* out : {&create, &status, &populate}) {
+    EXPECT_NE(split(*out).headers.find("Authorization: Bearer abc.def.ghi\r\n"), std::string::npos)
+        << *out;
+  }
+  RequestBuilder plain(url_, RequestShape{}, products_, 7);
+  plain.create(random_, create);
+  EXPECT_EQ(create.find("Authorization"), std::string::npos);
+}
+
 TEST_F(RequestBuilderTest, CreateIsAValidOrderRequest) {
   RequestBuilder builder(url_, shape_, products_, 7);
   std::string out;
