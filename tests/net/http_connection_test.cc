@@ -11,6 +11,7 @@
 #include "net/body_stream.h"
 
 #include "tests/net/server_test_util.h"
+#include "tests/net/tls_server_fixture.h"
 
 namespace orderd::net {
 namespace {
@@ -458,6 +459,151 @@ TEST_F(HttpConnectionTest, AClientThatReadsAStreamLateStillGetsAllOfIt) {
   auto r = c->read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(std::count(r->body.begin(), r->body.end(), '\n'), 3000);
+}
+
+// --- Over TLS (the same connection, on beast::ssl_stream) ---------------------------
+
+using TlsConnectionTest = testing::TlsServerFixture;
+constexpr std::string_view kHsts = "max-age=31536000";
+
+TEST_F(TlsConnectionTest, KeepAliveAndPipeliningWorkAndEveryResponseCarriesHsts) {
+  start_tls();
+  auto c = connect_tls();
+  EXPECT_TRUE(c->protocol() == "TLSv1.3" || c->protocol() == "TLSv1.2") << c->protocol();
+  for (int i = 0; i < 20; ++i) {
+    auto r = c->request(post_request("/orders/", order_json("TK" + std::to_string(i))));
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 201u) << r->body;
+    EXPECT_EQ(r->header("strict-transport-security"), kHsts);
+  }
+  ASSERT_TRUE(c->send(get_request("/orders/TK0") + get_request("/nope") + get_request("/health")));
+  for (unsigned status : {200u, 404u, 200u}) {
+    auto r = c->read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status);
+    EXPECT_EQ(r->header("strict-transport-security"), kHsts);
+  }
+  EXPECT_EQ(server->connection_count(), 1u);
+  EXPECT_EQ(handshake_failures(), 0u);
+}
+
+TEST_F(TlsConnectionTest, PlainHttpNeverCarriesHsts) {
+  start();
+  auto r = connect()->request(get_request("/health"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("strict-transport-security"), "");
+}
+
+TEST_F(TlsConnectionTest, AStreamedBodyArrivesChunkedAndTheConnectionGoesOn) {
+  start_tls();
+  auto c = connect_tls();
+  create_orders(*c, 1500);
+  ASSERT_TRUE(c->send(get_request("/api/v1/orders/export") + get_request("/health")));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->header("transfer-encoding"), "chunked");
+  EXPECT_EQ(r->header("strict-transport-security"), kHsts);
+  EXPECT_GT(r->body.size(), 2 * kStreamPieceBytes);
+  EXPECT_EQ(std::count(r->body.begin(), r->body.end(), '\n'), 1500);
+  auto health = c->read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200u);
+}
+
+TEST_F(TlsConnectionTest, ABodyEndedByTheConnectionEndsWithCloseNotify) {
+  start_tls();
+  auto c = connect_tls();
+  create_orders(*c, 300);
+  ASSERT_TRUE(c->send("GET /api/v1/orders/export?format=csv HTTP/1.0\r\n\r\n"));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_EQ(std::count(r->body.begin(), r->body.end(), '\n'), 301);
+  // Read to the end: TLS's own end, so the client knows nothing was cut off.
+  EXPECT_TRUE(c->received_close_notify());
+}
+
+TEST_F(TlsConnectionTest, RequestsPipelinedBehindTheLastResponseAreDiscarded) {
+  start_tls();
+  auto c = connect_tls();
+  std::string batch = get_request("/health", "Connection: close\r\n");
+  for (int i = 0; i < 3000; ++i) batch += get_request("/health");
+  ASSERT_TRUE(c->send(batch));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->header("connection"), "close");
+  // Once the server has sent close_notify, OpenSSL refuses what follows;
+  // the connection still lingers, reading, rather than resetting.
+  std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(c->send(get_request("/health")));
+  EXPECT_TRUE(c->closed_by_peer(10s));
+  EXPECT_FALSE(c->read_response()) << "nothing answered after the last response";
+}
+
+TEST_F(TlsConnectionTest, ASlowClientIsCutOffWith408) {
+  ServerOptions options;
+  options.read_timeout = 300ms;
+  start_tls(options);
+  auto c = connect_tls();
+  ASSERT_TRUE(c->send("GET /health HTTP/1.1\r\nHost: t\r\n"));
+  auto r = c->read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 408u);
+  EXPECT_EQ(r->header("strict-transport-security"), kHsts);
+  EXPECT_TRUE(c->closed_by_peer(10s));
+}
+
+TEST_F(TlsConnectionTest, AClientThatSaysNothingIsClosedAtTheReadTimeout) {
+  ServerOptions options;
+  options.read_timeout = 300ms;
+  start_tls(options);
+  const auto t0 = std::chrono::steady_clock::now();
+  testing::RawHttpClient silent(server->port());
+  ASSERT_TRUE(silent.connected());
+  EXPECT_TRUE(silent.closed_by_peer(10s));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 250ms);
+  EXPECT_TRUE(testing::wait_until([&] { return handshake_failures() == 1; }, 10s));
+  // The handshake is part of the first request's time, not a restart of it.
+  auto c = connect_tls();
+  EXPECT_TRUE(c->closed_by_peer(10s));
+}
+
+TEST_F(TlsConnectionTest, PlainHttpOnTheTlsPortIsClosedUnansweredAndCounted) {
+  start_tls();
+  testing::RawHttpClient plain(server->port());
+  ASSERT_TRUE(plain.send(get_request("/health")));
+  EXPECT_TRUE(plain.closed_by_peer(10s));
+  EXPECT_FALSE(plain.read_response());
+  EXPECT_TRUE(testing::wait_until([&] { return handshake_failures() == 1; }, 10s));
+  auto r = connect_tls()->request(get_request("/health"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+}
+
+TEST_F(TlsConnectionTest, Tls11IsRefused) {
+  start_tls();
+  testing::TlsHttpClient old(server->port(), cert_file(), TLS1_1_VERSION);
+  EXPECT_FALSE(old.handshake_done());
+  const int reason = ERR_GET_REASON(old.handshake_error());
+  if (reason == SSL_R_NO_PROTOCOLS_AVAILABLE || reason == SSL_R_NO_CIPHERS_AVAILABLE) {
+    GTEST_SKIP() << "this OpenSSL cannot offer TLS 1.1";
+  }
+  EXPECT_EQ(reason, SSL_R_TLSV1_ALERT_PROTOCOL_VERSION)
+      << ERR_reason_error_string(old.handshake_error());
+  EXPECT_TRUE(testing::wait_until([&] { return handshake_failures() == 1; }, 10s));
+}
+
+TEST_F(TlsConnectionTest, Tls12IsAcceptedWithAForwardSecretAeadCipher) {
+  start_tls();
+  testing::TlsHttpClient c(server->port(), cert_file(), TLS1_2_VERSION);
+  ASSERT_TRUE(c.handshake_done());
+  EXPECT_EQ(c.protocol(), "TLSv1.2");
+  EXPECT_EQ(c.cipher(), "ECDHE-ECDSA-AES256-GCM-SHA384");  // the test key is P-256
+  auto r = c.request(get_request("/health"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/net/server_test_util.h"
+#include "tests/net/tls_server_fixture.h"
 
 namespace orderd::net {
 namespace {
@@ -180,6 +181,76 @@ TEST_F(HttpServerTest, ManyIoThreadsShareTheLoad) {
     }
   }
   EXPECT_EQ(server->connection_count(), 16u);
+}
+
+// --- HTTPS ----------------------------------------------------------------------
+
+using HttpsServerTest = testing::TlsServerFixture;
+
+TEST_F(HttpsServerTest, ServesHttpsAndSaysSoInItsUrl) {
+  start_tls();
+  EXPECT_EQ(server->url(), "https://127.0.0.1:" + std::to_string(server->port()));
+  auto r = connect_tls()->request(get_request("/health/ready"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+}
+
+TEST_F(HttpsServerTest, TlsFilesThatCannotBeUsedStopStartBeforeItListens) {
+  start();  // for the Api; its own server is plain
+  testing::write_self_signed(cert_file(), key_file());
+  testing::write_self_signed(certs.file("other.pem"), certs.file("other.key"));
+  auto refused = [&](const std::string& cert, const std::string& key) -> std::string {
+    ServerOptions options;
+    options.port = 0;
+    options.tls_cert_file = cert;
+    options.tls_key_file = key;
+    HttpServer tls(*api, options);
+    try {
+      tls.start();
+    } catch (const std::invalid_argument& e) {
+      return std::string("invalid_argument: ") + e.what();
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(tls.port(), 0) << "nothing was bound";
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(refused(cert_file(), ""),
+            "invalid_argument: TLS needs both a certificate file and a key file");
+  EXPECT_EQ(refused("", key_file()),
+            "invalid_argument: TLS needs both a certificate file and a key file");
+  EXPECT_NE(refused(certs.file("missing.pem"), key_file()).find("No such file"), std::string::npos);
+  EXPECT_NE(refused(cert_file(), certs.file("other.key")).find("is not the private key"),
+            std::string::npos);
+  EXPECT_EQ(refused(cert_file(), key_file()), "");
+}
+
+TEST_F(HttpsServerTest, StopClosesTlsConnectionsIdleOrStillShakingHands) {
+  start_tls();
+  auto idle = connect_tls();
+  ASSERT_TRUE(idle->request(get_request("/health")));
+  testing::RawHttpClient shaking(server->port());  // connected, no ClientHello
+  ASSERT_TRUE(testing::wait_until([&] { return server->connection_count() == 2; }, 10s));
+  const auto t0 = std::chrono::steady_clock::now();
+  server->stop(300ms);
+  // The idle one at once; the one in its handshake, like a plain client
+  // that has not sent its first request, when the patience runs out.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 15s);
+  EXPECT_TRUE(idle->closed_by_peer(10s));
+  EXPECT_TRUE(shaking.closed_by_peer(10s));
+  EXPECT_EQ(server->connection_count(), 0u);
+}
+
+TEST_F(HttpsServerTest, BeyondTheLimitATlsClientIsClosedWithoutAPlainAnswer) {
+  ServerOptions options;
+  options.max_connections = 1;
+  start_tls(options);
+  auto a = connect_tls();
+  ASSERT_TRUE(a->request(get_request("/health")));
+  testing::RawHttpClient b(server->port());
+  EXPECT_TRUE(b.closed_by_peer(10s));
+  EXPECT_FALSE(b.read_response()) << "no plain 503 to a client that speaks TLS";
+  EXPECT_EQ(api->http_metrics().snapshot().connections_refused, 1u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // A minimal blocking HTTP/1.1 client over a plain POSIX socket, for tests
 // that need exact control of the bytes on the wire (pipelining, partial
 // requests, limits). Talks to 127.0.0.1 only; every wait is bounded.
+// tls_http_client.h speaks the same over TLS.
 #pragma once
 
 #include <arpa/inet.h>
@@ -50,7 +51,7 @@ class RawHttpClient {
     int one = 1;
     if (fd_ >= 0) ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
-  ~RawHttpClient() { close(); }
+  virtual ~RawHttpClient() { close(); }
   RawHttpClient(const RawHttpClient&) = delete;
   RawHttpClient& operator=(const RawHttpClient&) = delete;
 
@@ -58,7 +59,7 @@ class RawHttpClient {
 
   bool send(std::string_view bytes) {
     while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      ssize_t n = send_some(bytes.data(), bytes.size());
       if (n <= 0) return false;
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
@@ -147,9 +148,9 @@ class RawHttpClient {
         [&] {
           for (;;) {  // everything that has arrived, then EOF or nothing more yet
             pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, 0) <= 0) return false;
+            if (!has_pending() && ::poll(&p, 1, 0) <= 0) return false;
             char chunk[4096];
-            ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+            ssize_t n = receive_some(chunk, sizeof chunk);
             if (n <= 0) return true;
             buffer_.append(chunk, static_cast<std::size_t>(n));
           }
@@ -159,7 +160,7 @@ class RawHttpClient {
 
   // True if response bytes are waiting, or arrive within `within`.
   bool readable_within(std::chrono::milliseconds within) {
-    if (!buffer_.empty()) return true;
+    if (!buffer_.empty() || has_pending()) return true;
     pollfd p{fd_, POLLIN, 0};
     return ::poll(&p, 1, static_cast<int>(within.count())) > 0;
   }
@@ -169,12 +170,22 @@ class RawHttpClient {
     fd_ = -1;
   }
 
+ protected:
+  // The bytes on the wire, as send(2) and recv(2) count them (0: closed).
+  virtual ssize_t send_some(const char* data, std::size_t size) {
+    return ::send(fd_, data, size, MSG_NOSIGNAL);
+  }
+  virtual ssize_t receive_some(char* data, std::size_t size) { return ::recv(fd_, data, size, 0); }
+  // Received bytes that receive_some() will return without the socket.
+  virtual bool has_pending() const { return false; }
+  int fd() const { return fd_; }
+
  private:
   bool fill() {
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout_.count())) <= 0) return false;
+    if (!has_pending() && ::poll(&p, 1, static_cast<int>(timeout_.count())) <= 0) return false;
     char chunk[16384];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    ssize_t n = receive_some(chunk, sizeof chunk);
     if (n <= 0) return false;
     buffer_.append(chunk, static_cast<std::size_t>(n));
     return true;
