@@ -345,7 +345,9 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& o, 
       "orderd"};
   app.footer(
       "Durations are 0 or a number with a unit, us, ms, s, m or h, and may have a fraction: "
-      "800us, 250ms, 1.5s, 10m.");
+      "800us, 250ms, 1.5s, 10m.\n"
+      "Tokens for operators (--auth jwt): the subcommand orderd token, whose own help lists its "
+      "flags.");
   app.get_formatter()->column_width(40);
   app.option_defaults()->always_capture_default();
 
