@@ -37,8 +37,9 @@ def parse_variant(text):
 
 
 def start_orderd(binary, flags, data_dir, threads):
-    proc = subprocess.Popen([binary, "--port", "0", "--data-dir", data_dir,
-                             "--threads", str(threads)] + flags,
+    # A negative count leaves --threads to the variant's flags.
+    thread_flags = ["--threads", str(threads)] if threads >= 0 else []
+    proc = subprocess.Popen([binary, "--port", "0", "--data-dir", data_dir] + thread_flags + flags,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline()
     match = re.search(r"listening on (http://\S+)", line)
@@ -163,7 +164,9 @@ def main():
                              "--metrics-open so that /metrics can be scraped)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--load-threads", type=int, default=1)
-    parser.add_argument("--server-threads", type=int, default=1)
+    parser.add_argument("--server-threads", type=int, default=1,
+                        help="orderd --threads for every variant; negative: as the variant's "
+                             "flags say")
     parser.add_argument("--duration", default="5s")
     parser.add_argument("--warmup", default="1s")
     args = parser.parse_args()

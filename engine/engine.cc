@@ -177,6 +177,17 @@ struct Engine::Worker {
   Worker(Queue& q, std::uint64_t seed) : consumer(q.orders), random_state(seed) {}
 };
 
+namespace {
+
+// One worker per four hardware threads, at least one. A worker moves an
+// order on in about a microsecond, while accepting it over HTTP costs tens,
+// so one keeps up with several I/O threads; each more adds wake-ups and
+// competes with the I/O threads for the CPUs (docs/performance.md,
+// "Workers": on 2 CPUs, 1 worker creates 11-34% more than 2).
+unsigned default_worker_count() { return std::max(1u, std::thread::hardware_concurrency() / 4); }
+
+}  // namespace
+
 Engine::Engine(EngineConfig config)
     : config_(config),
       catalog_(config.max_products),
@@ -184,7 +195,7 @@ Engine::Engine(EngineConfig config)
       idempotency_({.ttl = config.idempotency_ttl, .max_keys = config.idempotency_max_keys}),
       revocations_({.max_entries = config.max_revoked_tokens}),
       queue_(std::make_unique<Queue>(std::min<std::size_t>(config.capacity, 1 << 20))) {
-  if (config_.workers == 0) config_.workers = std::max(1u, std::thread::hardware_concurrency());
+  if (config_.workers == 0) config_.workers = default_worker_count();
   if (config_.capacity == 0) config_.capacity = 1;
 }
 

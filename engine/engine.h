@@ -43,7 +43,7 @@
 namespace orderd {
 
 struct EngineConfig {
-  unsigned workers = 0;                // 0: one per hardware thread
+  unsigned workers = 0;                // 0: one per four hardware threads, at least one
   std::size_t capacity = 1'000'000;    // most orders Pending or Processing at once
   ProcessingDelay processing_delay{};  // simulated time in Processing
   // Simulated time in Pending before a worker takes the order (a timer, not
