@@ -126,7 +126,8 @@ std::string tls_refusal(const net::ServerOptions& server) {
 
 void add_engine_flags(CLI::App& app, Options& o) {
   app.option_defaults()->group("Engine");
-  app.add_option("--workers", o.engine.workers, "Engine worker threads; 0 = one per four CPUs, at least one");
+  app.add_option("--workers", o.engine.workers,
+                 "Engine worker threads; 0 = one per four CPUs, at least one");
   app.add_option("--capacity", o.engine.capacity, "Most orders Pending or Processing at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
   // One grammar for both simulated stages.
