@@ -6,11 +6,9 @@
 namespace orderd::net {
 namespace {
 
-constexpr std::string_view kRealm = "Bearer realm=\"orderd\"";
-
 // RFC 6750, 3: a missing token gets the bare challenge, a bad one says why.
 void challenge(RequestContext& ctx, const auth::AuthResult& r) {
-  ctx.challenge.assign(kRealm);
+  ctx.challenge.assign(kBearerChallenge);
   if (r.missing) {
     ctx.error(401, "authentication required: send Authorization: Bearer <token>");
   } else {

@@ -9,6 +9,9 @@
 
 namespace orderd::net {
 
+// The challenge of every 401 (RFC 6750), before any error attributes.
+inline constexpr std::string_view kBearerChallenge = "Bearer realm=\"orderd\"";
+
 // Sets ctx.principal and ctx.sees_all (and ctx.caller) for the request.
 // Returns false after answering 401 (no token, or a bad one: with a
 // WWW-Authenticate challenge) or 403 (a customer on an admin route).

@@ -3,6 +3,7 @@
 #include "auth/authenticator.h"
 #include "auth/password_hash.h"
 #include "auth/token_issuer.h"
+#include "net/auth_gate.h"
 
 namespace orderd::net {
 namespace {
@@ -35,7 +36,7 @@ bool read_login(RequestContext& ctx, std::optional<CustomerInfo>& customer,
 
 void refuse_login(RequestContext& ctx) {
   ctx.error(401, "the email or password is wrong");
-  ctx.challenge.assign("Bearer realm=\"orderd\"");
+  ctx.challenge.assign(kBearerChallenge);
   ctx.response->www_authenticate = ctx.challenge;
 }
 
@@ -56,9 +57,7 @@ void answer_revocation(RequestContext& ctx, std::string_view jti, Micros expires
       ctx.response->retry_after_seconds = 60;
       return;
     case RevokeOutcome::kUnavailable:
-      ctx.message.assign("writes are refused: ");
-      ctx.message.append(ctx.engine.write_refusal_reason());
-      ctx.error(503, ctx.message);
+      ctx.refuse_writes();
       return;
   }
   JsonWriter& w = ctx.begin(200);

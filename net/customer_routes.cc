@@ -117,9 +117,7 @@ bool read_customer(RequestContext& ctx, bool with_reference, CustomerInfo& c) {
 bool add_customer(RequestContext& ctx, CustomerInfo& c) {
   std::optional<AddCustomerResult> r = ctx.engine.register_customer(c);
   if (!r) {
-    ctx.message.assign("writes are refused: ");
-    ctx.message.append(ctx.engine.write_refusal_reason());
-    ctx.error(503, ctx.message);
+    ctx.refuse_writes();
     return false;
   }
   switch (r->error) {

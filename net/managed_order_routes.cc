@@ -399,9 +399,7 @@ bool resolve_customer(RequestContext& ctx, Fields& fields, const JsonTree& body,
     c.member_since = wall_clock_micros();
     std::optional<AddCustomerResult> added = ctx.engine.register_customer(std::move(c));
     if (!added) {
-      ctx.message.assign("writes are refused: ");
-      ctx.message.append(ctx.engine.write_refusal_reason());
-      ctx.error(503, ctx.message);
+      ctx.refuse_writes();
       return false;
     }
     switch (added->error) {

@@ -81,8 +81,8 @@ bool read_customer_filter(RequestContext& ctx, std::string_view query, views::Or
 // A customer lists only their own orders: naming another lists nothing,
 // naming none lists theirs.
 void narrow_to_caller(const RequestContext& ctx, views::OrderFilter& filter) {
-  const CustomerId own = ctx.own_customer();
   if (ctx.sees_all) return;
+  const CustomerId own = ctx.own_customer();
   if (own == 0 || (filter.customer && *filter.customer != own)) {
     filter.customer = kNoCustomer;
   } else {

@@ -40,6 +40,12 @@ bool RequestContext::acts_for(CustomerId customer, std::string_view field) {
   return false;
 }
 
+void RequestContext::refuse_writes() {
+  message.assign("writes are refused: ");
+  message.append(engine.write_refusal_reason());
+  error(503, message);
+}
+
 void RequestContext::forbid(std::string_view action) {
   message.assign(action);
   message.append(" needs the admin role");

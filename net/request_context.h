@@ -66,6 +66,8 @@ struct RequestContext {
   // Whether the caller may act for `customer` (may_see); otherwise answers
   // 403 naming `field`, the body field that named the customer.
   bool acts_for(CustomerId customer, std::string_view field);
+  // Answers 503: the engine refuses writes, and why.
+  void refuse_writes();
   // Answers 403: `action` needs the admin role ("changing an order's status").
   void forbid(std::string_view action);
 

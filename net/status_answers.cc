@@ -99,9 +99,7 @@ void answer_refused_change(RequestContext& ctx, std::string_view id, const Statu
       ctx.error(404, "Order not found");
       return;
     case StatusUpdateError::kUnavailable:
-      ctx.message.assign("writes are refused: ");
-      ctx.message.append(ctx.engine.write_refusal_reason());
-      ctx.error(503, ctx.message);
+      ctx.refuse_writes();
       return;
     case StatusUpdateError::kNotEditable:
     case StatusUpdateError::kNone:
