@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "app/options.h"
+#include "app/service_notifier.h"
 #include "app/token_command.h"
 #include "auth/authenticator.h"
 #include "base/duration.h"
@@ -123,7 +124,10 @@ int main(int argc, char** argv) {
         auth::TokenVerifier::create(options.auth.jwt_config, &error), engine.revocations());
     api.attach_auth(authenticator.get(), options.auth.settings);
   }
-  api.begin_startup("recovering the data directory " + options.data_dir);
+  const app::ServiceNotifier service_manager;
+  const std::string recovering = "recovering the data directory " + options.data_dir;
+  api.begin_startup(recovering);
+  service_manager.status(recovering);
   net::HttpServer server(api, options.server);
   try {
     server.start();
@@ -186,10 +190,12 @@ int main(int argc, char** argv) {
   api.attach_durability(durability.get(), durability.get());
   api.end_startup();
   logging::info("ready", {{"address", server.url()}});
+  service_manager.ready("serving on " + server.url());
 
   int signal_number = 0;
   sigwait(&shutdown_signals, &signal_number);
   logging::info("shutting down", {{"signal", strsignal(signal_number)}});
+  service_manager.stopping();
   server.stop(options.shutdown_timeout);
   engine.stop();
   // Before the server goes: responses still waiting on the journal are
