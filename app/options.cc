@@ -351,6 +351,7 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& o, 
       "flags.");
   app.get_formatter()->column_width(40);
   app.option_defaults()->always_capture_default();
+  app.set_version_flag("--version", std::string("orderd ") + ORDERD_VERSION);
 
   add_server_flags(app, o.server, o.shutdown_timeout);
   add_engine_flags(app, o);

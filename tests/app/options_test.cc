@@ -333,6 +333,7 @@ TEST_F(OptionsTest, HelpListsEveryFlagWithItsVariableAndExitsZero) {
     listed.insert(it->str());
   }
   listed.erase("--help");
+  listed.erase("--version");
   std::set<std::string> tested;
   for (const Flag& flag : every_flag()) {
     tested.insert(flag.name);
@@ -340,6 +341,13 @@ TEST_F(OptionsTest, HelpListsEveryFlagWithItsVariableAndExitsZero) {
   }
   EXPECT_EQ(listed, tested) << "every flag in --help has a case in every_flag()";
   EXPECT_NE(p.out.find("Durations are 0 or a number with a unit"), std::string::npos);
+}
+
+TEST_F(OptionsTest, VersionPrintsTheVersionAndExitsZero) {
+  const Parsed p = parse({"--version"});
+  EXPECT_EQ(p.exit_code, 0);
+  EXPECT_EQ(p.err, "");
+  EXPECT_TRUE(std::regex_match(p.out, std::regex("orderd [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << p.out;
 }
 
 // Each flag's refused values; every one exits non-zero with a message that
