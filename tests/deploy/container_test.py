@@ -18,17 +18,15 @@ Skipped (77) without PyYAML.
     container_test.py --orderd path/to/orderd --source-dir .
 """
 import argparse
-import http.client
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from orderd_process import LISTENING, read_first_line  # noqa: E402
+from orderd_process import LISTENING, read_first_line, request, wait_until_ready  # noqa: E402
 
 ORDERD = None
 SOURCE = None
@@ -101,26 +99,14 @@ class ContainerFiles(unittest.TestCase):
                 self.assertIsNotNone(match, line)
                 self.assertEqual(match.group(1), "0.0.0.0")
                 port = int(match.group(2))
-                deadline = time.monotonic() + 60
-                while http_status(port, "/health/ready") != 200:
-                    self.assertLess(time.monotonic(), deadline)
-                    time.sleep(0.05)
-                self.assertEqual(http_status(port, "/orders/metrics"), 401)  # tokens needed
-                self.assertEqual(http_status(port, "/metrics"), 200)  # ORDERD_METRICS_OPEN
+                self.assertTrue(wait_until_ready(port, 60))
+                self.assertEqual(request(port, "GET", "/orders/metrics")[0], 401)  # tokens needed
+                self.assertEqual(request(port, "GET", "/metrics")[0], 200)  # ORDERD_METRICS_OPEN
             finally:
                 proc.terminate()
                 proc.wait(60)
                 proc.stdout.close()
                 proc.stderr.close()
-
-
-def http_status(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status
-    finally:
-        connection.close()
 
 
 def main():

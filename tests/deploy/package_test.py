@@ -11,18 +11,16 @@ cpack or lintian is missing.
     package_test.py --build-dir build/release --version 0.2.0
 """
 import argparse
-import http.client
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from orderd_process import LISTENING, read_first_line  # noqa: E402
+from orderd_process import LISTENING, read_first_line, wait_until_ready  # noqa: E402
 
 BUILD_DIR = None
 VERSION = None
@@ -105,17 +103,7 @@ class DebianPackage(unittest.TestCase):
         try:
             match = LISTENING.match(read_first_line(proc, 60))
             self.assertIsNotNone(match)
-            deadline = time.monotonic() + 60
-            while True:
-                connection = http.client.HTTPConnection(match.group(1), int(match.group(2)),
-                                                        timeout=30)
-                connection.request("GET", "/health/ready")
-                status = connection.getresponse().status
-                connection.close()
-                if status == 200:
-                    break
-                self.assertLess(time.monotonic(), deadline)
-                time.sleep(0.05)
+            self.assertTrue(wait_until_ready(int(match.group(2)), 60))
         finally:
             proc.terminate()
             self.assertEqual(proc.wait(60), 0)

@@ -10,7 +10,6 @@ SIGTERM then brings STOPPING=1 and a clean exit. Standard library only.
     systemd_notify_test.py --orderd path/to/orderd [--scale-divisor N]
 """
 import argparse
-import http.client
 import json
 import os
 import shutil
@@ -23,22 +22,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from orderd_process import LISTENING, read_first_line  # noqa: E402
+from orderd_process import LISTENING, read_first_line, request, wait_until_ready  # noqa: E402
 
 ORDERD = None
 SCALE_DIVISOR = 1
-
-
-def request(port, method, path, body=None):
-    """(status, body) of one request to orderd on 127.0.0.1:port."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request(method, path, body=body,
-                           headers={"Content-Type": "application/json"})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 class Orderd:
@@ -62,11 +49,8 @@ class Orderd:
         return self.stderr.read().decode(errors="replace")
 
     def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while request(self.port, "GET", "/health/ready")[0] != 200:
-            if time.monotonic() > deadline:
-                raise AssertionError("orderd did not become ready: " + self.stderr_text())
-            time.sleep(0.02)
+        if not wait_until_ready(self.port, timeout):
+            raise AssertionError("orderd did not become ready: " + self.stderr_text())
 
     def terminate(self, timeout=60):
         """SIGTERM and the exit status."""

@@ -1,7 +1,8 @@
 """What the black-box tests share about starting orderd: the line it prints
-on standard output once it accepts connections, and reading that line
-without blocking past a deadline."""
+on standard output once it accepts connections, reading that line without
+blocking past a deadline, and waiting for /health/ready."""
 
+import http.client
 import os
 import re
 import select
@@ -26,3 +27,25 @@ def read_first_line(proc, timeout):
             break
         data += chunk
     return data.decode(errors="replace").rstrip("\n")
+
+
+def request(port, method, path, body=None, timeout=60):
+    """(status, body) of one request to orderd on 127.0.0.1:port."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body,
+                           headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def wait_until_ready(port, timeout):
+    """Polls /health/ready until it answers 200; False if the deadline passes first."""
+    deadline = time.monotonic() + timeout
+    while request(port, "GET", "/health/ready")[0] != 200:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
