@@ -2,13 +2,9 @@
 
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/http/verb.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include <cstdio>
 #include <ctime>
 
 #include "logging/log.h"
@@ -87,73 +83,6 @@ void BlockingPool::join() {
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
-}
-
-// ---- RequestParser --------------------------------------------------------
-
-RequestParser::RequestParser(RequestText& text, const ServerOptions& options) : text_(text) {
-  header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-  body_limit(options.max_body_bytes);
-  eager(true);
-  text_.target.clear();
-  text_.body.clear();
-  text_.idempotency_key.clear();
-  text_.if_match.clear();
-  text_.content_type.clear();
-  text_.origin.clear();
-  text_.authorization.clear();
-}
-
-void RequestParser::on_request_impl(http::verb, string_view method, string_view target, int version,
-                                    error_code&) {
-  method_ = parse_http_method(method);
-  text_.target.assign(target.data(), target.size());
-  version_ = version;
-}
-
-namespace {
-
-// A repeated header is one list, as HTTP joins them (RFC 9110, 5.3).
-void append_field(std::string& out, boost::beast::string_view value) {
-  if (!out.empty()) out.append(", ");
-  out.append(value.data(), value.size());
-}
-
-}  // namespace
-
-void RequestParser::on_field_impl(http::field name, string_view name_text, string_view value,
-                                  error_code&) {
-  if (name == http::field::expect && boost::beast::iequals(value, "100-continue")) {
-    expects_continue_ = true;
-  } else if (name == http::field::if_match) {
-    append_field(text_.if_match, value);
-  } else if (name == http::field::content_type) {
-    append_field(text_.content_type, value);
-  } else if (name == http::field::origin) {
-    append_field(text_.origin, value);
-  } else if (name == http::field::authorization) {
-    append_field(text_.authorization, value);
-  } else if (name == http::field::unknown && boost::beast::iequals(name_text, "Idempotency-Key")) {
-    // Beast has no constant for it. Checked by the API, which also refuses
-    // an empty one, hence the flag.
-    append_field(text_.idempotency_key, value);
-    has_idempotency_key_ = true;
-  }
-}
-
-void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
-  // The parser already refused lengths above the body limit.
-  if (length) text_.body.reserve(static_cast<std::size_t>(*length));
-}
-
-std::size_t RequestParser::on_body_impl(string_view data, error_code&) {
-  text_.body.append(data.data(), data.size());
-  return data.size();
-}
-
-std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view data, error_code&) {
-  text_.body.append(data.data(), data.size());
-  return data.size();
 }
 
 // ---- HttpConnection -------------------------------------------------------
@@ -337,7 +266,8 @@ void HttpConnection<Stream>::process_input() {
 
 template <typename Stream>
 void HttpConnection<Stream>::begin_request() {
-  parser_.emplace(request_, thread_.state.options);
+  const ServerOptions& options = thread_.state.options;
+  parser_.emplace(request_, RequestLimits{options.max_header_bytes, options.max_body_bytes});
   request_deadline_ = Clock::now() + thread_.state.options.read_timeout;
 }
 
@@ -347,16 +277,7 @@ void HttpConnection<Stream>::dispatch_request() {
   method_ = parser_->method();
   version_ = parser_->version();
   keep_alive_ = parser_->keep_alive() && !thread_.state.draining.load(std::memory_order_acquire);
-  HttpRequest request;
-  request.method = method_;
-  request.target = request_.target;
-  request.body = std::span<char>(request_.body.data(), request_.body.size());
-  request.idempotency_key = request_.idempotency_key;
-  request.has_idempotency_key = parser_->has_idempotency_key();
-  request.if_match = request_.if_match;
-  request.content_type = request_.content_type;
-  request.origin = request_.origin;
-  request.authorization = request_.authorization;
+  HttpRequest request = parser_->request();
   request.client_address = client_address_;
   request.client_loopback = client_loopback_;
   if (thread_.handler.handle(request, thread_.response) == HandleOutcome::kNeedsBlockingThread) {
@@ -524,24 +445,11 @@ void HttpConnection<Stream>::finish_blocking() {
 template <typename Stream>
 void HttpConnection<Stream>::reject_malformed(error_code ec) {
   keep_alive_ = false;
-  char message[96];
-  unsigned status = 400;
-  if (ec == http::error::header_limit) {
-    status = 431;
-    std::snprintf(message, sizeof message, "request line and headers exceed %zu bytes",
-                  thread_.state.options.max_header_bytes);
-  } else if (ec == http::error::body_limit) {
-    status = 413;
-    std::snprintf(message, sizeof message, "request body exceeds %zu bytes",
-                  thread_.state.options.max_body_bytes);
-  } else if (ec == http::error::bad_version) {
-    status = 505;
-    std::snprintf(message, sizeof message, "only HTTP/1.0 and HTTP/1.1 are supported");
-  } else {
-    std::snprintf(message, sizeof message, "malformed HTTP request");
-  }
-  append_error(pending_, status, message, kTls);
-  account(Route::kMalformed, status, false);
+  const ServerOptions& options = thread_.state.options;
+  const ParseRejection rejection =
+      parse_rejection(ec, RequestLimits{options.max_header_bytes, options.max_body_bytes});
+  append_error(pending_, rejection.status, rejection.message, kTls);
+  account(Route::kMalformed, rejection.status, false);
   after_response();
 }
 

@@ -16,7 +16,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/basic_parser.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -32,6 +31,7 @@
 #include "net/api.h"
 #include "net/http_message.h"
 #include "net/http_server.h"
+#include "net/request_parser.h"
 
 namespace orderd::net {
 
@@ -85,58 +85,6 @@ struct IoThread {
   // Declared last so it is destroyed first: handlers it still holds may own
   // connections, whose destructors use the members above.
   asio::io_context context{1};
-};
-
-// The parts of a request the API reads, in strings the connection reuses.
-struct RequestText {
-  std::string target;
-  std::string body;
-  std::string idempotency_key;  // the Idempotency-Key header
-  std::string if_match;         // the If-Match header
-  std::string content_type;     // the Content-Type header
-  std::string origin;           // the Origin header (CORS)
-  std::string authorization;    // the Authorization header (--auth jwt)
-};
-
-// Request line, the headers the API reads, and body into reused strings,
-// nothing else kept. A parser handles one message; the connection makes a
-// new one per request.
-class RequestParser : public boost::beast::http::basic_parser<true> {
- public:
-  // Clears `text`, which must outlive the parser.
-  RequestParser(RequestText& text, const ServerOptions& options);
-
-  HttpMethod method() const { return method_; }
-  int version() const { return version_; }
-  bool has_idempotency_key() const { return has_idempotency_key_; }
-  // The client sent "Expect: 100-continue" over HTTP/1.1 and waits for the
-  // go-ahead before sending the body, which it has not been given yet.
-  bool awaits_continue() const {
-    return expects_continue_ && !continue_sent_ && version_ >= 11 && is_header_done() && !is_done();
-  }
-  void continue_sent() { continue_sent_ = true; }
-
- private:
-  using error_code = boost::beast::error_code;
-  using string_view = boost::beast::string_view;
-  void on_request_impl(boost::beast::http::verb, string_view method, string_view target,
-                       int version, error_code&) override;
-  void on_response_impl(int, string_view, int, error_code&) override {}
-  void on_field_impl(boost::beast::http::field name, string_view, string_view value,
-                     error_code&) override;
-  void on_header_impl(error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override;
-  std::size_t on_body_impl(string_view data, error_code&) override;
-  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, string_view data, error_code&) override;
-  void on_finish_impl(error_code&) override {}
-
-  RequestText& text_;
-  HttpMethod method_ = HttpMethod::kOther;
-  int version_ = 11;
-  bool has_idempotency_key_ = false;
-  bool expects_continue_ = false;
-  bool continue_sent_ = false;
 };
 
 // What the server sees of a connection, whatever its stream: its place in its
