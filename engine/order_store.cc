@@ -1,5 +1,6 @@
 #include "engine/order_store.h"
 
+#include <algorithm>
 #include <bit>
 #include <vector>
 
@@ -53,13 +54,12 @@ struct alignas(64) OrderStore::Shard {
 OrderStore::OrderStore(std::size_t shard_count)
     : mask_(std::bit_ceil(shard_count == 0 ? 1 : shard_count) - 1),
       shards_(new Shard[mask_ + 1]),
-      chunks_(new std::atomic<std::atomic<Order*>*>[kChunkCount]) {
-  for (std::size_t i = 0; i < kChunkCount; ++i)
-    chunks_[i].store(nullptr, std::memory_order_relaxed);
-}
+      // Value-initialized: every chunk pointer null, in one pass of zeroes.
+      chunks_(new std::atomic<std::atomic<Order*>*>[kChunkCount]()) {}
 
 OrderStore::~OrderStore() {
-  for (std::size_t i = 0; i < kChunkCount; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+  MutexLock lock(chunk_mutex_);
+  for (std::size_t i = 0; i < chunks_end_; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
 }
 
 void OrderStore::index_seq(Order* order) {
@@ -72,6 +72,7 @@ void OrderStore::index_seq(Order* order) {
     if (slots == nullptr) {
       slots = new std::atomic<Order*>[std::size_t{1} << kChunkBits]();
       chunks_[chunk].store(slots, std::memory_order_release);
+      chunks_end_ = std::max(chunks_end_, chunk + 1);
     }
   }
   slots[order->seq & ((std::size_t{1} << kChunkBits) - 1)].store(order, std::memory_order_release);
