@@ -21,6 +21,11 @@ constexpr std::uint8_t kStatusChangeFlags = kPriced | kByClient | kSeparateNote;
 constexpr std::size_t kMinItemBytes = 12;  // u64 product id, u32 quantity
 constexpr std::size_t kMinNoteBytes = 18;  // i64 at, u32 version, u8 change, u8 status, u32 size
 
+// Units restocked over a product's life, at most: far beyond any real
+// catalog (2^14 times the most a product holds at once), far enough below
+// the int64 range that adding stock fields never overflows.
+constexpr std::int64_t kMaxRestockedTotal = Catalog::kMaxStock << 14;
+
 OrderStatus status_of(const Order& order) { return order.status.load(std::memory_order_relaxed); }
 OrderStatus status_of(const OrderSnapshot& order) { return order.status; }
 
@@ -400,7 +405,12 @@ bool decode_product(std::string_view payload, ProductInfo* p) {
       !in.get_i64(&p->initial) || !in.get_i64(&p->restocked)) {
     return false;
   }
-  if (p->price < 0 || p->initial < 0 || p->restocked < 0) return false;
+  // Within the catalog's limits, so that no sum of stock fields overflows
+  // (a damaged record whose checksums still match must not get that far).
+  if (p->price < 0 || p->price > Catalog::kMaxPrice || p->initial < 0 ||
+      p->initial > Catalog::kMaxStock || p->restocked < 0 || p->restocked > kMaxRestockedTotal) {
+    return false;
+  }
   p->name.assign(name);
   p->sku.clear();
   // Present only when not empty, so an empty one is not a valid encoding.
@@ -427,7 +437,8 @@ bool decode_restock(std::string_view payload, RestockRecord* r) {
       !in.get_i64(&r->restocked_total)) {
     return false;
   }
-  return in.done() && r->quantity > 0 && r->restocked_total >= r->quantity;
+  return in.done() && r->quantity > 0 && r->quantity <= Catalog::kMaxStock &&
+         r->restocked_total >= r->quantity && r->restocked_total <= kMaxRestockedTotal;
 }
 
 // Layout: u8 key size (1-255), key bytes, u64 fingerprint, u16 status,

@@ -256,6 +256,36 @@ TEST(RecordCodecTest, ProductKeepsOnlyWhatRecoveryCannotDerive) {
   EXPECT_EQ(d.consumed, 0);
 }
 
+TEST(RecordCodecTest, RefusesStockAndPricesBeyondTheCatalogsLimits) {
+  // Checksums that match do not make values sane: such sums would overflow.
+  const auto decodes = [](std::int64_t price, std::int64_t initial, std::int64_t restocked) {
+    ProductInfo p;
+    p.id = 7;
+    p.name = "widget";
+    p.price = price;
+    p.initial = initial;
+    p.restocked = restocked;
+    std::string payload;
+    encode_product(p, &payload);
+    ProductInfo d;
+    return decode_product(payload, &d);
+  };
+  const std::int64_t huge = (std::int64_t{1} << 62) + 1;  // past the most restocked over a life
+  EXPECT_TRUE(decodes(Catalog::kMaxPrice, Catalog::kMaxStock, 1000));
+  EXPECT_FALSE(decodes(Catalog::kMaxPrice + 1, 10, 0));
+  EXPECT_FALSE(decodes(1, Catalog::kMaxStock + 1, 0));
+  EXPECT_FALSE(decodes(1, huge, huge));
+  EXPECT_FALSE(decodes(1, 10, huge));
+
+  std::string payload;
+  RestockRecord r;
+  encode_restock({3, Catalog::kMaxStock + 1, Catalog::kMaxStock + 1}, &payload);
+  EXPECT_FALSE(decode_restock(payload, &r));
+  payload.clear();
+  encode_restock({3, 5, huge}, &payload);
+  EXPECT_FALSE(decode_restock(payload, &r));
+}
+
 TEST(RecordCodecTest, RestockAndSnapshotMarkersRoundTrip) {
   std::string payload;
   encode_restock({3, 40, 140}, &payload);
