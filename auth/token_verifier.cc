@@ -33,8 +33,11 @@ bool decode_part(std::string_view part, std::string& out) {
   return true;
 }
 
+// Strict UTF-8, as libjwt's own parser is: a signed token whose JSON only
+// RapidJSON's lenient default accepted would fail in jwt_decode() and be
+// misreported as badly signed.
 bool parse_object(const std::string& json, rapidjson::Document& doc) {
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
   return !doc.HasParseError() && doc.IsObject();
 }
 

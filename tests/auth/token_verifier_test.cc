@@ -1,6 +1,8 @@
 #include "auth/token_verifier.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <vector>
 
@@ -103,6 +105,23 @@ TEST(TokenVerifier, RefusesATamperedPayload) {
                                orderd::testing::base64url(claims("1", "admin", kNow + 60)) +
                                token.substr(dot2);
   EXPECT_EQ(hs256()->verify(tampered, kNowMicros).error, TokenError::kBadSignature);
+}
+
+TEST(TokenVerifier, CallsAWellSignedTokenWithInvalidUtf8MalformedNotBadlySigned) {
+  // Signed here, by hand: libjwt would refuse to sign such claims.
+  const std::string signed_part =
+      orderd::testing::base64url(R"({"alg":"HS256","typ":"JWT"})") + "." +
+      orderd::testing::base64url("{\"sub\":\"1\",\"role\":\"customer\",\"x\":\"\x81\",\"exp\":" +
+                                 std::to_string(kNow + 60) + "}");
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()),
+       reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(), mac,
+       &length);
+  const std::string token =
+      signed_part + "." +
+      orderd::testing::base64url(std::string(reinterpret_cast<const char*>(mac), length));
+  EXPECT_EQ(hs256()->verify(token, kNowMicros).error, TokenError::kMalformed);
 }
 
 TEST(TokenVerifier, ChecksExpiryWithTheLeeway) {
