@@ -47,14 +47,16 @@ const rapidjson::Value* member(const rapidjson::Value& object, const char* name)
 }
 
 // A NumericDate claim as microseconds: absent is nullopt through `present`,
-// present but not a finite number in range is a malformed token.
+// present but not a finite number in range is a malformed token. The range
+// ends in the year 33658, whose microseconds still fit in an int64 with
+// room for the leeway.
 bool read_date(const rapidjson::Value& claims, const char* name, bool& present, Micros& out) {
   const rapidjson::Value* v = member(claims, name);
   present = v != nullptr;
   if (!present) return true;
   if (!v->IsNumber()) return false;
   const double seconds = v->GetDouble();
-  if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e13) return false;
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e12) return false;
   out = static_cast<Micros>(seconds * 1e6);
   return true;
 }

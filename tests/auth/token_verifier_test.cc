@@ -124,6 +124,17 @@ TEST(TokenVerifier, CallsAWellSignedTokenWithInvalidUtf8MalformedNotBadlySigned)
   EXPECT_EQ(hs256()->verify(token, kNowMicros).error, TokenError::kMalformed);
 }
 
+TEST(TokenVerifier, RefusesDatesWhoseMicrosecondsWouldNotFit) {
+  // 9.9e12 s is 9.9e18 us, past the int64 range (found by the jwt fuzz target).
+  for (const char* exp : {"9899999999959.99", "1e13", "1e300"}) {
+    const std::string body = std::string(R"({"sub":"1","role":"customer","exp":)") + exp + "}";
+    const auto token = signed_token(JWT_ALG_HS256, kSecret, body);
+    EXPECT_EQ(hs256()->verify(token, kNowMicros).error, TokenError::kBadClaims) << exp;
+  }
+  const auto far = signed_token(JWT_ALG_HS256, kSecret, claims("1", "customer", 999'999'999'999));
+  EXPECT_EQ(hs256()->verify(far, kNowMicros).error, TokenError::kNone);
+}
+
 TEST(TokenVerifier, ChecksExpiryWithTheLeeway) {
   const auto v = hs256();  // 60 s of leeway
   const auto token = signed_token(JWT_ALG_HS256, kSecret, claims("1", "admin", kNow));
