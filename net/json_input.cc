@@ -125,11 +125,33 @@ JsonObjectReader::JsonObjectReader() : reader_(std::make_unique<ReaderHolder>())
 
 JsonObjectReader::~JsonObjectReader() = default;
 
+namespace {
+
+// Whether a UTF-8 sequence starts in the last three bytes and runs past the
+// end. RapidJSON's encoding check takes a lead byte's continuation bytes
+// without looking, past the '\0' that ends the text and so out of its
+// buffer; such text is refused before it gets there (found by fuzzing).
+bool ends_inside_a_sequence(std::span<const char> text) {
+  const std::size_t n = text.size();
+  for (std::size_t k = n < 3 ? 0 : n - 3; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(text[k]);
+    const std::size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (k + length > n) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool JsonObjectReader::parse(std::span<char> text) {
   members_.clear();
   elements_.clear();
   element_begin_.clear();
   error_.clear();
+  if (ends_inside_a_sequence(text)) {
+    error_ = "malformed JSON: invalid UTF-8 at the end of the body";
+    return false;
+  }
   // Iterative parsing keeps deeply nested input off the call stack; numbers
   // as strings keep their exact text; in situ keeps strings in the body.
   constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag |

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 
 namespace orderd::net {
@@ -95,6 +97,20 @@ TEST_F(JsonInputTest, RefusesMalformedJsonWithItsPosition) {
 }
 
 TEST_F(JsonInputTest, RefusesInvalidUtf8) { EXPECT_FALSE(parse("{\"a\": \"\xFF\xFE\"}")); }
+
+TEST_F(JsonInputTest, RefusesABodyEndingInsideAUtf8SequenceWithoutReadingPastIt) {
+  // Each would have the encoding check read up to three bytes past the '\0'.
+  for (const char* body :
+       {"{\"a\": \"\xF0", "{\"a\": \"\xF0x", "{\"a\": \"\xE2\x82", "{\"a\": \"\xC3"}) {
+    // Exactly the body and its '\0', so that ASan sees any byte past them.
+    const std::size_t n = std::strlen(body);
+    std::unique_ptr<char[]> exact(new char[n + 1]);
+    std::memcpy(exact.get(), body, n + 1);
+    EXPECT_FALSE(reader.parse(std::span<char>(exact.get(), n))) << body;
+    EXPECT_EQ(reader.error(), "malformed JSON: invalid UTF-8 at the end of the body");
+  }
+  EXPECT_TRUE(parse("{\"a\": \"\xE2\x82\xAC\"}")) << "a whole sequence near the end is fine";
+}
 
 TEST_F(JsonInputTest, RefusesAnEmbeddedNul) {
   std::string body = "{\"a\": 1}";
