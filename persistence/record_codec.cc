@@ -21,6 +21,15 @@ constexpr std::uint8_t kStatusChangeFlags = kPriced | kByClient | kSeparateNote;
 constexpr std::size_t kMinItemBytes = 12;  // u64 product id, u32 quantity
 constexpr std::size_t kMinNoteBytes = 18;  // i64 at, u32 version, u8 change, u8 status, u32 size
 
+// Instants (microseconds since the epoch) from 1970 to the year 10000: far
+// enough from the int64 range that the engine's differences and sums of
+// them never overflow, whatever a damaged but checksum-valid record holds.
+constexpr std::int64_t kMaxInstant = 253'402'300'800'000'000;
+
+bool get_instant(Decoder& in, std::int64_t* at) {
+  return in.get_i64(at) && *at >= 0 && *at <= kMaxInstant;
+}
+
 // Units restocked over a product's life, at most: far beyond any real
 // catalog (2^14 times the most a product holds at once), far enough below
 // the int64 range that adding stock fields never overflows.
@@ -134,7 +143,7 @@ bool get_notes(Decoder& in, std::vector<OrderNote>* notes) {
   notes->resize(count);
   for (OrderNote& n : *notes) {
     std::uint8_t change = 0, status = 0;
-    if (!in.get_i64(&n.at) || !in.get_u32(&n.version) || !in.get_u8(&change) ||
+    if (!get_instant(in, &n.at) || !in.get_u32(&n.version) || !in.get_u8(&change) ||
         !in.get_u8(&status) || !get_owned(in, &n.note)) {
       return false;
     }
@@ -244,7 +253,7 @@ bool decode_order(std::string_view payload, OrderSnapshot* order) {
   order->client_id.assign(client_id);
   for (std::size_t i = 0; i < kOrderTimestampCount; ++i) {
     order->at[i] = 0;
-    if ((mask & (1u << i)) && !in.get_i64(&order->at[i])) return false;
+    if ((mask & (1u << i)) && !get_instant(in, &order->at[i])) return false;
   }
   if (!in.get_u8(&flags) || (flags & ~kOrderFlags) != 0 || !in.get_u32(&item_count)) {
     return false;
@@ -306,7 +315,7 @@ bool decode_status_change(std::string_view payload, OrderTransition* t,
                           std::vector<Cents>* unit_prices) {
   Decoder in(payload);
   std::uint8_t to = 0, flags = 0;
-  if (!in.get_string(&t->client_id) || !in.get_u8(&to) || !in.get_i64(&t->at) ||
+  if (!in.get_string(&t->client_id) || !in.get_u8(&to) || !get_instant(in, &t->at) ||
       !in.get_u8(&flags)) {
     return false;
   }
@@ -349,7 +358,7 @@ void encode_order_update(const Order& order, std::string* out) {
 
 bool decode_order_update(std::string_view payload, OrderUpdateRecord* u) {
   Decoder in(payload);
-  if (!in.get_string(&u->client_id) || !in.get_i64(&u->at) || !in.get_string(&u->note) ||
+  if (!in.get_string(&u->client_id) || !get_instant(in, &u->at) || !in.get_string(&u->note) ||
       !get_details(in, &u->details)) {
     return false;
   }
@@ -377,7 +386,7 @@ bool decode_customer(std::string_view payload, CustomerInfo* c) {
                              &c->phone, &c->city}) {
     if (!get_owned(in, field)) return false;
   }
-  if (!in.get_i64(&c->member_since)) return false;
+  if (!get_instant(in, &c->member_since)) return false;
   c->implicit = false;
   c->password_hash.clear();
   // Present only when not empty, so an empty one is not a valid encoding.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "persistence/coding.h"
 
 namespace orderd::persistence {
@@ -254,6 +256,21 @@ TEST(RecordCodecTest, ProductKeepsOnlyWhatRecoveryCannotDerive) {
   EXPECT_EQ(d.available, 15) << "until orders are restored, all stock is available";
   EXPECT_EQ(d.held, 0);
   EXPECT_EQ(d.consumed, 0);
+}
+
+TEST(RecordCodecTest, RefusesInstantsBeforeTheEpochOrAfterTheYear10000) {
+  // The engine subtracts and adds them while restoring (found by fuzzing).
+  for (const Micros at :
+       {Micros{-1}, Micros{253'402'300'800'000'001}, std::numeric_limits<Micros>::min()}) {
+    OrderSnapshot o = full_order();
+    o.at[timestamp_index(OrderTimestamp::kCreated)] = at;
+    OrderSnapshot d;
+    EXPECT_FALSE(decode_order(encoded(o), &d)) << at;
+  }
+  OrderSnapshot o = full_order();
+  o.at[timestamp_index(OrderTimestamp::kCreated)] = 253'402'300'800'000'000;
+  OrderSnapshot d;
+  EXPECT_TRUE(decode_order(encoded(o), &d));
 }
 
 TEST(RecordCodecTest, RefusesStockAndPricesBeyondTheCatalogsLimits) {
