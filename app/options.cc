@@ -25,6 +25,8 @@ using std::chrono::milliseconds;
 constexpr DurationLimits kTimeoutLimits{.min = 1ms, .max = 24h, .step = 1ms};
 // 0 turns the timer off.
 constexpr DurationLimits kSnapshotIntervalLimits{.step = 1ms};
+// A write held longer than a minute would outlast most clients' patience.
+constexpr DurationLimits kJournalWaitLimits{.min = 0ms, .max = 60s, .step = 1ms};
 // Shorter than a second would expire replies before a retry arrives; beyond
 // 30 days is surely a typo.
 constexpr DurationLimits kIdempotencyTtlLimits{.min = 1s, .max = 720h};
@@ -167,7 +169,8 @@ void add_engine_flags(CLI::App& app, Options& o) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
 }
 
-void add_durability_flags(CLI::App& app, persistence::DurabilityOptions& durability) {
+void add_durability_flags(CLI::App& app, persistence::DurabilityOptions& durability,
+                          std::chrono::milliseconds& journal_wait) {
   app.option_defaults()->group("Durability");
   auto set_fsync = [&policy = durability.fsync](const std::string& text) {
     std::string why;
@@ -189,6 +192,15 @@ void add_durability_flags(CLI::App& app, persistence::DurabilityOptions& durabil
   add_mebibytes(app, "--snapshot-mib-per-second", durability.snapshot_max_bytes_per_second,
                 "Write snapshots at most this fast, so that they leave the disk and CPU to "
                 "requests (0: no limit)");
+  add_mebibytes(app, "--journal-batch-mib", durability.max_batch_bytes,
+                "Most bytes one group commit of the journal writes")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 10));
+  add_mebibytes(app, "--journal-queue-mib", durability.max_queued_bytes,
+                "When more than this many MiB of changes wait for the disk, writes wait "
+                "(--journal-wait), then answer 503, while reads go on")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20));
+  add_duration(app, "--journal-wait", journal_wait, kJournalWaitLimits,
+               "How long a write waits for room in the journal before it is refused with 503");
   app.add_flag("--snapshot-on-exit", durability.snapshot_on_close,
                "Write a snapshot at shutdown, so the next start replays less");
   app.add_flag("--truncate-at-corruption", durability.truncate_at_corruption,
@@ -355,7 +367,7 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& o, 
 
   add_server_flags(app, o.server, o.shutdown_timeout);
   add_engine_flags(app, o);
-  add_durability_flags(app, o.durability);
+  add_durability_flags(app, o.durability, o.api.journal_wait);
   add_logging_flags(app, o);
   add_catalog_flags(app, o);
   add_exposure_flags(app, o);

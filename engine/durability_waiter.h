@@ -9,6 +9,7 @@
 // Lifetimes: a waiter outlives every completion it was given (it calls them).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,16 @@ class DurabilityWaiter {
   // stopped that. Sticky: once non-empty it stays so, and every later
   // on_durable() completes with an error. Allocates only for the error text.
   virtual std::string sticky_error() const = 0;
+
+  // Room for more changes: false while the changes made so far wait for a
+  // disk that has fallen behind, so that a caller refuses new ones instead
+  // of letting them pile up in memory. Lock-free.
+  virtual bool has_room() const { return true; }
+  // Blocks until there is room or `deadline` passes; returns has_room().
+  // For threads that may block. A false return counts as a refused write.
+  virtual bool wait_for_room(std::chrono::steady_clock::time_point /*deadline*/) {
+    return has_room();
+  }
 };
 
 // Blocks the calling thread until the change with `token` is durable or never

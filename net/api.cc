@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cctype>
+#include <chrono>
+#include <optional>
 
 #include "metrics/prometheus_writer.h"
 #include "net/admin_routes.h"
@@ -274,16 +276,21 @@ HandleOutcome run_route(RequestContext& ctx, HttpRequest& request, const RouteMa
 
 // Requests that may change something, on a route that exists, are the ones a
 // key protects; a wrong path or method answers the same with or without one.
-bool takes_idempotency_key(const HttpRequest& request, Route route) {
-  switch (request.method) {
+// POST, PUT, PATCH and DELETE: the methods that may change something.
+bool is_write_method(HttpMethod method) {
+  switch (method) {
     case HttpMethod::kPost:
     case HttpMethod::kPut:
     case HttpMethod::kPatch:
     case HttpMethod::kDelete:
-      break;
+      return true;
     default:
       return false;
   }
+}
+
+bool takes_idempotency_key(const HttpRequest& request, Route route) {
+  if (!is_write_method(request.method)) return false;
   const bool has_key = request.has_idempotency_key || !request.idempotency_key.empty();
   return has_key && route != Route::kNotFound && route != Route::kMethodNotAllowed &&
          route != Route::kMalformed;
@@ -301,23 +308,11 @@ bool valid_idempotency_key(std::string_view key) {
   return true;
 }
 
-// Waits for `token` where the response is built: on a blocking thread now,
-// otherwise through the connection (HttpResponse::durable_token). A failed
-// wait turns the answer into a 503, as the connection would.
-void wait_for(RequestContext& ctx, const HttpRequest& request, DurableToken token) {
-  HttpResponse& response = *ctx.response;
-  if (!request.may_block) {
-    response.durable_token = std::max(response.durable_token, token);
-    return;
-  }
-  if (std::string why = ctx.api.wait_durable(token); !why.empty()) {
-    const Route route = response.route;
-    response = HttpResponse{};
-    response.route = route;
-    ctx.message.assign("the change could not be made durable: ");
-    ctx.message.append(why);
-    ctx.error(503, ctx.message);
-  }
+// Waits for `token` through the connection, which holds the response until
+// the change is durable (HttpResponse::durable_token) on whichever thread
+// it was built, and answers 503 if it never is.
+void wait_for(RequestContext& ctx, DurableToken token) {
+  ctx.response->durable_token = std::max(ctx.response->durable_token, token);
 }
 
 // Abandons the key unless released: a request that ends in an exception
@@ -359,7 +354,7 @@ HandleOutcome run_with_key(RequestContext& ctx, HttpRequest& request, const Rout
       response.idempotent_replayed = true;
       // The first response may still be waiting for its change to be
       // durable; a token covering every change so far covers it too.
-      wait_for(ctx, request, ctx.api.last_durable_token());
+      wait_for(ctx, ctx.api.last_durable_token());
       return HandleOutcome::kDone;
     case BeginOutcome::kMismatch:
       ctx.error(422, "Idempotency-Key was used with a different request");
@@ -382,7 +377,7 @@ HandleOutcome run_with_key(RequestContext& ctx, HttpRequest& request, const Rout
   const DurableToken token =
       store.finish(key, response.status, response.body, response.etag, wall_clock_micros());
   in_progress.release();
-  if (token != 0) wait_for(ctx, request, token);
+  if (token != 0) wait_for(ctx, token);
   return outcome;
 }
 
@@ -470,6 +465,39 @@ bool rate_limited(Api& api, const HttpRequest& request, Route route) {
   return !request.client_loopback || limiter->options().on_loopback;
 }
 
+// The requests that make a change the journal must hold.
+bool changes_state(const HttpRequest& request, Route route) {
+  if (!is_write_method(request.method)) return false;
+  switch (route) {
+    case Route::kNotFound:
+    case Route::kMethodNotAllowed:
+    case Route::kMalformed:
+    case Route::kIssueToken:  // logging in reads the customers, writes nothing
+    case Route::kSnapshot:    // writes a file, not a change
+      return false;
+    default:
+      return true;
+  }
+}
+
+// While the disk has fallen behind (more changes wait for the journal than
+// its cap), a write waits for room on a blocking thread until journal_wait
+// after it arrived, then is refused with 503: memory stays bounded, and
+// reads, which never wait here, go on. Nothing when there is room.
+std::optional<HandleOutcome> hold_back_write(RequestContext& ctx, const HttpRequest& request) {
+  DurabilityWaiter* waiter = ctx.api.durability_waiter();
+  if (waiter == nullptr || waiter->has_room()) return std::nullopt;
+  const std::chrono::milliseconds patience = ctx.api.limits().journal_wait;
+  if (!request.may_block && patience.count() > 0) return HandleOutcome::kNeedsBlockingThread;
+  const auto arrived = request.received_at == std::chrono::steady_clock::time_point{}
+                           ? std::chrono::steady_clock::now()
+                           : request.received_at;
+  if (waiter->wait_for_room(arrived + patience)) return std::nullopt;
+  ctx.error(503, "the disk has fallen behind: changes wait for the journal; retry shortly");
+  ctx.response->retry_after_seconds = 1;
+  return HandleOutcome::kDone;
+}
+
 void refuse_over_rate(RequestContext& ctx, const RateDecision& d, std::string_view from) {
   ctx.message.assign("rate limit exceeded: at most ");
   append_uint(ctx.message, d.limit);
@@ -533,6 +561,9 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
     }
     // The tighter of the two budgets is the one the client should pace by.
     if (!rate || d.remaining < rate->remaining) rate = d;
+  }
+  if (changes_state(request, match.route)) {
+    if (const std::optional<HandleOutcome> held = hold_back_write(ctx, request)) return *held;
   }
   const HandleOutcome outcome = takes_idempotency_key(request, match.route)
                                     ? run_with_key(ctx, request, match)

@@ -46,6 +46,10 @@ struct ApiLimits {
   std::size_t products_default_page = 100;
   std::size_t products_max_page = 1'000;
   RateLimitOptions rate_limit;  // per client address; off by default
+  // While the journal holds more than its cap of changes waiting for the
+  // disk (DurabilityWaiter::has_room), how long after it arrived a write
+  // may wait for room on a blocking thread before it is refused with 503.
+  std::chrono::milliseconds journal_wait{1000};
   // Origins whose browser scripts may call the API (CORS), exactly as a
   // browser sends them ("https://shop.example"); "*" allows any. Empty: none.
   std::vector<std::string> cors_origins;

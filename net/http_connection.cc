@@ -278,6 +278,7 @@ void HttpConnection<Stream>::dispatch_request() {
   version_ = parser_->version();
   keep_alive_ = parser_->keep_alive() && !thread_.state.draining.load(std::memory_order_acquire);
   HttpRequest request = parser_->request();
+  request.received_at = request_started_;
   request.client_address = client_address_;
   request.client_loopback = client_loopback_;
   if (thread_.handler.handle(request, thread_.response) == HandleOutcome::kNeedsBlockingThread) {
@@ -369,6 +370,12 @@ void HttpConnection<Stream>::after_response() {
 
 template <typename Stream>
 void HttpConnection<Stream>::hold_until_durable(const HttpResponse& response) {
+  keep_held(response);
+  await_durable();
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::keep_held(const HttpResponse& response) {
   // The response's body and entity tag live in the thread's handler, which
   // the next request on this thread reuses: keep a copy (a few dozen bytes).
   held_ = response;
@@ -376,9 +383,13 @@ void HttpConnection<Stream>::hold_until_durable(const HttpResponse& response) {
   held_.body = held_body_;
   held_etag_.assign(response.etag);
   held_.etag = held_etag_;
+}
+
+template <typename Stream>
+void HttpConnection<Stream>::await_durable() {
   phase_ = Phase::kAwaitingDurability;
   thread_.state.api.durability_waiter()->on_durable(
-      response.durable_token, [self = this->shared_from_this()](std::string_view error) mutable {
+      held_.durable_token, [self = this->shared_from_this()](std::string_view error) mutable {
         // Maybe on the journal's writer thread: hand over to the connection's own.
         HttpConnection* raw = self.get();
         asio::post(
@@ -418,6 +429,16 @@ void HttpConnection<Stream>::run_blocking(HttpRequest request) {
       [self = this->shared_from_this(), request](ApiHandler& handler) mutable {
         HttpResponse response;
         handler.handle(request, response);
+        HttpConnection* raw = self.get();
+        if (response.durable_token != 0 && self->thread_.state.api.durability_waiter() != nullptr) {
+          // A change (a write that waited for room, say): held as on an I/O
+          // thread, never sent before it is durable.
+          self->keep_held(response);
+          asio::post(raw->transport_.get_executor(), [self = std::move(self)] {
+            if (self->phase_ != Phase::kClosed) self->await_durable();
+          });
+          return;
+        }
         // Shutdown may have begun meanwhile; then this is the last response.
         if (self->thread_.state.draining.load(std::memory_order_acquire)) self->keep_alive_ = false;
         self->deferred_.clear();
@@ -426,7 +447,6 @@ void HttpConnection<Stream>::run_blocking(HttpRequest request) {
         self->deferred_route_ = response.route;
         self->deferred_status_ = response.status;
         self->deferred_stream_ = self->method_ != HttpMethod::kHead ? response.stream : nullptr;
-        HttpConnection* raw = self.get();
         asio::post(raw->transport_.get_executor(),
                    [self = std::move(self)] { self->finish_blocking(); });
       });

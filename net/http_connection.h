@@ -130,7 +130,7 @@ void serve_connection(tcp::socket socket, IoThread& thread);
 //     |
 //     v        needs a blocking thread
 //   kReading ------------------------------> kBlocking -------------+
-//     ^  | \      its response reports a change                     |
+//     ^  | \      its response reports a change   |  and so does its |
 //     |  |  '----------------------------> kAwaitingDurability -----+
 //     |  |                                                          |
 //     |  |                   answered, keep-alive                   |
@@ -224,6 +224,10 @@ class HttpConnection final : public Connection,
   // Counts a response in the metrics (and the access log, if on).
   void account(Route route, unsigned status, bool timed);
   void hold_until_durable(const HttpResponse& response);
+  // hold_until_durable() in two steps, for a blocking thread's response:
+  // the copy (on that thread) and the wait (on the connection's).
+  void keep_held(const HttpResponse& response);
+  void await_durable();
   void finish_durable(const std::string& error);
   void run_blocking(HttpRequest request);
   void finish_blocking();

@@ -4,6 +4,7 @@
 // HttpResponse back with append_response().
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -50,6 +51,9 @@ struct HttpRequest {
   // False on I/O threads: a handler that would run long (populate, id
   // listings) answers kNeedsBlockingThread instead of doing the work.
   bool may_block = false;
+  // When it had been read whole (steady clock), which bounds how long it
+  // may wait; the epoch when unknown, which counts as now.
+  std::chrono::steady_clock::time_point received_at{};
   // Who sent it: the peer's address, and whether that is a loopback one.
   std::string_view client_address;
   bool client_loopback = true;
@@ -82,9 +86,8 @@ struct HttpResponse {
   Route route = Route::kNotFound;
   // Not sent: non-zero when the response reports a change (an order
   // accepted, a product added) that must be durable before the client hears
-  // of it; the connection holds the response until then (Api::durability_waiter).
-  // Only for handlers on I/O threads: blocking ones wait themselves
-  // (Api::wait_durable).
+  // of it; the connection holds the response until then (Api::durability_waiter),
+  // whether an I/O thread or a blocking one built it.
   DurableToken durable_token = 0;
 };
 

@@ -254,6 +254,16 @@ void write_journal(PrometheusWriter& w, const persistence::Durability& durabilit
   single_sample(w, "orderd_journal_queued_bytes",
                 "Bytes of records appended but not yet handed to the file.", MetricType::kGauge,
                 as_int(j.queued_bytes));
+  single_sample(w, "orderd_journal_queued_bytes_limit",
+                "Past this many queued bytes the disk has fallen behind: writes wait, then are "
+                "refused with 503 (--journal-queue-mib).",
+                MetricType::kGauge, as_int(durability.options().max_queued_bytes));
+  single_sample(w, "orderd_journal_writers_waiting",
+                "Writes waiting for room in the journal now (the disk has fallen behind).",
+                MetricType::kGauge, as_int(j.room_waiters));
+  single_sample(w, "orderd_journal_writes_refused_total",
+                "Writes refused with 503 because the journal had no room for them in time.",
+                MetricType::kCounter, as_int(j.writes_refused));
   w.family("orderd_journal_sequence",
            "The journal's positions: the last sequence number appended, written (committed) "
            "and synced to disk.",

@@ -61,6 +61,8 @@ Status Durability::start() {
   JournalWriterOptions journal_options;
   journal_options.fsync = options_.fsync;
   journal_options.segment_bytes = options_.segment_bytes;
+  journal_options.max_batch_bytes = options_.max_batch_bytes;
+  journal_options.max_queued_bytes = options_.max_queued_bytes;
   if (Status s = JournalWriter::open(fs_, dir_, recovery_.next_seq, journal_options, &journal_);
       !s.ok()) {
     return s;
@@ -114,6 +116,12 @@ DurableToken Durability::last_token() const { return journal_->next_seq() - 1; }
 DurableToken Durability::durable_token() const { return journal_->committed_seq(); }
 
 Status Durability::health() const { return journal_->error(); }
+
+bool Durability::has_room() const { return journal_->has_room(); }
+
+bool Durability::wait_for_room(std::chrono::steady_clock::time_point deadline) {
+  return journal_->wait_for_room(deadline);
+}
 
 std::string Durability::sticky_error() const {
   const Status health = journal_->error();

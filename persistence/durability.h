@@ -51,6 +51,10 @@ namespace orderd::persistence {
 struct DurabilityOptions {
   FsyncPolicy fsync = FsyncPolicy::always();
   std::uint64_t segment_bytes = 64ull << 20;
+  // Group commit caps (JournalWriterOptions): the bytes of one write, and
+  // the bytes waiting to be written past which has_room() turns false.
+  std::uint64_t max_batch_bytes = 8ull << 20;
+  std::uint64_t max_queued_bytes = 64ull << 20;
   // A background snapshot is taken when either is reached (and something
   // changed); 0 disables that trigger.
   std::chrono::milliseconds snapshot_interval = std::chrono::minutes(10);
@@ -117,6 +121,10 @@ class Durability : public DurabilityWaiter {
   DurableToken last_token() const override;
   // Every change up to here is durable.
   DurableToken durable_token() const;
+  // Whether the journal holds fewer than max_queued_bytes not yet written
+  // (JournalWriter::has_room), and waiting for that.
+  bool has_room() const override;
+  bool wait_for_room(std::chrono::steady_clock::time_point deadline) override;
 
   // --- Snapshots ----------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "persistence/coding.h"
 #include "persistence/data_files.h"
 
 namespace orderd::persistence {
@@ -137,11 +138,8 @@ void JournalWriter::run() {
       }
       writer_idle_ = false;
     }
-    batch.swap(queue_);
-    const std::uint64_t first_seq = queue_first_seq_;
-    const std::uint64_t records = queue_records_;
-    queue_first_seq_ = next_seq_;
-    queue_records_ = 0;
+    std::uint64_t first_seq = 0, records = 0;
+    take_batch(batch, &first_seq, &records);
     const bool sync_requested = sync_wanted_through_ > synced_seq_.load(std::memory_order_relaxed);
     const bool closing = closing_;
     lock.unlock();
@@ -233,6 +231,49 @@ Status JournalWriter::sync_segment() {
     last_sync_ = Clock::now();
   }
   return s;
+}
+
+void JournalWriter::take_batch(std::string& batch, std::uint64_t* first_seq,
+                               std::uint64_t* records) {
+  *first_seq = queue_first_seq_;
+  if (queue_.size() <= options_.max_batch_bytes) {
+    batch.swap(queue_);
+    *records = queue_records_;
+    queue_first_seq_ = next_seq_;
+    queue_records_ = 0;
+    return;
+  }
+  // Whole records up to the cap, found by walking the headers (written by
+  // append(), so their lengths are right). Only a queue past the cap, a
+  // disk that fell behind, pays for the copy of the rest.
+  std::size_t cut = 0;
+  std::uint64_t taken = 0;
+  while (cut < queue_.size()) {
+    const std::size_t record = format::kRecordHeaderSize + decode_u32(queue_.data() + cut + 8);
+    if (taken > 0 && cut + record > options_.max_batch_bytes) break;
+    cut += record;
+    ++taken;
+  }
+  batch.assign(queue_, 0, cut);
+  queue_.erase(0, cut);
+  *records = taken;
+  queue_first_seq_ += taken;
+  queue_records_ -= taken;
+}
+
+bool JournalWriter::wait_for_room(std::chrono::steady_clock::time_point deadline) {
+  if (has_room()) return true;
+  {
+    MutexLock guard(waiters_mutex_);
+    ++room_waiters_;
+    while (!has_room() && error_.ok() && !closed_ && std::chrono::steady_clock::now() < deadline) {
+      (void)progress_.wait_until(waiters_mutex_, deadline);
+    }
+    --room_waiters_;
+  }
+  if (has_room()) return true;
+  writes_refused_.fetch_add(1, std::memory_order_relaxed);
+  return false;
 }
 
 void JournalWriter::publish(std::uint64_t written_through, bool synced) {
@@ -353,6 +394,11 @@ JournalStats JournalWriter::stats() const {
   s.fsyncs = fsyncs_.load(std::memory_order_relaxed);
   s.segments = segments_.load(std::memory_order_relaxed);
   s.queued_bytes = queued_bytes_.load(std::memory_order_relaxed);
+  s.writes_refused = writes_refused_.load(std::memory_order_relaxed);
+  {
+    MutexLock guard(waiters_mutex_);
+    s.room_waiters = room_waiters_;
+  }
   s.last_seq = next_seq() - 1;
   s.committed_seq = committed_seq();
   s.synced_seq = synced_seq();

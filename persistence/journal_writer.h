@@ -52,6 +52,15 @@ struct JournalWriterOptions {
   FsyncPolicy fsync = FsyncPolicy::always();
   // A new segment file starts once the current one reaches this size.
   std::uint64_t segment_bytes = 64ull << 20;
+  // The most one group commit writes (whole records; a larger record goes
+  // alone): what the writer holds beside the queue while a write or sync
+  // is slow.
+  std::uint64_t max_batch_bytes = 8ull << 20;
+  // Past this many bytes appended and not yet written, has_room() is false:
+  // the disk has fallen behind, and callers stop making changes (orderd
+  // answers writes with 503) instead of letting the queue grow. Appends are
+  // never refused here: a change already made is always journaled.
+  std::uint64_t max_queued_bytes = 64ull << 20;
 };
 
 struct JournalStats {
@@ -60,8 +69,10 @@ struct JournalStats {
   std::uint64_t batches = 0;  // write() calls, one per group commit
   std::uint64_t fsyncs = 0;   // data syncs of segment files
   std::uint64_t segments = 0;
-  std::uint64_t queued_bytes = 0;  // appended, not yet handed to the file
-  std::uint64_t last_seq = 0;      // the last sequence number handed out
+  std::uint64_t queued_bytes = 0;    // appended, not yet handed to the file
+  std::uint64_t room_waiters = 0;    // callers in wait_for_room() now
+  std::uint64_t writes_refused = 0;  // wait_for_room() calls that found no room
+  std::uint64_t last_seq = 0;        // the last sequence number handed out
   std::uint64_t committed_seq = 0;
   std::uint64_t synced_seq = 0;
   Log2HistogramData fsync_micros;       // latency of each fdatasync
@@ -116,9 +127,17 @@ class JournalWriter {
   // the policy (snapshots use it to never get ahead of the journal).
   Status sync_through(std::uint64_t seq) EXCLUDES(mutex_, waiters_mutex_);
 
+  // Whether fewer than max_queued_bytes wait to be written. Lock-free.
+  bool has_room() const {
+    return queued_bytes_.load(std::memory_order_relaxed) < options_.max_queued_bytes;
+  }
+  // Blocks until has_room(), the sticky error, close() or `deadline`;
+  // returns has_room(). A false return is counted in writes_refused.
+  bool wait_for_room(std::chrono::steady_clock::time_point deadline) EXCLUDES(waiters_mutex_);
+
   // The sticky error; OK while healthy.
   Status error() const EXCLUDES(waiters_mutex_);
-  JournalStats stats() const EXCLUDES(mutex_);
+  JournalStats stats() const EXCLUDES(mutex_, waiters_mutex_);
   // First sequence number of the segment being written; segments that start
   // at or after it must not be deleted.
   std::uint64_t current_segment_first_seq() const {
@@ -142,6 +161,10 @@ class JournalWriter {
   JournalWriter(FileSystem& fs, std::string dir, std::uint64_t next_seq,
                 JournalWriterOptions options);
   Status start_segment(std::uint64_t first_seq);
+  // Moves the queue's first records into `batch` (empty): all of them, or
+  // the whole records that fit in max_batch_bytes, at least one.
+  void take_batch(std::string& batch, std::uint64_t* first_seq, std::uint64_t* records)
+      REQUIRES(mutex_);
   void run() EXCLUDES(mutex_, waiters_mutex_);
   Status write_batch(const std::string& batch, std::uint64_t first_seq);
   Status sync_segment();
@@ -171,6 +194,7 @@ class JournalWriter {
   std::vector<Waiter> waiters_ GUARDED_BY(waiters_mutex_);  // a min-heap on seq
   Status error_ GUARDED_BY(waiters_mutex_);
   bool closed_ GUARDED_BY(waiters_mutex_) = false;  // the writer thread has finished
+  std::uint64_t room_waiters_ GUARDED_BY(waiters_mutex_) = 0;
   std::function<void(const Status&)> failure_handler_ GUARDED_BY(waiters_mutex_);
 
   // Writer thread only.
@@ -188,6 +212,7 @@ class JournalWriter {
   std::atomic<std::uint64_t> fsyncs_{0};
   std::atomic<std::uint64_t> segments_{0};
   std::atomic<std::uint64_t> queued_bytes_{0};
+  std::atomic<std::uint64_t> writes_refused_{0};
   Log2Histogram fsync_micros_;
   Log2Histogram records_per_batch_;
 

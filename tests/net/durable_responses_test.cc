@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -19,6 +21,8 @@ namespace {
 using testing::get_request;
 using testing::order_json;
 using testing::post_request;
+using testing::RawHttpClient;
+using testing::RawResponse;
 using namespace std::chrono_literals;
 
 using DurableResponsesTest = testing::DurableServerFixture;
@@ -154,6 +158,75 @@ TEST_F(DurableResponsesTest, NeverPolicyStillAnswers) {
 
 // The HTTP layer through the engine-level interface alone: a journal stand-in
 // numbers the engine's changes and says they are durable when the test does.
+// A disk that stalls in fdatasync: once the journal holds more than its cap,
+// writes wait for room (journal_wait), then are refused with 503 and a
+// Retry-After, while reads go on; the queue stays near the cap; once the
+// disk catches up the held creates are answered and new ones accepted.
+TEST_F(DurableResponsesTest, AStalledDiskTurnsWritesInto503sAndKeepsReadsAndMemoryBounded) {
+  durability_options.max_queued_bytes = 4096;
+  limits.journal_wait = 100ms;
+  start();
+  engine->pause_workers();  // only the creates' own records reach the journal
+  auto reader = connect();
+  fs.stall_syncs("journal-");
+  // Lifted however the test ends, or the server's shutdown would wait forever.
+  struct Lift {
+    persistence::testing::FaultInjectionFileSystem& fs;
+    ~Lift() { fs.lift_sync_stall(); }
+  } lift{fs};
+  // Each create is held until durable, so each needs its own connection.
+  std::vector<std::unique_ptr<RawHttpClient>> clients;
+  for (int i = 0; i < 150; ++i) {
+    clients.push_back(connect());
+    ASSERT_TRUE(
+        clients.back()->send(post_request("/orders", order_json("S-" + std::to_string(i)))));
+  }
+  // Past journal_wait, the refused ones are answered; the others are held.
+  std::this_thread::sleep_for(400ms);
+  std::vector<std::unique_ptr<RawHttpClient>> held;
+  std::string a_held_id;
+  int accepted = 0, refusals = 0;
+  std::optional<RawResponse> refused;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    auto& c = clients[i];
+    if (c->readable_within(0ms)) {
+      refused = c->read_response();
+      ASSERT_TRUE(refused);
+      EXPECT_EQ(refused->status, 503u) << refused->body << " " << fs.stalled_syncs() << " "
+                                       << durability->stats().journal.fsyncs;
+      ++refusals;
+    } else {
+      ++accepted;
+      held.push_back(std::move(c));
+      a_held_id = "S-" + std::to_string(i);
+    }
+  }
+  ASSERT_GT(refusals, 0) << "the queue never filled: " << durability->stats().journal.queued_bytes
+                         << " bytes queued, " << fs.stalled_syncs() << " syncs stalled, "
+                         << accepted << " held";
+  EXPECT_EQ(refused->status, 503u);
+  EXPECT_EQ(refused->header("retry-after"), "1");
+  EXPECT_NE(refused->body.find("the disk has fallen behind"), std::string::npos) << refused->body;
+  EXPECT_GT(accepted, 1);
+  const persistence::JournalStats stalled = durability->stats().journal;
+  EXPECT_LE(stalled.queued_bytes, 4096u + 1024u) << "one create's records past the cap at most";
+  EXPECT_GE(stalled.writes_refused, 1u);
+  // Reads are answered meanwhile.
+  auto read = reader->request(get_request("/orders/" + a_held_id));
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->status, 200u);
+  fs.lift_sync_stall();
+  for (auto& c : held) {
+    auto r = c->read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 201u);
+  }
+  auto after = reader->request(post_request("/orders", order_json("S-after")));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 201u);
+  engine->resume_workers();
+}
+
 class ManualJournal final : public EventSink, public DurabilityWaiter {
  public:
   DurableToken order_accepted(const Order&) override { return next(); }

@@ -27,14 +27,14 @@ class DurableServerFixture : public ::testing::Test {
     config.workers = 1;
     config.max_products = 64;
     engine = std::make_unique<Engine>(config);
-    persistence::DurabilityOptions options;
+    persistence::DurabilityOptions options = durability_options;
     options.fsync = fsync;
     options.file_system = &fs;
     options.snapshot_interval = std::chrono::milliseconds(0);
     options.snapshot_journal_bytes = 0;
     options.reporter = [](persistence::Severity, const std::string&) {};
     ASSERT_TRUE(persistence::Durability::open(dir.path(), options, *engine, &durability).ok());
-    api = std::make_unique<Api>(*engine);
+    api = std::make_unique<Api>(*engine, limits);
     api->begin_startup("recovering in a test");
     ServerOptions server_options;
     server_options.port = 0;
@@ -65,6 +65,9 @@ class DurableServerFixture : public ::testing::Test {
     return c;
   }
 
+  // What start() uses; tests may change them first.
+  persistence::DurabilityOptions durability_options;
+  ApiLimits limits;
   persistence::testing::TempDir dir;
   persistence::testing::FaultInjectionFileSystem fs;
   std::unique_ptr<Engine> engine;

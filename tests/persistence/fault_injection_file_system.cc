@@ -30,6 +30,7 @@ class FaultInjectionFileSystem::File final : public WritableFile {
   }
 
   Status sync() override {
+    fs_.wait_while_stalled(path_);
     std::lock_guard io(fs_.io_mutex_);
     fs_.syncs_.fetch_add(1);
     if (int e = fs_.sync_fault(path_); e != 0) {
@@ -61,6 +62,33 @@ void FaultInjectionFileSystem::set_sync_fault(int error_number, std::string name
   std::lock_guard guard(mutex_);
   sync_errno_ = error_number;
   sync_filter_ = std::move(name_filter);
+}
+
+void FaultInjectionFileSystem::stall_syncs(std::string name_filter) {
+  std::lock_guard guard(mutex_);
+  sync_stalled_ = true;
+  stall_filter_ = std::move(name_filter);
+}
+
+void FaultInjectionFileSystem::lift_sync_stall() {
+  {
+    std::lock_guard guard(mutex_);
+    sync_stalled_ = false;
+  }
+  stall_lifted_.notify_all();
+}
+
+int FaultInjectionFileSystem::stalled_syncs() const {
+  std::lock_guard guard(mutex_);
+  return stalled_syncs_;
+}
+
+void FaultInjectionFileSystem::wait_while_stalled(const std::string& path) {
+  std::unique_lock guard(mutex_);
+  if (!sync_stalled_ || path.find(stall_filter_) == std::string::npos) return;
+  ++stalled_syncs_;
+  stall_lifted_.wait(guard, [this] { return !sync_stalled_; });
+  --stalled_syncs_;
 }
 
 void FaultInjectionFileSystem::set_rename_fault(int error_number) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,13 @@ class FaultInjectionFileSystem final : public FileSystem {
   void set_sync_fault(int error_number, std::string name_filter = "");  // 0: none
   void set_rename_fault(int error_number);                              // 0: none
   void clear_faults();
+
+  // A stalled disk: while set, every sync of a file whose name contains
+  // `name_filter` blocks (before it starts) until the stall is lifted.
+  void stall_syncs(std::string name_filter = "");
+  void lift_sync_stall();
+  // Syncs blocked by the stall right now.
+  int stalled_syncs() const;
 
   // Syncs succeed without reaching the disk: for tests that run thousands
   // of recoveries and never lose power.
@@ -75,6 +83,7 @@ class FaultInjectionFileSystem final : public FileSystem {
   // Returns the fault for a write to `path` and its errno.
   WriteFault write_fault(const std::string& path, int* error_number) const;
   int sync_fault(const std::string& path) const;
+  void wait_while_stalled(const std::string& path);
   void wrote(const std::string& path, std::uint64_t bytes);
   void synced(const std::string& path);
 
@@ -89,7 +98,11 @@ class FaultInjectionFileSystem final : public FileSystem {
   int sync_errno_ = 0;
   std::string sync_filter_;
   int rename_errno_ = 0;
-  std::map<std::string, Sizes> files_;  // under mutex_
+  bool sync_stalled_ = false;  // under mutex_
+  std::string stall_filter_;
+  int stalled_syncs_ = 0;
+  std::condition_variable stall_lifted_;  // with mutex_
+  std::map<std::string, Sizes> files_;    // under mutex_
   std::atomic<std::uint64_t> syncs_{0};
   std::atomic<bool> skip_real_syncs_{false};
 };

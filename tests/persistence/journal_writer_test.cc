@@ -247,5 +247,107 @@ INSTANTIATE_TEST_SUITE_P(
         StickyErrorCase{"NoSpace", FaultInjectionFileSystem::WriteFault::kError, ENOSPC, false}),
     [](const ::testing::TestParamInfo<StickyErrorCase>& info) { return info.param.name; });
 
+// A disk that stalls on fdatasync: the first record's batch is written and
+// its sync blocks, so everything appended meanwhile waits in the queue.
+struct StalledDisk {
+  StalledDisk(FaultInjectionFileSystem& fs, JournalWriter& journal) : fs_(fs) {
+    fs_.stall_syncs("journal-");
+    journal.append(RecordType::kOrderAccepted, "first");
+    EXPECT_TRUE(wait_until([&] { return fs_.stalled_syncs() == 1; }));
+  }
+  ~StalledDisk() { fs_.lift_sync_stall(); }
+  FaultInjectionFileSystem& fs_;
+};
+
+TEST_F(JournalWriterTest, AGroupCommitWritesAtMostTheBatchCapOfWholeRecords) {
+  JournalWriterOptions options;
+  options.max_batch_bytes = 1024;
+  auto journal = open(options);
+  const std::string payload(100, 'p');  // 124 bytes framed: 8 fit in a batch
+  std::uint64_t last = 0;
+  {
+    StalledDisk stall(fs, *journal);
+    for (int i = 0; i < 80; ++i) last = journal->append(RecordType::kOrderAccepted, payload);
+    EXPECT_EQ(journal->stats().queued_bytes, 80u * 124);
+  }
+  ASSERT_TRUE(journal->wait_committed(last).ok());
+  const JournalStats stats = journal->stats();
+  EXPECT_EQ(stats.batches, 11u) << "the first record, then 80 records 8 at a time";
+  EXPECT_EQ(stats.queued_bytes, 0u);
+  ASSERT_TRUE(journal->close().ok());
+  const auto records = testing::read_journal(dir.path());
+  ASSERT_EQ(records.size(), 81u);
+  for (std::size_t i = 0; i < records.size(); ++i) EXPECT_EQ(records[i].seq, i + 1);
+}
+
+TEST_F(JournalWriterTest, ARecordLargerThanTheBatchCapIsWrittenAlone) {
+  JournalWriterOptions options;
+  options.max_batch_bytes = 64;
+  auto journal = open(options);
+  std::uint64_t last = 0;
+  {
+    StalledDisk stall(fs, *journal);
+    for (int i = 0; i < 3; ++i)
+      last = journal->append(RecordType::kOrderAccepted, std::string(500, 'x'));
+  }
+  ASSERT_TRUE(journal->wait_committed(last).ok());
+  EXPECT_EQ(journal->stats().batches, 4u);
+  ASSERT_TRUE(journal->close().ok());
+  EXPECT_EQ(testing::read_journal(dir.path()).size(), 4u);
+}
+
+TEST_F(JournalWriterTest, HasNoRoomPastTheQueueCapUntilTheDiskCatchesUp) {
+  JournalWriterOptions options;
+  options.max_queued_bytes = 1000;
+  auto journal = open(options);
+  std::uint64_t last = 0;
+  {
+    StalledDisk stall(fs, *journal);
+    EXPECT_TRUE(journal->has_room());
+    while (journal->has_room()) last = journal->append(RecordType::kOrderAccepted, "a change");
+    EXPECT_GE(journal->stats().queued_bytes, 1000u);
+    // Refused once the deadline passes, and counted.
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_FALSE(journal->wait_for_room(start + std::chrono::milliseconds(50)));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(50));
+    EXPECT_EQ(journal->stats().writes_refused, 1u);
+    // A writer that waits longer gets in once the disk catches up.
+    std::atomic<bool> admitted{false};
+    std::thread writer([&] {
+      admitted =
+          journal->wait_for_room(std::chrono::steady_clock::now() + std::chrono::seconds(60));
+    });
+    EXPECT_TRUE(wait_until([&] { return journal->stats().room_waiters == 1; }));
+    EXPECT_FALSE(admitted.load());
+    fs.lift_sync_stall();
+    writer.join();
+    EXPECT_TRUE(admitted.load());
+  }
+  ASSERT_TRUE(journal->wait_committed(last).ok());
+  EXPECT_TRUE(journal->has_room());
+  EXPECT_EQ(journal->stats().room_waiters, 0u);
+  EXPECT_EQ(journal->stats().writes_refused, 1u);
+}
+
+TEST_F(JournalWriterTest, AWriterWaitingForRoomHearsOfAFailureAtOnce) {
+  JournalWriterOptions options;
+  options.max_queued_bytes = 100;
+  auto journal = open(options);
+  {
+    StalledDisk stall(fs, *journal);
+    while (journal->has_room()) journal->append(RecordType::kOrderAccepted, "a change");
+    fs.set_sync_fault(EIO, "journal-");
+    std::thread lift([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      fs.lift_sync_stall();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    (void)journal->wait_for_room(start + std::chrono::seconds(60));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+    lift.join();
+  }
+  EXPECT_FALSE(journal->error().ok());
+}
+
 }  // namespace
 }  // namespace orderd::persistence
