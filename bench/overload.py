@@ -84,6 +84,9 @@ def main():
     parser.add_argument("--orderload", required=True)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--no-throughput-check", action="store_true",
+                        help="print the throughput figures but do not judge them (short runs: "
+                             "this machine's clock changes speed within seconds)")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="orderd-overload-")
@@ -159,7 +162,7 @@ def main():
             failures.append(f"errors: {figures['other_errors']}")
         # On a machine where the client shares the cores, the server's own
         # efficiency is judged (the raw ratio is printed beside it).
-        if per_cpu_over < 0.9 * per_cpu_max:
+        if not args.no_throughput_check and per_cpu_over < 0.9 * per_cpu_max:
             failures.append(f"{per_cpu_over:.0f} creates per orderd CPU second under overload, "
                             f"under 90% of {per_cpu_max:.0f} at the maximum")
         if sampler.peak > rss_bound:
