@@ -289,8 +289,13 @@ void HttpConnection<Stream>::dispatch_request() {
 }
 
 template <typename Stream>
+bool HttpConnection<Stream>::must_hold(const HttpResponse& response) const {
+  return response.durable_token != 0 && thread_.state.api.durability_waiter() != nullptr;
+}
+
+template <typename Stream>
 void HttpConnection<Stream>::finish_request(const HttpResponse& response) {
-  if (response.durable_token != 0 && thread_.state.api.durability_waiter() != nullptr) {
+  if (must_hold(response)) {
     hold_until_durable(response);
     return;
   }
@@ -430,7 +435,7 @@ void HttpConnection<Stream>::run_blocking(HttpRequest request) {
         HttpResponse response;
         handler.handle(request, response);
         HttpConnection* raw = self.get();
-        if (response.durable_token != 0 && self->thread_.state.api.durability_waiter() != nullptr) {
+        if (self->must_hold(response)) {
           // A change (a write that waited for room, say): held as on an I/O
           // thread, never sent before it is durable.
           self->keep_held(response);

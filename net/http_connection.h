@@ -223,6 +223,8 @@ class HttpConnection final : public Connection,
   void after_response();
   // Counts a response in the metrics (and the access log, if on).
   void account(Route route, unsigned status, bool timed);
+  // Whether `response` reports a change that must be durable before it is sent.
+  bool must_hold(const HttpResponse& response) const;
   void hold_until_durable(const HttpResponse& response);
   // hold_until_durable() in two steps, for a blocking thread's response:
   // the copy (on that thread) and the wait (on the connection's).
