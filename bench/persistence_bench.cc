@@ -100,8 +100,8 @@ class TimingFileSystem final : public FileSystem {
     *file = std::make_unique<File>(*this, std::move(base));
     return Status();
   }
-  Status read_file(const std::string& path, std::string* contents) override {
-    return posix_file_system().read_file(path, contents);
+  Status open_file(const std::string& path, std::unique_ptr<ReadableFile>* file) override {
+    return posix_file_system().open_file(path, file);
   }
   Status file_size(const std::string& path, std::uint64_t* size) override {
     return posix_file_system().file_size(path, size);

@@ -33,6 +33,36 @@ class WritableFile {
   virtual Status close() = 0;
 };
 
+// A file opened for reading at any offset. Recovery reads through one in
+// bounded blocks, so that a multi-GiB journal or snapshot never has to fit
+// in memory.
+class ReadableFile {
+ public:
+  virtual ~ReadableFile() = default;
+
+  virtual std::uint64_t size() const = 0;
+  // Reads up to `n` bytes at `offset` into `dst`; fewer (`*got`) only at
+  // the end of the file.
+  virtual Status read_at(std::uint64_t offset, std::size_t n, char* dst, std::size_t* got) = 0;
+  // The whole file, when it is already in memory and reading needs no copy.
+  virtual bool in_memory(std::string_view* /*contents*/) const { return false; }
+};
+
+// A ReadableFile over bytes held elsewhere, which must outlive it.
+class StringFile final : public ReadableFile {
+ public:
+  explicit StringFile(std::string_view contents) : contents_(contents) {}
+  std::uint64_t size() const override { return contents_.size(); }
+  Status read_at(std::uint64_t offset, std::size_t n, char* dst, std::size_t* got) override;
+  bool in_memory(std::string_view* contents) const override {
+    *contents = contents_;
+    return true;
+  }
+
+ private:
+  std::string_view contents_;
+};
+
 // Held while a process owns a data directory; released when destroyed.
 class DirectoryLock {
  public:
@@ -45,8 +75,8 @@ class FileSystem {
 
   // Creates `path`, or empties it if it exists, for appending.
   virtual Status create_file(const std::string& path, std::unique_ptr<WritableFile>* file) = 0;
-  // Replaces `contents` with the whole file.
-  virtual Status read_file(const std::string& path, std::string* contents) = 0;
+  // Opens `path` for reading; not_found if it does not exist.
+  virtual Status open_file(const std::string& path, std::unique_ptr<ReadableFile>* file) = 0;
   virtual Status file_size(const std::string& path, std::uint64_t* size) = 0;
   // Names (not paths) of the entries in `dir`, without "." and "..".
   virtual Status list_dir(const std::string& dir, std::vector<std::string>* names) = 0;
@@ -63,6 +93,13 @@ class FileSystem {
   // process (or another open in this one) holds it.
   virtual Status lock_directory(const std::string& dir, std::unique_ptr<DirectoryLock>* lock) = 0;
 };
+
+// Replaces `contents` with the whole file at `path`: for small files and
+// tests; recovery reads through open_file() in blocks.
+Status read_file(FileSystem& fs, const std::string& path, std::string* contents);
+
+// Copies [offset, end of file) of `from` to `to`, a block at a time.
+Status copy_tail(ReadableFile& from, std::uint64_t offset, WritableFile& to);
 
 // The operating system's files (POSIX). Lives for the whole program.
 FileSystem& posix_file_system();

@@ -71,11 +71,11 @@ class Recovery {
   }
 
   Status load_newest_snapshot(const DataDirectoryListing& listing) {
-    std::string contents;
     for (auto it = listing.snapshots.rbegin(); it != listing.snapshots.rend(); ++it) {
       SnapshotSummary summary;
-      Status s = fs_.read_file(path(it->name), &contents);
-      if (s.ok()) s = verify_snapshot(contents, &summary);
+      std::unique_ptr<ReadableFile> file;
+      Status s = fs_.open_file(path(it->name), &file);
+      if (s.ok()) s = verify_snapshot(*file, &summary);
       if (s.ok() && summary.replay_from_seq != it->seq) {
         s = Status::corruption("its header names position " +
                                std::to_string(summary.replay_from_seq));
@@ -87,9 +87,10 @@ class Recovery {
         continue;
       }
       SnapshotLoadResult loaded;
-      if (Status load = load_snapshot(contents, engine_, now_, &loaded); !load.ok()) {
+      if (Status load = load_snapshot(*file, engine_, now_, &loaded); !load.ok()) {
         // Verified yet not loadable: the engine is half-filled, so no
-        // fallback is possible. Only a bug gets here.
+        // fallback is possible. Only a bug or a failing disk gets here.
+        if (load.is_io_error()) return load;
         return Status::corruption(it->name + ": " + load.message());
       }
       result_.snapshot_file = it->name;
@@ -122,11 +123,10 @@ class Recovery {
     for (std::size_t i = 0; i < journals.size(); ++i) {
       if (journals[i].seq <= result_.replay_from_seq) first = i;
     }
-    std::string contents;
     for (std::size_t i = first; i < journals.size(); ++i) {
       const bool newest = i + 1 == journals.size();
       bool stop = false;
-      if (Status s = replay_segment(journals[i], newest, &contents, &stop); !s.ok()) return s;
+      if (Status s = replay_segment(journals[i], newest, &stop); !s.ok()) return s;
       ++result_.segments_read;
       if (stop) {
         set_aside(journals, i + 1);
@@ -137,36 +137,42 @@ class Recovery {
   }
 
   // Replays one segment. Sets `stop` when the log was cut inside it.
-  Status replay_segment(const DataFile& segment, bool newest, std::string* contents, bool* stop) {
+  Status replay_segment(const DataFile& segment, bool newest, bool* stop) {
     const std::string file_path = path(segment.name);
-    if (Status s = fs_.read_file(file_path, contents); !s.ok()) return s;
-    RecordReader reader(*contents);
+    std::unique_ptr<ReadableFile> file;
+    if (Status s = fs_.open_file(file_path, &file); !s.ok()) return s;
+    RecordReader reader(*file);
+    const std::uint64_t size = file->size();
     format::FileHeader header;
     if (auto e = reader.read_header(&header); e != format::FileHeaderError::kNone) {
+      if (!reader.status().ok()) return reader.status();
       if (e == format::FileHeaderError::kNewerVersion) {
         return Status::invalid_argument(segment.name + " was written by a newer orderd");
       }
       std::uint64_t found = 0;
-      if (newest && !reader.find_intact_record(0, &found)) {
+      const bool removable = newest && !reader.find_intact_record(0, &found);
+      if (!reader.status().ok()) return reader.status();
+      if (removable) {
         // Created but never written past its header: a crash during rotation.
         report(Severity::kWarning, "removing journal segment " + segment.name +
                                        " with a torn header and no records (" +
                                        std::string(format::file_header_error_name(e)) + ")");
         return fs_.remove_file(file_path);
       }
-      return damaged(segment, 0, format::file_header_error_name(e), contents->size(), stop);
+      return damaged(segment, 0, format::file_header_error_name(e), size, stop);
     }
     if (header.kind != format::FileKind::kJournal || header.first_seq != segment.seq) {
-      return damaged(segment, 0, "header does not match the file name", contents->size(), stop);
+      return damaged(segment, 0, "header does not match the file name", size, stop);
     }
     Record record;
     bool first_record = true;
     while (true) {
       RecordReader::Outcome outcome = reader.next(&record);
       if (outcome == RecordReader::Outcome::kEnd) return Status();
+      if (outcome == RecordReader::Outcome::kError) return reader.status();
       if (outcome == RecordReader::Outcome::kDamaged) {
         const RecordDamage& damage = reader.damage();
-        if (damage.is_tail && newest) return cut_torn_tail(segment, damage, contents->size(), stop);
+        if (damage.is_tail && newest) return cut_torn_tail(segment, damage, size, stop);
         std::string reason = damage.reason;
         if (damage.is_tail) {
           reason += " at the end of a segment that is not the newest";
@@ -174,7 +180,7 @@ class Recovery {
           reason +=
               "; an intact record follows at offset " + std::to_string(damage.next_intact_offset);
         }
-        return damaged(segment, damage.offset, reason, contents->size(), stop);
+        return damaged(segment, damage.offset, reason, size, stop);
       }
       if (first_record && record.seq != header.first_seq) {
         return Status::corruption(at(segment.name, record.offset) +
@@ -315,15 +321,16 @@ class Recovery {
                                 "journal here and keep the rest aside)");
     }
     // Keep the cut bytes aside before cutting them off.
-    std::string contents;
     const std::string file_path = path(segment.name);
-    if (Status s = fs_.read_file(file_path, &contents); !s.ok()) return s;
+    std::unique_ptr<ReadableFile> damaged_file;
+    if (Status s = fs_.open_file(file_path, &damaged_file); !s.ok()) return s;
     std::string aside = file_path + ".discarded-at-" + std::to_string(offset);
     std::unique_ptr<WritableFile> file;
     Status s = fs_.create_file(aside, &file);
-    if (s.ok()) s = file->append(std::string_view(contents).substr(offset));
+    if (s.ok()) s = copy_tail(*damaged_file, offset, *file);
     if (s.ok()) s = file->sync();
     if (s.ok()) s = file->close();
+    damaged_file.reset();
     if (s.ok()) {
       // A file cut inside its header would read as damaged again: remove it.
       s = offset < format::kFileHeaderSize ? fs_.remove_file(file_path)

@@ -281,9 +281,15 @@ Status write_snapshot(FileSystem& fs, const std::string& dir, const Engine& engi
 }
 
 Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
-  RecordReader reader(contents);
+  StringFile file(contents);
+  return verify_snapshot(file, summary);
+}
+
+Status verify_snapshot(ReadableFile& file, SnapshotSummary* summary) {
+  RecordReader reader(file);
   format::FileHeader header;
   if (auto e = reader.read_header(&header); e != format::FileHeaderError::kNone) {
+    if (!reader.status().ok()) return reader.status();
     return corruption_at(0, format::file_header_error_name(e));
   }
   if (header.kind != format::FileKind::kSnapshot) return corruption_at(0, "not a snapshot file");
@@ -300,6 +306,7 @@ Status verify_snapshot(std::string_view contents, SnapshotSummary* summary) {
   while (true) {
     RecordReader::Outcome outcome = reader.next(&record);
     if (outcome == RecordReader::Outcome::kEnd) break;
+    if (outcome == RecordReader::Outcome::kError) return reader.status();
     if (outcome == RecordReader::Outcome::kDamaged) {
       return corruption_at(reader.damage().offset, reader.damage().reason);
     }
@@ -386,22 +393,30 @@ Status load_snapshot(std::string_view contents, Engine& engine) {
 
 Status load_snapshot(std::string_view contents, Engine& engine, Micros now,
                      SnapshotLoadResult* result) {
+  StringFile file(contents);
+  return load_snapshot(file, engine, now, result);
+}
+
+Status load_snapshot(ReadableFile& file, Engine& engine, Micros now, SnapshotLoadResult* result) {
   SnapshotLoadResult ignored;
   if (result == nullptr) result = &ignored;
   *result = {};
+  RecordReader reader(file);
+  format::FileHeader header;
+  if (reader.read_header(&header) != format::FileHeaderError::kNone) {
+    if (!reader.status().ok()) return reader.status();
+    return corruption_at(0, "bad header");
+  }
   // Passes over the verified file: products, then customers, then the
   // orders that reserve the products' stock and name the customers, then
   // the idempotency replies and the revoked tokens, which depend on nothing.
   for (RecordType wanted :
        {RecordType::kSnapshotProduct, RecordType::kSnapshotCustomer, RecordType::kSnapshotOrder,
         RecordType::kSnapshotIdempotencyReply, RecordType::kSnapshotTokenRevocation}) {
-    RecordReader reader(contents);
-    format::FileHeader header;
-    if (reader.read_header(&header) != format::FileHeaderError::kNone) {
-      return corruption_at(0, "bad header");
-    }
+    reader.rewind();
     Record record;
-    while (reader.next(&record) == RecordReader::Outcome::kRecord) {
+    RecordReader::Outcome outcome;
+    while ((outcome = reader.next(&record)) == RecordReader::Outcome::kRecord) {
       if (static_cast<RecordType>(record.type) != wanted) continue;
       if (wanted == RecordType::kSnapshotIdempotencyReply) {
         if (Status s = restore_reply(engine, record, now, result); !s.ok()) return s;
@@ -418,6 +433,7 @@ Status load_snapshot(std::string_view contents, Engine& engine, Micros now,
                              "cannot restore: " + std::string(restore_result_name(r)));
       }
     }
+    if (outcome == RecordReader::Outcome::kError) return reader.status();
   }
   return Status();
 }

@@ -91,8 +91,10 @@ struct SnapshotSummary {
   std::uint64_t revocations = 0;
 };
 
-// Checks every record of the snapshot file `contents` (the whole file),
-// applying nothing. Corruption names the offset of the first problem.
+// Checks every record of the snapshot `file`, applying nothing, reading it
+// in bounded blocks. Corruption names the offset of the first problem. The
+// second form checks a file held whole in memory (`contents`).
+Status verify_snapshot(ReadableFile& file, SnapshotSummary* summary);
 Status verify_snapshot(std::string_view contents, SnapshotSummary* summary);
 
 struct SnapshotLoadResult {
@@ -107,7 +109,11 @@ struct SnapshotLoadResult {
 // otherwise create them as implicit ones), then orders with their stock
 // effect, then the idempotency replies not expired at `now` (wall clock;
 // the engine's idempotency ttl decides), then the revoked tokens not
-// expired at `now`. The first form judges expiry by the clock now.
+// expired at `now`. Reads `file` once per kind of record, in bounded
+// blocks. The forms over `contents` read a file held whole in memory; the
+// last judges expiry by the clock now.
+Status load_snapshot(ReadableFile& file, Engine& engine, Micros now,
+                     SnapshotLoadResult* result = nullptr);
 Status load_snapshot(std::string_view contents, Engine& engine, Micros now,
                      SnapshotLoadResult* result = nullptr);
 Status load_snapshot(std::string_view contents, Engine& engine);

@@ -34,10 +34,12 @@ Status MemoryFileSystem::create_file(const std::string& path,
   return {};
 }
 
-Status MemoryFileSystem::read_file(const std::string& path, std::string* contents) {
+Status MemoryFileSystem::open_file(const std::string& path,
+                                   std::unique_ptr<persistence::ReadableFile>* file) {
   const auto it = files_.find(path);
-  if (it == files_.end()) return Status::io_error("cannot open " + path, ENOENT);
-  *contents = it->second;
+  if (it == files_.end()) return Status::not_found(path);
+  // Read in place: recovery's reader does not change the files it reads.
+  *file = std::make_unique<persistence::StringFile>(it->second);
   return {};
 }
 

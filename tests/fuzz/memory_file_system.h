@@ -21,7 +21,8 @@ class MemoryFileSystem final : public persistence::FileSystem {
 
   persistence::Status create_file(const std::string& path,
                                   std::unique_ptr<persistence::WritableFile>* file) override;
-  persistence::Status read_file(const std::string& path, std::string* contents) override;
+  persistence::Status open_file(const std::string& path,
+                                std::unique_ptr<persistence::ReadableFile>* file) override;
   persistence::Status file_size(const std::string& path, std::uint64_t* size) override;
   persistence::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
   persistence::Status create_dir(const std::string&) override { return {}; }

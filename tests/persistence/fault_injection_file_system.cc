@@ -96,11 +96,57 @@ void FaultInjectionFileSystem::set_rename_fault(int error_number) {
   rename_errno_ = error_number;
 }
 
+void FaultInjectionFileSystem::set_read_fault(int error_number, std::string name_filter,
+                                              std::uint64_t from_offset) {
+  std::lock_guard guard(mutex_);
+  read_errno_ = error_number;
+  read_filter_ = std::move(name_filter);
+  read_fault_from_ = from_offset;
+}
+
 void FaultInjectionFileSystem::clear_faults() {
   std::lock_guard guard(mutex_);
   write_fault_ = WriteFault::kNone;
   sync_errno_ = 0;
   rename_errno_ = 0;
+  read_errno_ = 0;
+}
+
+int FaultInjectionFileSystem::read_fault(const std::string& path, std::uint64_t offset,
+                                         std::size_t n) {
+  std::size_t largest = largest_read_.load();
+  while (n > largest && !largest_read_.compare_exchange_weak(largest, n)) {
+  }
+  std::lock_guard guard(mutex_);
+  if (read_errno_ == 0 || path.find(read_filter_) == std::string::npos) return 0;
+  return offset + n > read_fault_from_ ? read_errno_ : 0;
+}
+
+class FaultInjectionFileSystem::ReadFile final : public ReadableFile {
+ public:
+  ReadFile(FaultInjectionFileSystem& fs, std::string path, std::unique_ptr<ReadableFile> base)
+      : fs_(fs), path_(std::move(path)), base_(std::move(base)) {}
+  std::uint64_t size() const override { return base_->size(); }
+  Status read_at(std::uint64_t offset, std::size_t n, char* dst, std::size_t* got) override {
+    if (int e = fs_.read_fault(path_, offset, n); e != 0) {
+      *got = 0;
+      return Status::io_error("injected read failure on " + path_, e);
+    }
+    return base_->read_at(offset, n, dst, got);
+  }
+
+ private:
+  FaultInjectionFileSystem& fs_;
+  std::string path_;
+  std::unique_ptr<ReadableFile> base_;
+};
+
+Status FaultInjectionFileSystem::open_file(const std::string& path,
+                                           std::unique_ptr<ReadableFile>* file) {
+  std::unique_ptr<ReadableFile> base;
+  if (Status s = base_.open_file(path, &base); !s.ok()) return s;
+  *file = std::make_unique<ReadFile>(*this, path, std::move(base));
+  return Status();
 }
 
 FaultInjectionFileSystem::WriteFault FaultInjectionFileSystem::write_fault(

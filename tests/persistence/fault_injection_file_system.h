@@ -32,7 +32,13 @@ class FaultInjectionFileSystem final : public FileSystem {
   void set_write_fault(WriteFault fault, int error_number, std::string name_filter = "");
   void set_sync_fault(int error_number, std::string name_filter = "");  // 0: none
   void set_rename_fault(int error_number);                              // 0: none
+  // Reads reaching past `from_offset` of a matching file fail.
+  void set_read_fault(int error_number, std::string name_filter = "",
+                      std::uint64_t from_offset = 0);
   void clear_faults();
+
+  // The most bytes any one read asked for.
+  std::size_t largest_read() const { return largest_read_.load(); }
 
   // A stalled disk: while set, every sync of a file whose name contains
   // `name_filter` blocks (before it starts) until the stall is lifted.
@@ -53,9 +59,7 @@ class FaultInjectionFileSystem final : public FileSystem {
 
   // FileSystem
   Status create_file(const std::string& path, std::unique_ptr<WritableFile>* file) override;
-  Status read_file(const std::string& path, std::string* contents) override {
-    return base_.read_file(path, contents);
-  }
+  Status open_file(const std::string& path, std::unique_ptr<ReadableFile>* file) override;
   Status file_size(const std::string& path, std::uint64_t* size) override {
     return base_.file_size(path, size);
   }
@@ -75,6 +79,7 @@ class FaultInjectionFileSystem final : public FileSystem {
 
  private:
   class File;
+  class ReadFile;
   struct Sizes {
     std::uint64_t written = 0;
     std::uint64_t synced = 0;
@@ -83,6 +88,8 @@ class FaultInjectionFileSystem final : public FileSystem {
   // Returns the fault for a write to `path` and its errno.
   WriteFault write_fault(const std::string& path, int* error_number) const;
   int sync_fault(const std::string& path) const;
+  // The errno a read of [offset, offset + n) of `path` fails with (0: none).
+  int read_fault(const std::string& path, std::uint64_t offset, std::size_t n);
   void wait_while_stalled(const std::string& path);
   void wrote(const std::string& path, std::uint64_t bytes);
   void synced(const std::string& path);
@@ -98,6 +105,10 @@ class FaultInjectionFileSystem final : public FileSystem {
   int sync_errno_ = 0;
   std::string sync_filter_;
   int rename_errno_ = 0;
+  int read_errno_ = 0;
+  std::string read_filter_;
+  std::uint64_t read_fault_from_ = 0;
+  std::atomic<std::size_t> largest_read_{0};
   bool sync_stalled_ = false;  // under mutex_
   std::string stall_filter_;
   int stalled_syncs_ = 0;

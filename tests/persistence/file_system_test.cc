@@ -20,7 +20,7 @@ TEST(FileSystemTest, WritesReadsRenamesTruncatesAndRemoves) {
   ASSERT_TRUE(f->sync().ok());
   ASSERT_TRUE(f->close().ok());
   std::string contents;
-  ASSERT_TRUE(fs.read_file(dir.file("a"), &contents).ok());
+  ASSERT_TRUE(read_file(fs, dir.file("a"), &contents).ok());
   EXPECT_EQ(contents, "hello world");
   ASSERT_TRUE(fs.rename_file(dir.file("a"), dir.file("b")).ok());
   ASSERT_TRUE(fs.truncate_file(dir.file("b"), 5).ok());
@@ -32,7 +32,7 @@ TEST(FileSystemTest, WritesReadsRenamesTruncatesAndRemoves) {
   EXPECT_EQ(names, std::vector<std::string>{"b"});
   ASSERT_TRUE(fs.sync_dir(dir.path()).ok());
   ASSERT_TRUE(fs.remove_file(dir.file("b")).ok());
-  EXPECT_TRUE(fs.read_file(dir.file("b"), &contents).is_not_found());
+  EXPECT_TRUE(read_file(fs, dir.file("b"), &contents).is_not_found());
   EXPECT_TRUE(fs.file_size(dir.file("b"), &size).is_not_found());
 }
 
@@ -46,7 +46,7 @@ TEST(FileSystemTest, CreateEmptiesAnExistingFile) {
   ASSERT_TRUE(fs.create_file(dir.file("a"), &f).ok());
   f.reset();
   std::string contents = "x";
-  ASSERT_TRUE(fs.read_file(dir.file("a"), &contents).ok());
+  ASSERT_TRUE(read_file(fs, dir.file("a"), &contents).ok());
   EXPECT_EQ(contents, "");
 }
 

@@ -28,8 +28,9 @@ inline std::vector<ReadRecord> read_journal(const std::string& dir) {
   std::vector<ReadRecord> out;
   for (const auto& segment : listing.journals) {
     std::string contents;
-    EXPECT_TRUE(fs.read_file(join_path(dir, segment.name), &contents).ok());
-    RecordReader reader(contents);
+    EXPECT_TRUE(read_file(fs, join_path(dir, segment.name), &contents).ok());
+    StringFile file(contents);
+    RecordReader reader(file);
     format::FileHeader header;
     EXPECT_EQ(reader.read_header(&header), format::FileHeaderError::kNone) << segment.name;
     EXPECT_EQ(header.first_seq, segment.seq);
@@ -46,7 +47,7 @@ inline std::vector<ReadRecord> read_journal(const std::string& dir) {
 
 inline std::string read_whole(const std::string& path) {
   std::string contents;
-  EXPECT_TRUE(posix_file_system().read_file(path, &contents).ok()) << path;
+  EXPECT_TRUE(read_file(posix_file_system(), path, &contents).ok()) << path;
   return contents;
 }
 

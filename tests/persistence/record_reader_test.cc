@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,23 +25,57 @@ std::string file_with(const std::vector<std::string>& payloads, std::uint64_t fi
   return file;
 }
 
-std::vector<std::string> read_all(std::string_view file, Outcome* last,
-                                  RecordDamage* damage = nullptr) {
-  RecordReader reader(file);
-  format::FileHeader header;
-  EXPECT_EQ(reader.read_header(&header), format::FileHeaderError::kNone);
-  std::vector<std::string> out;
-  Record r;
-  while ((*last = reader.next(&r)) == Outcome::kRecord) out.emplace_back(r.payload);
-  if (damage) *damage = reader.damage();
-  return out;
-}
+// A file read through copies, as from a disk, with an optional read failure.
+class CopyingFile final : public ReadableFile {
+ public:
+  explicit CopyingFile(std::string_view contents) : contents_(contents) {}
+  std::uint64_t size() const override { return contents_.size(); }
+  Status read_at(std::uint64_t offset, std::size_t n, char* dst, std::size_t* got) override {
+    largest_read = std::max(largest_read, n);
+    if (offset + n > fail_from) return Status::io_error("injected read failure", 5);
+    return StringFile(contents_).read_at(offset, n, dst, got);
+  }
+
+  std::uint64_t fail_from = UINT64_MAX;  // reads reaching this offset fail
+  std::size_t largest_read = 0;
+
+ private:
+  std::string_view contents_;
+};
+
+// Every test runs on a file held in memory and on files read in blocks
+// smaller than a record, so that records straddle the blocks.
+class RecordReaderTest : public ::testing::TestWithParam<std::size_t> {
+ protected:
+  // 0: in memory.
+  std::unique_ptr<ReadableFile> open(std::string_view contents) {
+    if (GetParam() == 0) return std::make_unique<StringFile>(contents);
+    return std::make_unique<CopyingFile>(contents);
+  }
+  std::size_t block() const {
+    return GetParam() == 0 ? RecordReader::kDefaultBlockBytes : GetParam();
+  }
+
+  std::vector<std::string> read_all(std::string_view contents, Outcome* last,
+                                    RecordDamage* damage = nullptr) {
+    auto file = open(contents);
+    RecordReader reader(*file, block());
+    format::FileHeader header;
+    EXPECT_EQ(reader.read_header(&header), format::FileHeaderError::kNone);
+    std::vector<std::string> out;
+    Record r;
+    while ((*last = reader.next(&r)) == Outcome::kRecord) out.emplace_back(r.payload);
+    if (damage) *damage = reader.damage();
+    return out;
+  }
+};
 
 const std::vector<std::string> kPayloads = {"first", std::string(1000, 'b'), "", "last one"};
 
-TEST(RecordReaderTest, ReadsBackWhatWasWritten) {
-  std::string file = file_with(kPayloads, 10);
-  RecordReader reader(file);
+TEST_P(RecordReaderTest, ReadsBackWhatWasWritten) {
+  std::string contents = file_with(kPayloads, 10);
+  auto file = open(contents);
+  RecordReader reader(*file, block());
   format::FileHeader header;
   ASSERT_EQ(reader.read_header(&header), format::FileHeaderError::kNone);
   EXPECT_EQ(header.first_seq, 10u);
@@ -50,16 +87,16 @@ TEST(RecordReaderTest, ReadsBackWhatWasWritten) {
     EXPECT_EQ(r.type, static_cast<std::uint8_t>(RecordType::kOrderAccepted));
   }
   EXPECT_EQ(reader.next(&r), Outcome::kEnd);
-  EXPECT_EQ(reader.offset(), file.size());
+  EXPECT_EQ(reader.offset(), contents.size());
 }
 
-TEST(RecordReaderTest, EmptySegmentEndsAtOnce) {
+TEST_P(RecordReaderTest, EmptySegmentEndsAtOnce) {
   Outcome last;
   EXPECT_TRUE(read_all(file_with({}), &last).empty());
   EXPECT_EQ(last, Outcome::kEnd);
 }
 
-TEST(RecordReaderTest, TruncatedTrailingRecordIsATornTailAtEveryByteOffset) {
+TEST_P(RecordReaderTest, TruncatedTrailingRecordIsATornTailAtEveryByteOffset) {
   const std::string file = file_with(kPayloads);
   const std::size_t last_start = file.size() - format::kRecordHeaderSize - kPayloads.back().size();
   for (std::size_t cut = last_start + 1; cut < file.size(); ++cut) {
@@ -73,7 +110,7 @@ TEST(RecordReaderTest, TruncatedTrailingRecordIsATornTailAtEveryByteOffset) {
   }
 }
 
-TEST(RecordReaderTest, TruncationAtARecordBoundaryIsACleanEnd) {
+TEST_P(RecordReaderTest, TruncationAtARecordBoundaryIsACleanEnd) {
   const std::string file = file_with(kPayloads);
   const std::size_t last_start = file.size() - format::kRecordHeaderSize - kPayloads.back().size();
   Outcome last;
@@ -82,7 +119,7 @@ TEST(RecordReaderTest, TruncationAtARecordBoundaryIsACleanEnd) {
   EXPECT_EQ(last, Outcome::kEnd);
 }
 
-TEST(RecordReaderTest, EverySingleBitFlipIsDetected) {
+TEST_P(RecordReaderTest, EverySingleBitFlipIsDetected) {
   const std::string file = file_with({"alpha", "beta-beta", "gamma"});
   const std::size_t last_start = file.size() - format::kRecordHeaderSize - 5;
   for (std::size_t bit = 8 * format::kFileHeaderSize; bit < 8 * file.size(); ++bit) {
@@ -99,7 +136,7 @@ TEST(RecordReaderTest, EverySingleBitFlipIsDetected) {
   }
 }
 
-TEST(RecordReaderTest, DamageInTheMiddlePointsAtTheNextIntactRecord) {
+TEST_P(RecordReaderTest, DamageInTheMiddlePointsAtTheNextIntactRecord) {
   std::string file = file_with({"one", "two", "three"});
   const std::size_t second = format::kFileHeaderSize + format::kRecordHeaderSize + 3;
   const std::size_t third = second + format::kRecordHeaderSize + 3;
@@ -115,7 +152,7 @@ TEST(RecordReaderTest, DamageInTheMiddlePointsAtTheNextIntactRecord) {
   EXPECT_EQ(damage.reason, "record payload checksum mismatch");
 }
 
-TEST(RecordReaderTest, ZeroFilledTailIsATornTail) {
+TEST_P(RecordReaderTest, ZeroFilledTailIsATornTail) {
   std::string file = file_with({"one"}) + std::string(100, '\0');
   Outcome last;
   RecordDamage damage;
@@ -125,14 +162,93 @@ TEST(RecordReaderTest, ZeroFilledTailIsATornTail) {
   EXPECT_TRUE(damage.is_tail);
 }
 
-TEST(RecordReaderTest, HeaderOfAnotherKindOrVersionIsReported) {
-  std::string file = file_with({"x"});
-  file[0] = 'Z';
-  RecordReader reader(file);
+TEST_P(RecordReaderTest, HeaderOfAnotherKindOrVersionIsReported) {
+  std::string contents = file_with({"x"});
+  contents[0] = 'Z';
+  auto file = open(contents);
+  RecordReader reader(*file, block());
   format::FileHeader header;
   EXPECT_EQ(reader.read_header(&header), format::FileHeaderError::kBadMagic);
-  RecordReader short_reader(std::string_view(file).substr(0, 10));
+  auto short_file = open(std::string_view(contents).substr(0, 10));
+  RecordReader short_reader(*short_file, block());
   EXPECT_EQ(short_reader.read_header(&header), format::FileHeaderError::kTooShort);
+  EXPECT_TRUE(short_reader.status().ok());
+}
+
+TEST_P(RecordReaderTest, RewindReadsTheSameRecordsAgain) {
+  const std::string contents = file_with(kPayloads);
+  auto file = open(contents);
+  RecordReader reader(*file, block());
+  format::FileHeader header;
+  ASSERT_EQ(reader.read_header(&header), format::FileHeaderError::kNone);
+  for (int pass = 0; pass < 2; ++pass) {
+    Record r;
+    std::vector<std::string> read;
+    while (reader.next(&r) == Outcome::kRecord) read.emplace_back(r.payload);
+    EXPECT_EQ(read, kPayloads) << "pass " << pass;
+    reader.rewind();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(InMemoryAndInBlocks, RecordReaderTest, ::testing::Values(0, 64, 100),
+                         [](const auto& info) {
+                           return info.param == 0 ? std::string("InMemory")
+                                                  : "Blocks" + std::to_string(info.param);
+                         });
+
+TEST(RecordReaderBlocksTest, MemoryStaysWithinABlockWhateverTheFileSize) {
+  std::vector<std::string> payloads(20000, std::string(200, 'p'));
+  const std::string contents = file_with(payloads);  // about 4.5 MiB
+  CopyingFile file(contents);
+  RecordReader reader(file, 64 << 10);
+  format::FileHeader header;
+  ASSERT_EQ(reader.read_header(&header), format::FileHeaderError::kNone);
+  Record r;
+  std::size_t n = 0;
+  while (reader.next(&r) == Outcome::kRecord) ++n;
+  EXPECT_EQ(n, payloads.size());
+  EXPECT_LE(reader.window_capacity(), 64u << 10);
+  EXPECT_LE(file.largest_read, 64u << 10);
+}
+
+TEST(RecordReaderBlocksTest, ARecordLargerThanABlockIsReadWhole) {
+  const std::vector<std::string> payloads = {"a", std::string(5000, 'b'), "c"};
+  const std::string contents = file_with(payloads);
+  CopyingFile file(contents);
+  RecordReader reader(file, 1024);
+  format::FileHeader header;
+  ASSERT_EQ(reader.read_header(&header), format::FileHeaderError::kNone);
+  Record r;
+  std::vector<std::string> read;
+  while (reader.next(&r) == Outcome::kRecord) read.emplace_back(r.payload);
+  EXPECT_EQ(read, payloads);
+  EXPECT_LE(reader.window_capacity(), 5000u + format::kRecordHeaderSize);
+}
+
+TEST(RecordReaderBlocksTest, AFailedReadIsAnErrorNotATornTail) {
+  const std::string contents = file_with(kPayloads);
+  CopyingFile file(contents);
+  file.fail_from = contents.size() - 3;  // inside the last record
+  RecordReader reader(file, 64);
+  format::FileHeader header;
+  ASSERT_EQ(reader.read_header(&header), format::FileHeaderError::kNone);
+  Record r;
+  Outcome last;
+  std::size_t n = 0;
+  while ((last = reader.next(&r)) == Outcome::kRecord) ++n;
+  EXPECT_EQ(last, Outcome::kError);
+  EXPECT_TRUE(reader.status().is_io_error()) << reader.status().to_string();
+  EXPECT_LT(n, kPayloads.size());
+}
+
+TEST(RecordReaderBlocksTest, AFailedHeaderReadIsReportedByStatus) {
+  const std::string contents = file_with(kPayloads);
+  CopyingFile file(contents);
+  file.fail_from = 0;
+  RecordReader reader(file);
+  format::FileHeader header;
+  EXPECT_NE(reader.read_header(&header), format::FileHeaderError::kNone);
+  EXPECT_TRUE(reader.status().is_io_error());
 }
 
 }  // namespace

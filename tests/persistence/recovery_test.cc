@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <map>
 
@@ -12,6 +13,7 @@
 #include "persistence/data_files.h"
 #include "persistence/journal_sink.h"
 #include "persistence/record_codec.h"
+#include "persistence/record_reader.h"
 #include "persistence/snapshot.h"
 #include "tests/persistence/engine_fixture.h"
 #include "tests/persistence/fault_injection_file_system.h"
@@ -140,7 +142,8 @@ struct RecoveryTest : ::testing::Test {
 // customers, updates, which the rewrite refuses).
 void rewrite_as_version_two(const std::string& path) {
   const std::string contents = testing::read_whole(path);
-  RecordReader reader(contents);
+  StringFile file(contents);
+  RecordReader reader(file);
   format::FileHeader header;
   ASSERT_EQ(reader.read_header(&header), format::FileHeaderError::kNone) << path;
   header.version = 2;
@@ -670,6 +673,62 @@ TEST_F(RecoveryTest, UnreadableNewestSnapshotFallsBackToThePreviousWithAWarning)
   EXPECT_EQ(result.snapshots_skipped, 1u);
   EXPECT_TRUE(reports.contains(Severity::kWarning, newer.file));
   EXPECT_EQ(recovered.state_digest(), engine.state_digest());
+}
+
+TEST_F(RecoveryTest, SnapshotsAndSegmentsAreReadInBoundedBlocksNotWhole) {
+  std::unique_ptr<JournalWriter> journal;
+  ASSERT_TRUE(JournalWriter::open(fs, dir.path(), 1, {}, &journal).ok());
+  JournalSink sink(*journal);
+  Engine engine(testing::small_engine_config());
+  engine.set_event_sink(&sink);
+  testing::add_products(engine);
+  engine.start();
+  testing::submit_orders(engine, "a", 20000, 1);
+  ASSERT_TRUE(testing::wait_until_quiet(engine));
+  SnapshotInfo snapshot;
+  ASSERT_TRUE(write_snapshot(fs, dir.path(), engine, *journal, &snapshot).ok());
+  testing::submit_orders(engine, "b", 20000, 2);
+  ASSERT_TRUE(testing::wait_until_quiet(engine));
+  engine.stop();
+  ASSERT_TRUE(journal->close().ok());
+  // Both files span several blocks, or the test would prove nothing.
+  std::uint64_t snapshot_size = 0, segment_size = 0;
+  ASSERT_TRUE(fs.file_size(dir.file(snapshot.file), &snapshot_size).ok());
+  ASSERT_TRUE(fs.file_size(dir.file(segments().back().name), &segment_size).ok());
+  ASSERT_GT(snapshot_size, 2 * RecordReader::kDefaultBlockBytes);
+  ASSERT_GT(segment_size, 2 * RecordReader::kDefaultBlockBytes);
+
+  Engine recovered(testing::small_engine_config());
+  RecoveryResult result;
+  ASSERT_TRUE(recover_into(recovered, &result).ok());
+  EXPECT_EQ(result.snapshot_file, snapshot.file);
+  EXPECT_EQ(recovered.state_digest(), engine.state_digest());
+  EXPECT_GT(fs.largest_read(), 0u);
+  EXPECT_LE(fs.largest_read(), RecordReader::kDefaultBlockBytes);
+}
+
+TEST_F(RecoveryTest, AReadFailureFailsRecoveryAndCutsNothing) {
+  const std::uint64_t digest = run_engine(3000);
+  const std::string name = segments().back().name;
+  std::uint64_t size_before = 0;
+  ASSERT_TRUE(fs.file_size(dir.file(name), &size_before).ok());
+  fs.set_read_fault(EIO, name, size_before / 2);
+  {
+    Engine engine(testing::small_engine_config());
+    RecoveryResult result;
+    Status s = recover_into(engine, &result);
+    EXPECT_TRUE(s.is_io_error()) << s.to_string();
+    EXPECT_TRUE(result.truncated_file.empty());
+  }
+  std::uint64_t size_after = 0;
+  ASSERT_TRUE(fs.file_size(dir.file(name), &size_after).ok());
+  EXPECT_EQ(size_after, size_before);
+
+  fs.clear_faults();
+  Engine engine(testing::small_engine_config());
+  RecoveryResult result;
+  ASSERT_TRUE(recover_into(engine, &result).ok());
+  EXPECT_EQ(engine.state_digest(), digest);
 }
 
 TEST_F(RecoveryTest, ResumedOrdersCompleteExactlyOnceWithOriginalTimestamps) {
