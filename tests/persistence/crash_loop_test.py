@@ -316,6 +316,10 @@ class CrashLoop:
         self.starts = 0
         self.recovery_503 = 0  # orders answered 503 before readiness
         self.next_bulk_id = 900_000  # big products for populate
+        # Ranges the scenario draws from; a soak (bench/soak.py) widens them.
+        self.snapshot_timer_ms = (100, 500)  # --snapshot-interval in timer mode
+        self.snapshot_pause = (0.05, 0.3)  # seconds between POST /admin/snapshot
+        self.stop_kind = "SIGKILL"  # how the last cycle's load ended
 
     # --- Starting and stopping ---------------------------------------------------
 
@@ -328,7 +332,7 @@ class CrashLoop:
         # the journal over fuzzy snapshots.
         self.snapshot_mode = self.rng.choice(("none", "timer", "admin"))
         if self.snapshot_mode == "timer" and self.snapshot_flags:
-            flags += ["--snapshot-interval", f"{self.rng.randint(100, 500)}ms"]
+            flags += ["--snapshot-interval", f"{self.rng.randint(*self.snapshot_timer_ms)}ms"]
         if snapshot_on_exit and self.snapshot_flags:
             flags += ["--snapshot-on-exit"]
         if first:
@@ -799,7 +803,7 @@ class CrashLoop:
         rng = random.Random(f"{self.args.seed}/{cycle}/snapshot")
         client = Client(port, timeout=120)
         try:
-            while not stop.wait(rng.uniform(0.05, 0.3)):
+            while not stop.wait(rng.uniform(*self.snapshot_pause)):
                 try:
                     status, answer = client.call("POST", "/admin/snapshot", "")
                 except (OSError, http.client.HTTPException):
@@ -838,13 +842,14 @@ class CrashLoop:
             threads.append(threading.Thread(target=self.snapshot_loop,
                                             args=(server.port, cycle, stop, errors), daemon=True))
         self.short_products = []
-        delay = self.rng.uniform(0.2, 1.5)
+        delay = self.load_seconds()
         self.model.codes.clear()
         for t in threads:
             t.start()
-        stopped_early = stop.wait(delay)
+        stopped_early = self.while_loading(server, delay, stop)
         died = not server.alive()
-        server.kill()
+        if not died:
+            self.end_load(server, cycle)
         stop.set()
         for t in threads:
             t.join(timeout=REQUEST_TIMEOUT + 10)
@@ -855,6 +860,18 @@ class CrashLoop:
                         f"{server.proc.returncode})")
         check(not stopped_early, "load stopped early")
         return delay
+
+    # What a cycle does; a soak (bench/soak.py) overrides them.
+    def load_seconds(self):
+        return self.rng.uniform(0.2, 1.5)
+
+    def while_loading(self, server, seconds, stop):
+        """Waits out the load; True if it stopped early."""
+        return stop.wait(seconds)
+
+    def end_load(self, server, cycle):
+        self.stop_kind = "SIGKILL"
+        server.kill()
 
     # --- Verification ------------------------------------------------------------------
 
@@ -1211,7 +1228,7 @@ class CrashLoop:
                   f"customers 201 x{codes['customer 201']}, managed 201 x{codes['managed 201']}, "
                   f"moves 200 x{codes['move 200']}, keyed x{codes['keyed']}, "
                   f"snapshots: {self.snapshot_mode} ({codes['snapshot']} asked); "
-                  f"SIGKILL{torn}; {time.monotonic() - t0:.2f} s", flush=True)
+                  f"{self.stop_kind}{torn}; {time.monotonic() - t0:.2f} s", flush=True)
 
         # Final: resumed orders finish, then a clean stop must keep it all.
         ready = self.start(snapshot_on_exit=True)
