@@ -33,19 +33,33 @@ struct Engine::Queue {
   moodycamel::BlockingConcurrentQueue<Order*> orders;
 };
 
+namespace {
+
+constexpr std::size_t kDequeueBatch = 256;
+// Most orders a Producer holds before it finishes them (Handoff::kAcceptingThread).
+constexpr std::size_t kMostHeld = kDequeueBatch;
+
+}  // namespace
+
 struct Engine::Producer::Token {
-  explicit Token(Queue& q) : token(q.orders) {}
+  Token(Engine& e, Handoff h) : engine(&e), handoff(h), token(e.queue_->orders) {
+    if (handoff == Handoff::kAcceptingThread) held.reserve(kMostHeld);
+  }
+  Engine* engine;
+  Handoff handoff;
   moodycamel::ProducerToken token;
+  std::vector<Order*> held;  // accepted, Pending, not yet queued
 };
 
 Engine::Producer::Producer(std::unique_ptr<Token> token) : token_(std::move(token)) {}
-Engine::Producer::~Producer() = default;
+Engine::Producer::~Producer() {
+  if (token_ && !token_->held.empty()) token_->engine->finish_accepted(*this);
+}
 Engine::Producer::Producer(Producer&&) noexcept = default;
 Engine::Producer& Engine::Producer::operator=(Producer&&) noexcept = default;
 
 namespace {
 
-constexpr std::size_t kDequeueBatch = 256;
 // Longest a worker sleeps before it re-checks stop/pause and its timers.
 constexpr std::int64_t kIdleWaitMicros = 20'000;
 
@@ -220,8 +234,44 @@ void Engine::stop() {
   workers_.clear();
 }
 
-Engine::Producer Engine::make_producer() {
-  return Producer(std::make_unique<Producer::Token>(*queue_));
+Engine::Producer Engine::make_producer(Handoff handoff) {
+  return Producer(std::make_unique<Producer::Token>(*this, handoff));
+}
+
+void Engine::finish_accepted(Producer& producer) {
+  std::vector<Order*>& held = producer.token_->held;
+  if (held.empty()) return;
+  // Announced before paused_ is read, both sequentially consistent, so that
+  // pause_workers() either sees this caller or this caller sees the pause.
+  finishing_callers_.fetch_add(1, std::memory_order_seq_cst);
+  const bool finish_here = config_.processing_delay.none() && config_.pending_delay.none() &&
+                           !paused_.load(std::memory_order_seq_cst) &&
+                           !stopping_.load(std::memory_order_seq_cst);
+  if (finish_here) {
+    counters_.add(kDequeued, static_cast<std::int64_t>(held.size()));
+    const Micros now = wall_clock_micros();
+    for (Order* order : held) {
+      MutexLock guard(order->lock);
+      // Cancelled meanwhile, by another thread: nothing is left to do.
+      if (begin_processing_locked(*order, now)) finish_processing_locked(*order);
+    }
+  } else {
+    queue_->orders.enqueue_bulk(producer.token_->token, held.data(), held.size());
+  }
+  finishing_callers_.fetch_sub(1, std::memory_order_release);
+  held.clear();
+}
+
+bool Engine::admit_in_flight(Producer* producer) {
+  const auto capacity = static_cast<std::int64_t>(config_.capacity);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (in_flight_.fetch_add(1, std::memory_order_acq_rel) < capacity) return true;
+    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+    // The orders this thread holds count as in flight until finished.
+    if (producer == nullptr || producer->token_->held.empty()) return false;
+    finish_accepted(*producer);
+  }
+  return false;
 }
 
 SubmitResult Engine::refuse(SubmitError error, std::string message) {
@@ -256,9 +306,7 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
   auto duplicate = [&] {
     return refuse(SubmitError::kDuplicate, "an order with this order_id already exists");
   };
-  if (in_flight_.fetch_add(1, std::memory_order_acq_rel) >=
-      static_cast<std::int64_t>(config_.capacity)) {
-    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
+  if (!admit_in_flight(producer)) {
     if (orders_.find(request.client_id) != nullptr) return duplicate();
     return refuse(SubmitError::kAtCapacity, "too many orders in flight, retry later");
   }
@@ -311,7 +359,11 @@ SubmitResult Engine::submit(const OrderRequest& request, Producer* producer) {
   counters_.add(kStatusBase + status_index(OrderStatus::kPending), 1);
   result.seq = stored->seq;
   result.created_at = now;
-  if (producer != nullptr) {
+  if (producer != nullptr && producer->token_->handoff == Handoff::kAcceptingThread) {
+    std::vector<Order*>& held = producer->token_->held;
+    held.push_back(stored);
+    if (held.size() >= kMostHeld) finish_accepted(*producer);
+  } else if (producer != nullptr) {
     queue_->orders.enqueue(producer->token_->token, stored);
   } else {
     queue_->orders.enqueue(stored);
@@ -797,8 +849,11 @@ void Engine::schedule_finish(Worker& w, Order& order, Micros steady_now) {
 
 void Engine::pause_workers() {
   MutexLock lock(pause_mutex_);
-  paused_.store(true, std::memory_order_release);
+  paused_.store(true, std::memory_order_seq_cst);
   while (parked_workers_ != workers_.size() && running()) pause_cv_.wait(pause_mutex_);
+  // A caller of finish_accepted() that read paused_ before it was set is
+  // finishing a batch of at most kMostHeld orders: short, so wait it out.
+  while (finishing_callers_.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
 }
 
 void Engine::resume_workers() {

@@ -2,9 +2,12 @@
 // through the lifecycle on a pool of worker threads.
 //
 //   submit() ── validate ── reserve stock ── store ── queue ──> workers
-//                                                    Pending → Processing
-//                                          (simulated delay: timer heap)
-//                                                 → Completed / Rejected
+//                                      │             Pending → Processing
+//                                      │   (simulated delay: timer heap)
+//                                      │            → Completed / Rejected
+//                                      └─ or held by the Producer until
+//                                         finish_accepted() moves them on
+//                                         on the accepting thread
 //
 //   update_status() ── under the order's lock ──> Shipped → Delivered → Returned,
 //                                                 or Cancelled before Shipped
@@ -252,8 +255,20 @@ class Engine {
   IdempotencyStore& idempotency() { return idempotency_; }
   const IdempotencyStore& idempotency() const { return idempotency_; }
 
+  // Who moves a submitted order on from Pending. Handing each order to a
+  // worker costs a wake-up (a futex call and a context switch on both
+  // sides) that costs more than the move itself when there is no simulated
+  // delay; a thread that accepts orders one request at a time can instead
+  // finish them itself once its answer is built (docs/performance.md,
+  // "Finishing on the accepting thread").
+  enum class Handoff {
+    kWorkers,          // queued for the workers at once
+    kAcceptingThread,  // held until finish_accepted(), or 256 are held
+  };
+
   // A submitting thread that keeps one Producer gets the queue's fastest
-  // path. A Producer must not outlive its engine nor be shared by threads.
+  // path. A Producer must not outlive its engine nor be shared by threads;
+  // its destructor finishes the orders it holds.
   class Producer {
    public:
     ~Producer();
@@ -266,7 +281,13 @@ class Engine {
     explicit Producer(std::unique_ptr<Token> token);
     std::unique_ptr<Token> token_;
   };
-  Producer make_producer();
+  Producer make_producer(Handoff handoff = Handoff::kWorkers);
+
+  // Moves the orders `producer` holds (Handoff::kAcceptingThread) on as a
+  // worker would, on the calling thread: Processing, then Completed or
+  // Rejected. While workers are paused or stopping, or with a simulated
+  // delay, queues them for the workers instead. Cheap when none are held.
+  void finish_accepted(Producer& producer);
 
   // Accepts the order (Pending, stock reserved) or refuses it, leaving
   // nothing behind. Never blocks on a full engine: kAtCapacity instead.
@@ -346,8 +367,10 @@ class Engine {
   // One above the highest sequence number assigned so far.
   OrderSeq next_seq() const { return next_seq_.load(std::memory_order_acquire); }
 
-  // Workers finish the batch in hand and then wait; returns once all wait.
-  // For tests and maintenance; submit keeps accepting up to capacity.
+  // Workers finish the batch in hand and then wait, and accepting threads
+  // queue what they hold instead of finishing it; returns once all wait, and
+  // no order moves on from then until resume_workers(). For tests and
+  // maintenance; submit keeps accepting up to capacity.
   void pause_workers() EXCLUDES(pause_mutex_);
   void resume_workers() EXCLUDES(pause_mutex_);
 
@@ -414,6 +437,9 @@ class Engine {
   enum Counter : std::size_t;
 
   void run_worker(unsigned index);
+  // Takes a place among the orders in flight; false at capacity, after
+  // finishing the orders `producer` holds and trying again.
+  bool admit_in_flight(Producer* producer);
   // Both report to the sink.
   bool begin_processing_locked(Order& order, Micros now) REQUIRES(order.lock);
   void finish_processing_locked(Order& order) REQUIRES(order.lock);
@@ -468,6 +494,10 @@ class Engine {
   CondVar pause_cv_;  // with pause_mutex_: a worker parked, or paused_ or stopping_ changed
   std::atomic<bool> paused_{false};
   unsigned parked_workers_ GUARDED_BY(pause_mutex_) = 0;
+  // Threads inside finish_accepted() that may move orders on themselves:
+  // pause_workers() waits for none to be left, so that once it returns no
+  // order moves until resume_workers().
+  alignas(64) std::atomic<int> finishing_callers_{0};
 };
 
 std::string_view submit_error_name(SubmitError e);

@@ -568,6 +568,8 @@ HandleOutcome ApiHandler::handle(HttpRequest& request, HttpResponse& response) {
   const HandleOutcome outcome = takes_idempotency_key(request, match.route)
                                     ? run_with_key(ctx, request, match)
                                     : run_route(ctx, request, match);
+  // After the answer is built, so that a 201 shows the order as accepted.
+  ctx.engine.finish_accepted(ctx.producer);
   if (rate)
     response.rate_limit =
         HttpResponse::RateLimitHeaders{rate->limit, rate->remaining, rate->reset_seconds};

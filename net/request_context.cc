@@ -7,7 +7,10 @@
 namespace orderd::net {
 
 RequestContext::RequestContext(Api& a)
-    : api(a), engine(a.engine()), producer(a.engine().make_producer()), writer(body) {
+    : api(a),
+      engine(a.engine()),
+      producer(a.engine().make_producer(Engine::Handoff::kAcceptingThread)),
+      writer(body) {
   items.reserve(engine.config().max_items_per_order);
 }
 

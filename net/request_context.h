@@ -73,6 +73,8 @@ struct RequestContext {
 
   Api& api;
   Engine& engine;
+  // Holds the orders a request accepted until ApiHandler::handle has built
+  // the answer; they are then finished on this thread (Engine::Handoff).
   Engine::Producer producer;
   HttpResponse* response = nullptr;  // the response being built
 
