@@ -95,6 +95,11 @@ READY_TIMEOUT = 30  # seconds from "listening" to /health/ready 200
 SETTLE_TIMEOUT = 60  # seconds for resumed orders to finish
 STOP_TIMEOUT = 60  # seconds for a SIGTERM'd orderd to exit
 REQUEST_TIMEOUT = 30  # seconds for one HTTP exchange
+# A keep-alive connection idle this long is not reused: orderd closes those
+# idle for --idle-timeout (30 s by default), and a request sent as it does
+# would fail with no answer. A check that fetches every order on other
+# connections keeps its own idle for longer than that.
+REUSE_IDLE_SECONDS = 20
 RECHECK_SAMPLE = 200  # orders checked at an earlier start, fetched again at each start
 
 
@@ -188,6 +193,7 @@ class Client:
         self.port = port
         self.timeout = timeout
         self.conn = None
+        self.last_used = 0.0
 
     def call(self, method, path, body=None, headers=None):
         """(status, parsed JSON or text). Raises OSError / HTTPException on a
@@ -197,6 +203,8 @@ class Client:
 
     def call_with_headers(self, method, path, body=None, headers=None):
         """As call(), with the response headers (lower-case names) in the middle."""
+        if self.conn is not None and time.monotonic() - self.last_used > REUSE_IDLE_SECONDS:
+            self.close()
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         sent_headers = {"Content-Type": "application/json"} if body is not None else {}
@@ -205,6 +213,7 @@ class Client:
             self.conn.request(method, path, body=body, headers=sent_headers)
             resp = self.conn.getresponse()
             raw = resp.read()
+            self.last_used = time.monotonic()
             if resp.will_close:
                 self.close()
         except BaseException:
