@@ -325,6 +325,9 @@ class CrashLoop:
         self.starts = 0
         self.recovery_503 = 0  # orders answered 503 before readiness
         self.next_bulk_id = 900_000  # big products for populate
+        # Products created during load, numbered on from cycle to cycle: a
+        # soak's cycle of minutes creates more than a thousand.
+        self.next_product_id = 1000
         # Ranges the scenario draws from; a soak (bench/soak.py) widens them.
         self.snapshot_timer_ms = (100, 500)  # --snapshot-interval in timer mode
         self.snapshot_pause = (0.05, 0.3)  # seconds between POST /admin/snapshot
@@ -526,11 +529,10 @@ class CrashLoop:
         client = Client(port)
         model = self.model
         try:
-            next_id = 1000 * cycle
             while not stop.wait(rng.uniform(0.005, 0.03)):
                 if rng.random() < 0.1:
-                    next_id += 1
-                    self.create_product(client, rng, next_id)
+                    self.next_product_id += 1
+                    self.create_product(client, rng, self.next_product_id)
                     continue
                 # Mostly a product that ran short, so that orders keep
                 # succeeding and failing for stock in every cycle.
