@@ -147,6 +147,19 @@ def run_once(args, binary, flags, work):
     return figures
 
 
+def run_alternating(rounds, names, run, describe):
+    """{name: [figures per round]}: each round runs every name once, the
+    order rotating from round to round, and reports each run on stderr."""
+    runs = {name: [] for name in names}
+    for round_index in range(rounds):
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            figures = run(name)
+            runs[name].append(figures)
+            print(f"round {round_index + 1} {name:>10}: {describe(figures)}", file=sys.stderr)
+    return runs
+
+
 def summary(values):
     return statistics.median(values), min(values), max(values)
 
@@ -173,17 +186,12 @@ def main():
     if args.rounds < 5:
         parser.error("--rounds must be at least 5 (medians of alternating runs)")
 
-    runs = {name: [] for name, _, _ in args.variant}
+    variants = {name: (binary, flags) for name, binary, flags in args.variant}
     work = tempfile.mkdtemp(prefix="orderd-ab-")
     try:
-        for round_index in range(args.rounds):
-            shift = round_index % len(args.variant)
-            for name, binary, flags in args.variant[shift:] + args.variant[:shift]:
-                figures = run_once(args, binary, flags, work)
-                runs[name].append(figures)
-                print(f"round {round_index + 1} {name:>10}: {figures['rate']:9.0f} req/s, "
-                      f"p99 {figures['p99_ms']:.2f} ms, errors {figures['errors']}",
-                      file=sys.stderr)
+        runs = run_alternating(
+            args.rounds, list(variants), lambda name: run_once(args, *variants[name], work),
+            lambda f: f"{f['rate']:9.0f} req/s, p99 {f['p99_ms']:.2f} ms, errors {f['errors']}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -76,9 +76,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def redis_cli(port, *args, stdin=None):
+def redis_cli(port, *args, stdin=None, check=True):
     return subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(port)] + list(args),
-                          input=stdin, capture_output=True, text=True, check=True,
+                          input=stdin, capture_output=True, text=True, check=check,
                           timeout=60).stdout
 
 
@@ -113,9 +113,8 @@ def prepare_redis(port):
     # unknown product, or the benchmark would time error replies.
     if not redis_cli(port, "FCALL", "place_order", "0", "7", "300", "1", "2", "2").strip():
         raise RuntimeError("place_order returned nothing")
-    refused = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(port), "FCALL",
-                              "place_order", "0", "7", "100", str(PRODUCTS + 5)],
-                             capture_output=True, text=True, timeout=60).stdout
+    refused = redis_cli(port, "FCALL", "place_order", "0", "7", "100", str(PRODUCTS + 5),
+                        check=False)
     if "unknown product" not in refused:
         raise RuntimeError(f"place_order accepted an unknown product: {refused!r}")
 
@@ -177,17 +176,13 @@ def main():
     if shutil.which("redis-server") is None or shutil.which("redis-benchmark") is None:
         parser.error("redis-server and redis-benchmark are needed (Debian: redis-server)")
 
-    runs = {"orderd": [], "redis": []}
     work = tempfile.mkdtemp(prefix="orderd-redis-")
     try:
-        for round_index in range(args.rounds):
-            order = ["orderd", "redis"] if round_index % 2 == 0 else ["redis", "orderd"]
-            for name in order:
-                figures = run_orderd(args, work) if name == "orderd" else run_redis(args, work)
-                runs[name].append(figures)
-                print(f"round {round_index + 1} {name:>6}: {figures['rate']:9.0f} req/s, "
-                      f"p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms",
-                      file=sys.stderr)
+        runs = ab_create.run_alternating(
+            args.rounds, ["orderd", "redis"],
+            lambda name: run_orderd(args, work) if name == "orderd" else run_redis(args, work),
+            lambda f: f"{f['rate']:9.0f} req/s, p50 {f['p50_ms']:.2f} ms, "
+                      f"p99 {f['p99_ms']:.2f} ms")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
